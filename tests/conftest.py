@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tracker.feedserver import FeedServer
+
+STORY = """
+[story]
+title = "Pentagon vs Anthropic"
+
+[story.match]
+require = [["Anthropic", "Claude", "Amodei"], ["Pentagon", "Hegseth", "Department of War", "Defense Production Act"]]
+"""
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as s:
+        yield s
+
+
+def write_config(tmp_path: Path, feeds: list[tuple[str, str]] | None = None, extra: str = "",
+                 story: str = STORY) -> Path:
+    """A feeds.toml in tmp_path for the given (name, url) feeds; the db goes beside it."""
+    (tmp_path / "data").mkdir(exist_ok=True)
+    parts = [textwrap.dedent(story), textwrap.dedent(extra)]
+    for name, url in feeds or []:
+        parts.append(f'[[feeds]]\nname = "{name}"\nurl = "{url}"\ninterval = "10m"\n')
+    path = tmp_path / "feeds.toml"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path

@@ -1,0 +1,3 @@
+"""tracker: a terminal dashboard for following one developing news story."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,136 @@
+"""The command line: a thin layer over the core. Exit codes: 0 ok, 1 failure, 2 usage or
+config error."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sqlite3
+import sys
+from pathlib import Path
+
+from .. import __version__
+from ..config import load
+from ..errors import ConfigError, StoreError, TrackerError
+from ..model import Config
+from ..store import Store, explain
+from ..timeutil import from_iso, local
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+# Each module adds its subcommands with register(subparsers, common_options_parser).
+COMMAND_MODULES = ["core", "digest", "rules", "manage", "daemon", "demo"]
+log = logging.getLogger("tracker")
+
+
+# ------------------------------------------------------------------ plumbing
+def _common() -> argparse.ArgumentParser:
+    # SUPPRESS lets the same options be given before or after the command without the
+    # subcommand's defaults overwriting what was given before it.
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                   help="the story's feeds.toml (default: ./feeds.toml)")
+    p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                   help="the SQLite database (default: `database` in feeds.toml, else data/tracker.db beside it)")
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="log what tracker does to stderr")
+    return p
+
+
+def config_path(args) -> Path:
+    given = getattr(args, "config", None)
+    return Path(given) if given else Path("feeds.toml")
+
+
+def load_config(args) -> Config:
+    return load(config_path(args))
+
+
+def db_path(args, config: Config) -> Path:
+    given = getattr(args, "db", None)
+    return Path(given) if given else config.database_path
+
+
+def open_store(args, config: Config) -> Store:
+    store = Store.open(db_path(args, config))
+    store.sync_feeds(config.feeds)
+    return store
+
+
+def local_time(iso: str | None) -> str:
+    return local(from_iso(iso)).strftime("%Y-%m-%d %H:%M") if iso else "-"
+
+
+# ------------------------------------------------------------------ entry point
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="tracker", parents=[common],
+        description="Follow one developing news story: poll its feeds, keep what is on the story, "
+                    "and watch it in a terminal dashboard. Without a command, opens the dashboard.",
+        epilog="Exit codes: 0 ok, 1 failure, 2 usage or config error.")
+    parser.add_argument("--version", action="version", version=f"tracker {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(f"tracker.cli.{module}").register(sub, common)
+    return parser
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def stderr_console():
+    from rich.console import Console
+    return Console(stderr=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    func = getattr(args, "func", None)
+    if func is None:
+        func = _tui_command()
+    try:
+        return func(args)
+    except ConfigError as e:
+        print(f"tracker: config error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as e:
+        print(f"tracker: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    except sqlite3.Error as e:
+        print(f"tracker: {explain(e, Path(getattr(args, 'db', '') or 'the database'))}", file=sys.stderr)
+        return EXIT_FAIL
+    except TrackerError as e:
+        print(f"tracker: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _tui_command():
+    def run(args) -> int:
+        try:
+            from ..tui.app import run_app
+        except ImportError:
+            print("the dashboard is not available yet; try `tracker poll` and `tracker items`", file=sys.stderr)
+            return EXIT_FAIL
+        return run_app(args)
+    return run
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""tracker poll, items, feeds: the core commands."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+
+from ..store import Filter
+from ..timeutil import ago, from_iso, utcnow
+from . import EXIT_OK, load_config, local_time, open_store, positive_int, stderr_console
+
+
+def cmd_poll(args) -> int:
+    from ..update import Updater, parse_pool
+
+    config = load_config(args)
+    store = open_store(args, config)
+    feeds = config.feeds
+    if not feeds:
+        print("no feeds in the config: add [[feeds]] to", config.path)
+        return EXIT_OK
+    started = time.monotonic()
+    show_bar = sys.stderr.isatty() and not getattr(args, "quiet", False)
+
+    async def run():
+        # One worker process per core parses while the event loop fetches; a single feed
+        # is cheaper to parse here than to start a process for.
+        pool = parse_pool() if len(feeds) > 2 else None
+        updater = Updater(config, store, pool=pool)
+        try:
+            if show_bar:
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+                with Progress(TextColumn("polling"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                              TextColumn("{task.description}", markup=False), transient=True,
+                              console=stderr_console()) as bar:
+                    task = bar.add_task("", total=len(feeds))
+                    return await updater.update_all(
+                        on_result=lambda r: bar.update(task, advance=1, description=r.feed))
+            return await updater.update_all()
+        finally:
+            await updater.aclose()
+            if pool:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    results = asyncio.run(run())
+    elapsed = time.monotonic() - started
+    new_ids = [i for r in results for i in r.new]
+    on_story = sum(1 for row in store.rows(new_ids).values() if row["on_story"]) if new_ids else 0
+    failed = [r for r in results if r.error]
+    skipped = [r for r in results if r.skipped]
+    for r in results:
+        if r.error:
+            print(f"  ✗ {r.feed}: {r.error}")
+        elif r.skipped:
+            print(f"  - {r.feed}: skipped, {r.skipped}")
+        elif r.problem and getattr(args, "verbose", False):
+            print(f"  ! {r.feed}: {r.problem}")
+    unchanged = sum(1 for r in results if r.not_modified)
+    print(f"polled {len(results)} feeds in {elapsed:.1f} s: {len(new_ids)} new items "
+          f"({on_story} on the story), {unchanged} unchanged, {len(failed)} failed"
+          + (f", {len(skipped)} skipped" if skipped else ""))
+    return EXIT_OK
+
+
+def cmd_items(args) -> int:
+    config = load_config(args)
+    store = open_store(args, config)
+    f = Filter(story=None if args.all else True, unread=args.unread, starred=args.starred,
+               query=args.search or "")
+    rows = store.items(f, limit=args.limit)
+    if args.json:
+        json.dump([item_json(r) for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if not rows:
+        print("no items" + ("" if args.all else " on the story yet (try --all, or run `tracker poll`)"))
+        return EXIT_OK
+    for r in rows:
+        flag = ("*" if r["starred"] else " ") + (" " if r["read"] else "•") + ("" if r["on_story"] else " (off)")
+        outlet = (r["outlet"] or ", ".join(r["feeds"]))[:18]
+        print(f"{local_time(r['published'])}  {flag} {outlet:<18}  {r['title']}")
+    return EXIT_OK
+
+
+def item_json(r: dict) -> dict:
+    """The stable, scriptable shape of an item (`tracker items --json`)."""
+    return {
+        "id": r["id"], "title": r["title"], "link": r["link"], "published": r["published"],
+        "published_from_feed": bool(r["dated"]), "first_seen": r["first_seen"],
+        "feeds": r["feeds"], "outlet": r["outlet"], "on_story": bool(r["on_story"]),
+        "matched": r["matched"], "summary": r["summary"], "author": r["author"],
+        "read": bool(r["read"]), "starred": bool(r["starred"]), "cluster": r["cluster"],
+    }
+
+
+def cmd_feeds(args) -> int:
+    config = load_config(args)
+    store = open_store(args, config)
+    feeds = store.feeds()
+    if args.json:
+        keys = ("name", "url", "moved_to", "title", "last_poll", "last_ok", "last_status", "last_error",
+                "failures", "next_poll", "retry_after", "gone", "items", "on_story_items")
+        json.dump([{k: f[k] for k in keys} for f in feeds], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    now = utcnow()
+    for f in feeds:
+        health = ("gone" if f["gone"] else "failing" if f["failures"] else
+                  "ok" if f["last_ok"] else "not polled yet")
+        last = f"{ago(from_iso(f['last_poll']), now)}" if f["last_poll"] else "never"
+        nxt = local_time(f["next_poll"]) if f["next_poll"] and not f["gone"] else "-"
+        status = f["last_status"] if f["last_status"] is not None else "-"
+        print(f"{f['name']}  [{health}]  HTTP {status}, last poll {last}, "
+              f"{f['items']} items ({f['on_story_items']} on the story), next poll {nxt}")
+        if f["last_error"]:
+            print(f"    {'error' if f['failures'] else 'note'}: {f['last_error']}")
+        if f["moved_to"]:
+            print(f"    moved permanently to {f['moved_to']}")
+    return EXIT_OK
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("poll", parents=[common], help="poll every feed once and store what is new",
+                       description="Poll every feed once (a progress bar on a terminal), store new items, "
+                                   "and print a summary. Exits 0 whatever individual feeds answered.")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_poll)
+
+    p = sub.add_parser("items", parents=[common], help="list stored items, newest first",
+                       description="List stored items, newest first; by default only those on the story.")
+    p.add_argument("--json", action="store_true", help="a JSON array (a stable interface for scripts)")
+    p.add_argument("--all", action="store_true", help="include items that are not on the story")
+    p.add_argument("--limit", type=positive_int, metavar="N", help="at most N items")
+    p.add_argument("--unread", action="store_true", help="only unread items")
+    p.add_argument("--starred", action="store_true", help="only starred items")
+    p.add_argument("--search", metavar="WORDS", help="full-text search in titles and summaries")
+    p.set_defaults(func=cmd_items)
+
+    p = sub.add_parser("feeds", parents=[common], help="each feed's health: last poll, status, items, errors",
+                       description="Each feed: last poll, HTTP status, items, errors and next poll.")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(func=cmd_feeds)

@@ -1,0 +1,101 @@
+"""The values that flow through the pipeline: frozen, so no stage can change another's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .match import Rules
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    name: str
+    url: str
+    interval: float  # seconds
+    match: bool = True  # False: the feed is already about the story, keep everything
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    at: datetime  # aware, UTC
+    timezone: str  # IANA name the user wrote it in, for display
+    note: str = ""
+    id: int | None = None  # set for milestones stored in the database (user-added)
+
+
+@dataclass(frozen=True)
+class Story:
+    title: str
+    rules: Rules
+    article: Path | None = None
+    headline: str = ""
+    source: str = ""
+    outlet: str = ""
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    interval: float = 15 * 60
+    timeout: float = 30.0  # total deadline of one fetch, seconds
+    max_bytes: int = 10 * 1024 * 1024  # cap of one (decoded) response body
+    concurrency: int = 8
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    story: Story
+    feeds: tuple[FeedConfig, ...]
+    deadlines: tuple[Deadline, ...] = ()
+    database: Path | None = None
+    poll: PollSettings = field(default_factory=PollSettings)
+    notify: dict = field(default_factory=dict)
+
+    @property
+    def digests_dir(self) -> Path:
+        return self.database_path.parent / "digests"
+
+    @property
+    def database_path(self) -> Path:
+        return self.database or (self.path.parent / "data" / "tracker.db")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One normalised feed entry: plain text, UTC, ready to match and store."""
+
+    entry_id: str  # the feed's guid, else link, else a hash of title+date
+    title: str
+    link: str | None
+    published: str | None  # ISO-8601 UTC from the feed, None when it gave no usable date
+    author: str = ""
+    summary: str = ""
+    outlet: str = ""  # the publisher when the feed names one (aggregators)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    entries: tuple[Entry, ...]
+    title: str = ""
+    problem: str | None = None  # survivable parse trouble (bozo), recorded but not fatal
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    status: int
+    url: str  # final URL after redirects
+    body: bytes | None  # None for 304
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str = ""
+    moved_to: str | None = None  # set when a permanent redirect says the feed has moved
+    duration: float = 0.0
+    size: int = 0
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304

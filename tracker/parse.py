@@ -1,0 +1,140 @@
+"""Feed bytes -> normalised entries (plain text, UTC dates, stable ids), matched to the story.
+
+Runs in a worker process during polls, so it takes and returns only picklable values.
+feedparser quirks live here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import io
+import re
+from datetime import datetime, timezone
+from functools import lru_cache
+
+import feedparser
+
+from .errors import FeedError
+from .match import Match, Matcher, Rules
+from .model import Entry, ParsedFeed
+from .text import clean_text, html_to_text, safe_link
+from .timeutil import to_iso
+
+TITLE_LIMIT = 400
+SUMMARY_LIMIT = 1200
+AUTHOR_LIMIT = 120
+MAX_ENTRIES = 5000  # a feed of 20,000 items is a broken or hostile feed; keep its newest part
+
+# A DTD's internal subset is where entity bombs and external entities (XXE) live; no real
+# feed needs one, so it is cut before any XML parser sees the document.
+_DOCTYPE = re.compile(rb"<!DOCTYPE\s[^\[>]*(\[.*?\]\s*)?>", re.I | re.S)
+_ENTITY = re.compile(rb"<!ENTITY", re.I)
+# 1990..2100: outside it a date is junk (a zero timestamp, a typo), and then "first seen" is truer.
+_MIN_TS, _MAX_TS = 631152000, 4102444800
+
+
+def defuse(body: bytes) -> bytes:
+    head = body[:65536]
+    if b"<!" not in head:
+        return body
+    head = _DOCTYPE.sub(b"", head)
+    if _ENTITY.search(head):  # a DOCTYPE the pattern could not delimit: refuse rather than guess
+        raise FeedError("the feed declares XML entities (a known attack); tracker refused to parse it")
+    return head + body[65536:]
+
+
+def parse(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
+    """Parse a feed document; FeedError when nothing usable is in it."""
+    if not body.strip():
+        raise FeedError("the server answered with an empty body")
+    body = defuse(body)
+    headers = {"content-type": content_type or "application/xml", "content-location": url}
+    try:
+        d = feedparser.parse(io.BytesIO(body), response_headers=headers,
+                             sanitize_html=False, resolve_relative_uris=False)
+    except Exception as e:  # feedparser's own bugs must not take the poll down
+        raise FeedError(f"the feed could not be parsed ({type(e).__name__})") from None
+    raw_entries = d.get("entries") or []
+    problem = _problem(d) if d.get("bozo") else None
+    if not raw_entries:
+        if d.get("bozo") or not d.get("version"):
+            raise FeedError(_not_a_feed(body, problem))
+        return ParsedFeed(entries=(), title=clean_text(d.feed.get("title"), TITLE_LIMIT), problem=problem)
+    entries = tuple(e for e in (_entry(raw) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
+    if len(raw_entries) > MAX_ENTRIES:
+        problem = f"the feed holds {len(raw_entries)} items; tracker kept the first {MAX_ENTRIES}"
+    return ParsedFeed(entries=entries, title=clean_text(d.feed.get("title"), TITLE_LIMIT), problem=problem)
+
+
+def parse_and_match(body: bytes, content_type: str, url: str, rules: Rules,
+                    match_all: bool = False) -> tuple[ParsedFeed, list[tuple[Entry, Match]]]:
+    """The whole CPU-bound part of an update, in one call a process pool can run."""
+    parsed = parse(body, content_type, url)
+    matcher = _matcher(rules)
+    return parsed, [(e, matcher.match(e.title, e.summary)) for e in parsed.entries]
+
+
+@lru_cache(maxsize=4)
+def _matcher(rules: Rules) -> Matcher:
+    return Matcher(rules)
+
+
+def _entry(raw) -> Entry | None:
+    source = raw.get("source") or {}
+    outlet = clean_text(source.get("title") if isinstance(source, dict) else "", 100)
+    title = html_to_text(raw.get("title"), TITLE_LIMIT)
+    if outlet and title.endswith(f" - {outlet}"):
+        title = title[: -len(outlet) - 3].rstrip()
+    summary = _summary(raw)
+    if not title:
+        title = summary[:120] if summary else ""
+    link = safe_link(raw.get("link"))
+    published = _date(raw)
+    if not title and not link:
+        return None
+    entry_id = clean_text(raw.get("id"), 1000) or link or _hash(title, published or "")
+    return Entry(entry_id=entry_id, title=title or "(untitled)", link=link, published=published,
+                 author=clean_text(raw.get("author"), AUTHOR_LIMIT), summary=summary, outlet=outlet)
+
+
+def _summary(raw) -> str:
+    text = raw.get("summary") or ""
+    if not text:
+        content = raw.get("content") or []
+        if content:
+            text = content[0].get("value", "")
+    return html_to_text(text, SUMMARY_LIMIT)
+
+
+def _date(raw) -> str | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = raw.get(key)
+        if value:
+            try:
+                ts = calendar.timegm(value)
+            except (TypeError, ValueError, OverflowError):
+                continue
+            if _MIN_TS <= ts <= _MAX_TS:
+                return to_iso(datetime.fromtimestamp(ts, timezone.utc))
+    return None
+
+
+def _hash(*parts: str) -> str:
+    return "sha1:" + hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+
+def _problem(d) -> str:
+    exc = d.get("bozo_exception")
+    text = clean_text(str(exc), 200) if exc else "malformed feed"
+    return f"the feed is malformed ({text}); the readable items were kept"
+
+
+def _not_a_feed(body: bytes, problem: str | None) -> str:
+    head = body[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]:
+        return "the server sent a web page, not a feed: check the feed's URL"
+    if sum(32 <= b < 127 or b in (9, 10, 13) for b in head[:512]) < 0.7 * min(len(head), 512):
+        return "the server sent data that is not a feed (binary or unreadable bytes)"
+    detail = problem.split("(", 1)[1].rsplit(")", 1)[0] if problem and "(" in problem else "no items found"
+    return f"the document is not a readable RSS or Atom feed ({detail})"

@@ -1,0 +1,529 @@
+"""The SQLite database: schema and migrations, and every query the CLI, TUI and digest use.
+
+Two processes (the dashboard and a headless poller) share one file, so: WAL (readers never
+block the writer), BEGIN IMMEDIATE for writes (the busy timeout then really waits instead of
+failing on a lock upgrade), and one connection per thread (sqlite3 connections are not
+thread-safe). A feed's items, its fetch record and its new ETag are written in ONE
+transaction: a kill at any moment leaves either all of it or none of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import sqlite_utils
+
+from .errors import StoreError
+from .links import canonical_link
+from .match import Match
+from .model import Entry, FeedConfig
+from .timeutil import from_iso, to_iso, utcnow
+
+BUSY_TIMEOUT_MS = 30_000
+FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
+
+MIGRATIONS: list[str] = [
+    # 1: the first release
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL,                       -- as written in feeds.toml
+        moved_to TEXT,                           -- where a permanent redirect sent us
+        active INTEGER NOT NULL DEFAULT 1,      -- 0: no longer in feeds.toml (items kept)
+        title TEXT NOT NULL DEFAULT '',
+        etag TEXT,
+        last_modified TEXT,
+        last_poll TEXT,                          -- UTC ISO of the last attempt
+        last_ok TEXT,
+        last_status INTEGER,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,     -- consecutive, drives the backoff
+        retry_after TEXT,                        -- server asked us to wait until then
+        next_poll TEXT,
+        gone INTEGER NOT NULL DEFAULT 0,         -- answered 410
+        polls INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,    -- never reused: ids order arrival, digests rely on it
+        link TEXT,
+        canonical TEXT,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL DEFAULT '',
+        author TEXT NOT NULL DEFAULT '',
+        outlet TEXT NOT NULL DEFAULT '',
+        published TEXT NOT NULL,                 -- UTC ISO: the feed's date, else first seen
+        dated INTEGER NOT NULL DEFAULT 1,        -- 0: the feed gave no usable date
+        first_seen TEXT NOT NULL,
+        updated TEXT,                            -- the feed changed its text at this time
+        rule_on_story INTEGER NOT NULL,
+        manual INTEGER,                          -- the user's verdict (1/0), wins over the rules
+        on_story INTEGER NOT NULL,               -- COALESCE(manual, rule_on_story), kept for the index
+        matched TEXT NOT NULL DEFAULT '[]',      -- JSON list of rule terms found
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        backlog INTEGER NOT NULL DEFAULT 0,      -- came with its feed's first poll
+        cluster INTEGER
+    );
+    CREATE INDEX items_story_time ON items(on_story, published DESC, id DESC);
+    CREATE INDEX items_time ON items(published DESC, id DESC);
+    CREATE INDEX items_canonical ON items(canonical);
+    CREATE TABLE item_feeds (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        entry_id TEXT NOT NULL,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        first_seen TEXT NOT NULL,
+        PRIMARY KEY (feed_id, entry_id)
+    );
+    CREATE INDEX item_feeds_item ON item_feeds(item_id);
+    CREATE TABLE item_versions (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        replaced TEXT NOT NULL
+    );
+    CREATE INDEX item_versions_item ON item_versions(item_id);
+    CREATE TABLE fetches (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        status INTEGER,
+        error TEXT,
+        duration REAL,
+        bytes INTEGER,
+        entries INTEGER,
+        new_items INTEGER
+    );
+    CREATE INDEX fetches_feed ON fetches(feed_id, id);
+    CREATE TABLE digests (
+        id INTEGER PRIMARY KEY,
+        created TEXT NOT NULL,
+        since TEXT,
+        until TEXT,
+        through_item INTEGER NOT NULL,           -- highest item id that existed at export
+        format TEXT NOT NULL,
+        path TEXT,
+        items INTEGER NOT NULL
+    );
+    CREATE TABLE deadlines (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL,
+        at TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        created TEXT NOT NULL
+    );
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
+    """,
+]
+
+# Full-text search over titles and summaries, kept in step by triggers. Only a change of
+# the text touches the index: marking read or starred does not.
+FTS = [
+    "CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, content='items', content_rowid='id', "
+    "tokenize='porter unicode61')",
+    "CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN "
+    "INSERT INTO items_fts (rowid, title, summary) VALUES (new.id, new.title, new.summary); END",
+    "CREATE TRIGGER items_fts_ad AFTER DELETE ON items BEGIN "
+    "INSERT INTO items_fts (items_fts, rowid, title, summary) VALUES ('delete', old.id, old.title, old.summary); END",
+    "CREATE TRIGGER items_fts_au AFTER UPDATE OF title, summary ON items BEGIN "
+    "INSERT INTO items_fts (items_fts, rowid, title, summary) VALUES ('delete', old.id, old.title, old.summary); "
+    "INSERT INTO items_fts (rowid, title, summary) VALUES (new.id, new.title, new.summary); END",
+]
+
+ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published, dated, first_seen, "
+                "updated, rule_on_story, manual, on_story, matched, read, starred, backlog, cluster")
+
+
+@dataclass(frozen=True)
+class FeedUpdate:
+    """What storing one successful fetch changed."""
+
+    new: tuple[int, ...] = ()  # ids of items seen for the first time (any feed)
+    updated: tuple[int, ...] = ()  # ids whose title or summary the feed changed
+    entries: int = 0
+
+
+@dataclass
+class Filter:
+    """Which items a list shows."""
+
+    story: bool | None = True  # True: on the story, False: off it, None: all
+    unread: bool = False
+    starred: bool = False
+    query: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def fts_query(text: str) -> str | None:
+    """User text -> a safe FTS5 prefix query: every word quoted, so no user input is FTS syntax."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{w}"*' for w in words) if words else None
+
+
+def explain(error: BaseException, path: Path) -> str:
+    """A sqlite3 error -> what the user should do about it."""
+    text = str(error).lower()
+    if "readonly" in text or "read-only" in text:
+        return f"{path} is read-only: tracker needs to write it. Check the file's permissions, or pass --db to use another file."
+    if "disk is full" in text or "disk i/o" in text:
+        return f"cannot write {path}: the disk is full or failing. Free some space and run tracker again; nothing was lost."
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (f"{path} is not a readable tracker database (corrupt or another kind of file). "
+                "tracker left it untouched. Move it aside and run tracker again to start a new one, "
+                "or restore it from a backup.")
+    if "unable to open" in text:
+        return f"cannot open {path}: check that its folder exists and that you may read and write it."
+    if "locked" in text:
+        return f"{path} stayed locked by another process for {BUSY_TIMEOUT_MS // 1000}s; try again."
+    return f"database error on {path}: {error}"
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    # ---------------------------------------------------------------- connections
+    @classmethod
+    def open(cls, path: str | Path, create: bool = True) -> "Store":
+        """Open (and migrate) the database. Never creates one over something that isn't ours."""
+        path = Path(path)
+        if not path.exists():
+            if not path.parent.is_dir():
+                raise StoreError(f"the folder {path.parent} does not exist: create it "
+                                 f"(mkdir -p {path.parent}) or pass --db with another path.")
+            if not create:
+                raise StoreError(f"no database at {path}: run `tracker poll` first.")
+        elif not os.access(path, os.R_OK):
+            raise StoreError(f"cannot read {path}: check its permissions (you may need chmod u+rw).")
+        store = cls(path)
+        try:
+            store.migrate()
+        except sqlite3.Error as e:
+            store.close()
+            raise StoreError(explain(e, path)) from None
+        return store
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys=ON")
+            # NORMAL is safe in WAL against process crashes; only power loss can drop the last commit.
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        return sqlite_utils.Database(self._conn())
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._connections:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._connections.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
+        return self._conn().execute(sql, params).fetchall()
+
+    def migrate(self) -> None:
+        conn = self._conn()
+        conn.execute("PRAGMA schema_version").fetchone()  # reads the header: fails fast on a non-database
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            conn.execute("PRAGMA journal_mode=WAL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer tracker (schema {version}); upgrade tracker.")
+        if version == len(MIGRATIONS):
+            return
+        with self.write() as c:
+            version = c.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
+            for number in range(version, len(MIGRATIONS)):
+                # executescript() would COMMIT half-way; run the statements inside our transaction
+                for statement in _statements(MIGRATIONS[number]):
+                    c.execute(statement)
+                if number == 0:
+                    for statement in FTS:
+                        c.execute(statement)
+                c.execute(f"PRAGMA user_version={number + 1}")
+
+    def data_version(self) -> int:
+        """Changes when ANOTHER connection commits: a cheap way to notice the other process."""
+        return self._conn().execute("PRAGMA data_version").fetchone()[0]
+
+    # ---------------------------------------------------------------- feeds
+    def sync_feeds(self, feeds: Iterable[FeedConfig]) -> None:
+        """Make the feeds table match feeds.toml (by name); removed feeds keep their items."""
+        feeds = list(feeds)
+        with self.write() as c:
+            c.execute("UPDATE feeds SET active = 0")
+            for f in feeds:
+                c.execute("INSERT INTO feeds (name, url) VALUES (?, ?) "
+                          # a new URL in feeds.toml starts afresh: no move, no validators, not gone
+                          "ON CONFLICT(name) DO UPDATE SET active = 1, url = excluded.url, "
+                          "moved_to = CASE WHEN feeds.url = excluded.url THEN feeds.moved_to END, "
+                          "etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END, "
+                          "last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END, "
+                          "gone = CASE WHEN feeds.url = excluded.url THEN feeds.gone ELSE 0 END, "
+                          "retry_after = CASE WHEN feeds.url = excluded.url THEN feeds.retry_after END",
+                          (f.name, f.url))
+
+    def feed(self, name: str) -> sqlite3.Row | None:
+        rows = self.execute("SELECT * FROM feeds WHERE name = ?", (name,))
+        return rows[0] if rows else None
+
+    def feeds(self, active_only: bool = True) -> list[dict]:
+        """Every feed with its health and how many items (and on-story items) it carried."""
+        sql = """
+            SELECT f.*, COALESCE(c.items, 0) AS items, COALESCE(c.on_story, 0) AS on_story_items
+            FROM feeds f LEFT JOIN (
+                SELECT x.feed_id, COUNT(*) AS items, SUM(i.on_story) AS on_story
+                FROM item_feeds x JOIN items i ON i.id = x.item_id GROUP BY x.feed_id
+            ) c ON c.feed_id = f.id
+        """ + (" WHERE f.active = 1" if active_only else "") + " ORDER BY f.id"
+        return [dict(r) for r in self.execute(sql)]
+
+    def record_failure(self, name: str, error: str, status: int | None, next_poll: datetime,
+                       retry_after: datetime | None = None, gone: bool = False,
+                       duration: float = 0.0, size: int = 0, now: datetime | None = None) -> None:
+        now_s = to_iso(now or utcnow())
+        with self.write() as c:
+            fid = self._feed_id(c, name)
+            c.execute("UPDATE feeds SET last_poll = ?, last_status = ?, last_error = ?, "
+                      "failures = failures + 1, next_poll = ?, retry_after = ?, gone = ?, polls = polls + 1 "
+                      "WHERE id = ?",
+                      (now_s, status, error, to_iso(next_poll), to_iso(retry_after) if retry_after else None,
+                       int(gone), fid))
+            self._record_fetch(c, fid, now_s, status, error, duration, size, 0, 0)
+
+    def store_fetch(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]], *, status: int,
+                    etag: str | None, last_modified: str | None, next_poll: datetime,
+                    moved_to: str | None = None, problem: str | None = None, duration: float = 0.0,
+                    size: int = 0, title: str = "", now: datetime | None = None) -> FeedUpdate:
+        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically."""
+        now = now or utcnow()
+        now_s = to_iso(now)
+        new: list[int] = []
+        updated: list[int] = []
+        with self.write() as c:
+            row = c.execute("SELECT id, polls, last_ok FROM feeds WHERE name = ?", (feed.name,)).fetchone()
+            fid = row["id"] if row else self._feed_id(c, feed.name, feed.url)
+            first_poll = not (row and row["last_ok"])
+            for entry, match in entries:
+                item_id, is_new, changed = self._upsert_entry(c, fid, feed, entry, match, now, first_poll)
+                if is_new:
+                    new.append(item_id)
+                elif changed:
+                    updated.append(item_id)
+            c.execute("UPDATE feeds SET last_poll = ?, last_ok = ?, last_status = ?, last_error = ?, "
+                      "failures = 0, retry_after = NULL, next_poll = ?, gone = 0, polls = polls + 1, "
+                      "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), "
+                      "moved_to = COALESCE(?, moved_to), title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?",
+                      (now_s, now_s, status, problem, to_iso(next_poll), etag, last_modified, moved_to,
+                       title, title, fid))
+            self._record_fetch(c, fid, now_s, status, problem, duration, size, len(entries), len(new))
+        return FeedUpdate(new=tuple(new), updated=tuple(updated), entries=len(entries))
+
+    def _feed_id(self, c: sqlite3.Connection, name: str, url: str = "") -> int:
+        row = c.execute("SELECT id FROM feeds WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        return c.execute("INSERT INTO feeds (name, url) VALUES (?, ?)", (name, url)).lastrowid
+
+    def _record_fetch(self, c, fid, at, status, error, duration, size, entries, new_items) -> None:
+        c.execute("INSERT INTO fetches (feed_id, at, status, error, duration, bytes, entries, new_items) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (fid, at, status, error, duration, size, entries, new_items))
+        c.execute("DELETE FROM fetches WHERE feed_id = ? AND id <= "
+                  "(SELECT id FROM fetches WHERE feed_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                  (fid, fid, FETCH_HISTORY))
+
+    def _upsert_entry(self, c: sqlite3.Connection, fid: int, feed: FeedConfig, e: Entry, m: Match,
+                      now: datetime, first_poll: bool) -> tuple[int, bool, bool]:
+        """-> (item id, first time seen, text changed). The same entry of the same feed is found
+        by its id; the same article from another feed by its canonical link."""
+        rule_on = int(m.on_story or not feed.match)
+        found = c.execute("SELECT item_id FROM item_feeds WHERE feed_id = ? AND entry_id = ?",
+                          (fid, e.entry_id)).fetchone()
+        if found:
+            item_id = found[0]
+            old = c.execute("SELECT title, summary, rule_on_story FROM items WHERE id = ?", (item_id,)).fetchone()
+            changed = (e.title, e.summary) != (old["title"], old["summary"]) and bool(e.title)
+            if changed:
+                c.execute("INSERT INTO item_versions (item_id, title, summary, replaced) VALUES (?, ?, ?, ?)",
+                          (item_id, old["title"], old["summary"], to_iso(now)))
+                c.execute("UPDATE items SET title = ?, summary = ?, updated = ?, read = 0, matched = ?, "
+                          "rule_on_story = ?, on_story = COALESCE(manual, ?) WHERE id = ?",
+                          (e.title, e.summary, to_iso(now), json.dumps(list(m.terms)), rule_on, rule_on, item_id))
+            return item_id, False, changed
+        canonical = canonical_link(e.link)
+        item_id = None
+        if canonical:
+            row = c.execute("SELECT id, rule_on_story FROM items WHERE canonical = ? LIMIT 1", (canonical,)).fetchone()
+            if row:
+                item_id = row[0]
+                if rule_on and not row[1]:
+                    c.execute("UPDATE items SET rule_on_story = 1, on_story = COALESCE(manual, 1) WHERE id = ?",
+                              (item_id,))
+        is_new = item_id is None
+        if is_new:
+            published, dated = e.published, 1
+            if not published or published > to_iso(now):
+                # no usable date, or one in the future (which would pin the item to the top)
+                published, dated = to_iso(now), int(bool(published))
+            item_id = c.execute(
+                "INSERT INTO items (link, canonical, title, summary, author, outlet, published, dated, "
+                "first_seen, rule_on_story, on_story, matched, backlog) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (e.link, canonical, e.title, e.summary, e.author, e.outlet or feed.name, published, dated,
+                 to_iso(now), rule_on, rule_on, json.dumps(list(m.terms)), int(first_poll))).lastrowid
+            c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
+        c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen) VALUES (?,?,?,?)",
+                  (fid, e.entry_id, item_id, to_iso(now)))
+        return item_id, is_new, False
+
+    # ---------------------------------------------------------------- items
+    def _where(self, f: Filter) -> tuple[str, list]:
+        clauses, params = [], []
+        if f.story is not None:
+            clauses.append("i.on_story = ?")
+            params.append(int(f.story))
+        if f.unread:
+            clauses.append("i.read = 0")
+        if f.starred:
+            clauses.append("i.starred = 1")
+        q = fts_query(f.query) if f.query else None
+        if f.query and not q:
+            clauses.append("0")
+        if q:
+            clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
+            params.append(q)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def item_ids(self, f: Filter | None = None, limit: int | None = None) -> list[int]:
+        """Ids in display order (newest first). The TUI keeps only this list and fetches rows
+        for what is visible, which is what keeps 100,000 items instant."""
+        where, params = self._where(f or Filter())
+        sql = f"SELECT i.id FROM items i{where} ORDER BY i.published DESC, i.id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self._conn().execute(sql, params)]
+
+    def items(self, f: Filter | None = None, limit: int | None = None) -> list[dict]:
+        where, params = self._where(f or Filter())
+        sql = (f"SELECT {', '.join('i.' + c.strip() for c in ITEM_COLUMNS.split(','))} FROM items i{where} "
+               "ORDER BY i.published DESC, i.id DESC")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = [dict(r) for r in self._conn().execute(sql, params)]
+        return self._with_feeds(rows)
+
+    def rows(self, ids: Sequence[int]) -> dict[int, dict]:
+        """Items by id (with the names of the feeds that carried them)."""
+        if not ids:
+            return {}
+        out: dict[int, dict] = {}
+        conn = self._conn()
+        for start in range(0, len(ids), 500):  # stay under SQLite's variable limit
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk):
+                out[r["id"]] = dict(r)
+        self._with_feeds(list(out.values()))
+        return out
+
+    def item(self, item_id: int) -> dict | None:
+        row = self.rows([item_id]).get(item_id)
+        if row is not None:
+            row["versions"] = [dict(r) for r in self.execute(
+                "SELECT title, summary, replaced FROM item_versions WHERE item_id = ? ORDER BY id", (item_id,))]
+        return row
+
+    def _with_feeds(self, rows: list[dict]) -> list[dict]:
+        if not rows:
+            return rows
+        by_id = {r["id"]: r for r in rows}
+        for r in rows:
+            r["feeds"] = []
+            r["matched"] = json.loads(r["matched"]) if isinstance(r["matched"], str) else r["matched"]
+        ids = list(by_id)
+        conn = self._conn()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in conn.execute(f"SELECT x.item_id, f.name FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+                                  f"WHERE x.item_id IN ({marks}) ORDER BY x.first_seen, f.id", chunk):
+                by_id[r[0]]["feeds"].append(r[1])
+        return rows
+
+    def max_item_id(self) -> int:
+        return self._conn().execute("SELECT COALESCE(MAX(id), 0) FROM items").fetchone()[0]
+
+    def count(self, f: Filter | None = None) -> int:
+        where, params = self._where(f or Filter())
+        return self._conn().execute(f"SELECT COUNT(*) FROM items i{where}", params).fetchone()[0]
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> None:
+        ids = list(ids)
+        with self.write() as c:
+            c.executemany("UPDATE items SET read = ? WHERE id = ?", [(int(read), i) for i in ids])
+
+    def set_starred(self, item_id: int, starred: bool) -> None:
+        with self.write() as c:
+            c.execute("UPDATE items SET starred = ? WHERE id = ?", (int(starred), item_id))
+
+    def set_manual(self, item_id: int, on_story: bool | None) -> None:
+        """The user's verdict on an item; None hands it back to the rules."""
+        with self.write() as c:
+            c.execute("UPDATE items SET manual = ?, on_story = COALESCE(?, rule_on_story) WHERE id = ?",
+                      (None if on_story is None else int(on_story), None if on_story is None else int(on_story),
+                       item_id))
+
+    # ---------------------------------------------------------------- settings
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        rows = self.execute("SELECT value FROM settings WHERE key = ?", (key,))
+        return rows[0][0] if rows else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write() as c:
+            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+
+def _statements(script: str) -> list[str]:
+    # Our migrations hold no semicolons inside strings, so a plain split is exact.
+    return [s.strip() for s in script.split(";") if s.strip()]
