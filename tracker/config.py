@@ -16,7 +16,7 @@ from .model import Config, Deadline, FeedConfig, PollSettings, Story
 TOP_KEYS = {"database", "story", "poll", "deadlines", "feeds", "notify"}
 STORY_KEYS = {"title", "article", "headline", "source", "outlet", "published", "match"}
 MATCH_KEYS = {"require", "exclude"}
-POLL_KEYS = {"interval", "timeout", "max_bytes", "concurrency"}
+POLL_KEYS = {"interval", "timeout", "max_bytes", "concurrency", "near_deadline", "near_deadline_interval"}
 DEADLINE_KEYS = {"label", "at", "timezone", "note"}
 FEED_KEYS = {"name", "url", "interval", "match"}
 NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours"}
@@ -152,10 +152,31 @@ def parse(data: dict, path: Path, text: str = "") -> Config:
     notify = data.get("notify", {})
     if not isinstance(notify, dict):
         r.fail("must be a table ([notify])", key="notify")
-    r.check_keys(notify, NOTIFY_KEYS, "notify", shown="notify")
+    _notify(r, notify)
 
     return Config(path=path, story=story, feeds=tuple(feeds), deadlines=tuple(deadlines),
                   database=database, poll=poll, notify=dict(notify))
+
+
+def _notify(r: _Reader, d: dict) -> None:
+    """The [notify] table; its meaning is in tracker/notify.py."""
+    from .notify import parse_quiet_hours
+
+    r.check_keys(d, NOTIFY_KEYS, "notify", shown="notify")
+    for key in ("bell", "desktop"):
+        if key in d and not isinstance(d[key], bool):
+            r.fail("must be true or false", "notify", None, key, f"notify.{key}")
+    if "on_new" in d:
+        argv = d["on_new"]
+        if (not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv)
+                or not argv[0].strip()):
+            r.fail('must be a command as an array of strings, e.g. ["notify.sh", "{title}", "{link}"]',
+                   "notify", None, "on_new", "notify.on_new")
+    if "quiet_hours" in d:
+        try:
+            parse_quiet_hours(d["quiet_hours"])
+        except ValueError as e:
+            r.fail(str(e), "notify", None, "quiet_hours", "notify.quiet_hours")
 
 
 def _story(r: _Reader, d: dict, base: Path) -> Story:
@@ -205,6 +226,10 @@ def _poll(r: _Reader, d) -> PollSettings:
         kw["interval"] = _duration(r, d["interval"], "poll", None, "interval", "poll.interval")
     if "timeout" in d:
         kw["timeout"] = _duration(r, d["timeout"], "poll", None, "timeout", "poll.timeout", minimum=1.0)
+    # Faster polling around a deadline; a minute is the floor, whatever the feeds' own intervals.
+    for key in ("near_deadline", "near_deadline_interval"):
+        if key in d:
+            kw[key] = _duration(r, d[key], "poll", None, key, f"poll.{key}", minimum=60.0)
     for key in ("max_bytes", "concurrency"):
         if key in d:
             if not isinstance(d[key], int) or isinstance(d[key], bool) or d[key] < 1:

@@ -9,10 +9,19 @@ number of redirects, and only http(s) anywhere.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 import zlib
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+
+try:
+    import sniffio  # noqa: F401
+except ImportError:
+    # httpcore tries `import sniffio` about six times per request; a failed import is not
+    # cached, so each try scans sys.path (~1.3 ms a request, a third of a 304-only poll's CPU).
+    # None in sys.modules makes the same ImportError immediate.
+    sys.modules.setdefault("sniffio", None)
 
 import httpx
 
@@ -25,6 +34,7 @@ ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9,
           "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1")
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
+MAX_RETRY_AFTER = 7 * 86400  # a server may pause us, not switch the feed off for good
 
 
 def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
@@ -33,14 +43,15 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
         return None
     value = value.strip()
     if value.isdigit():
-        return now + timedelta(seconds=min(int(value), 7 * 86400))
+        return now + timedelta(seconds=min(int(value), MAX_RETRY_AFTER))
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return when
+    # A date in year 9999 would otherwise stop the feed forever (and overflow date arithmetic).
+    return min(when, now + timedelta(seconds=MAX_RETRY_AFTER))
 
 
 class _Decoder:
@@ -52,6 +63,8 @@ class _Decoder:
             self._z = None
         elif encoding in ("gzip", "x-gzip", "deflate"):
             self._z = zlib.decompressobj(zlib.MAX_WBITS | 32)  # auto-detects gzip and zlib headers
+            # "deflate" is meant to be zlib-wrapped, but some servers send a raw deflate stream.
+            self._raw_ok = encoding == "deflate"
         else:
             raise FeedError(f"the server sent the feed in an encoding tracker cannot read ({encoding})")
         self.limit = limit
@@ -66,12 +79,16 @@ class _Decoder:
                 try:
                     self.out += self._z.decompress(data, room)
                 except zlib.error:
+                    if self._raw_ok and not self.out:
+                        self._raw_ok = False
+                        self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+                        continue
                     raise FeedError("the server sent a broken compressed (gzip) body") from None
                 data = self._z.unconsumed_tail
                 if len(self.out) > self.limit:
                     break
         if len(self.out) > self.limit:
-            raise FeedError(f"the feed is larger than {self.limit // (1024 * 1024)} MB; tracker stopped reading it")
+            raise FeedError(f"the feed is larger than {_size(self.limit)}; tracker stopped reading it")
 
 
 class Fetcher:
@@ -133,6 +150,9 @@ class Fetcher:
                               last_modified=response.headers.get("last-modified"),
                               content_type=response.headers.get("content-type", ""))
                 if status == 304:
+                    # h11 only marks the (empty) body finished once it is read; closing before
+                    # that drops the connection, and every 304 would cost a new one.
+                    await response.aread()
                     return FetchResult(body=None, duration=time.monotonic() - started, **common)
                 if status >= 400 or status < 200 or status in (204, 205):
                     raise _status_error(response, now)
@@ -146,14 +166,14 @@ class Fetcher:
         limit = self.settings.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit and not response.headers.get("content-encoding"):
-            raise FeedError(f"the feed is larger than {limit // (1024 * 1024)} MB "
-                            f"({int(declared) // (1024 * 1024)} MB announced); tracker did not download it")
+            raise FeedError(f"the feed is larger than {_size(limit)} "
+                            f"({_size(int(declared))} announced); tracker did not download it")
         decoder = _Decoder(response.headers.get("content-encoding", ""), limit)
         raw = 0
         async for chunk in response.aiter_raw(CHUNK):
             raw += len(chunk)
             if raw > limit:
-                raise FeedError(f"the feed is larger than {limit // (1024 * 1024)} MB; tracker stopped reading it")
+                raise FeedError(f"the feed is larger than {_size(limit)}; tracker stopped reading it")
             decoder.feed(chunk)
         if not decoder.out:
             raise FeedError("the server answered with an empty body")
@@ -181,6 +201,13 @@ def _status_error(response: httpx.Response, now: datetime) -> FeedError:
     if status >= 500:
         return FeedError(f"the server failed (HTTP {status} {reason})", status)
     return FeedError(f"unexpected answer HTTP {status} {reason}".strip(), status)
+
+
+def _size(n: int) -> str:
+    # max_bytes may be set below a megabyte; "larger than 0 MB" would read as a bug.
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.3g} MB"
+    return f"{max(1, round(n / 1024))} KB"
 
 
 def _seconds(s: float) -> str:

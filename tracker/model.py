@@ -43,6 +43,8 @@ class PollSettings:
     timeout: float = 30.0  # total deadline of one fetch, seconds
     max_bytes: int = 10 * 1024 * 1024  # cap of one (decoded) response body
     concurrency: int = 8
+    near_deadline: float = 0.0  # seconds before and after a deadline to poll faster; 0: off
+    near_deadline_interval: float = 120.0  # the interval then (never below 60 s)
 
 
 @dataclass(frozen=True)

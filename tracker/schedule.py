@@ -4,25 +4,68 @@ dashboard's or the daemon's). `tracker poll` runs the same update without a sche
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Iterable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from .model import FeedConfig
+from .model import FeedConfig, PollSettings
 from .timeutil import from_iso, utcnow
 from .update import Updater, UpdateResult
 
 OnResult = Callable[[UpdateResult], Awaitable[None] | None]
+NEAR_FLOOR = 60.0  # seconds: near a deadline or not, no feed is polled more often than this
+RETUNE_JOB = "tracker:near-deadline"
+# APScheduler waits on the event loop's timer, which is monotonic: it stands still while a
+# laptop sleeps, so after a resume the missed polls would wait up to a whole interval more.
+# Its run times are wall-clock: a clock set back by hours would hold every poll back as long.
+# So every this-many seconds (awake time) the wall clock is looked at again (check_clock).
+CLOCK_CHECK = 30.0
+CLOCK_SLACK = 5.0  # seconds of disagreement that are just NTP slewing, not a jump
+
+
+def interval_at(feed: FeedConfig, poll: PollSettings, deadlines: Iterable[datetime], now: datetime) -> float:
+    """A feed's polling interval at `now`: its own, or within `poll.near_deadline` seconds before
+    or after a deadline the shorter `near_deadline_interval` (a minute at the least, and never
+    slower than the feed's own)."""
+    window = poll.near_deadline
+    if window > 0 and any(abs((now - d).total_seconds()) <= window for d in deadlines):
+        return min(feed.interval, max(NEAR_FLOOR, poll.near_deadline_interval))
+    return feed.interval
+
+
+def next_change(poll: PollSettings, deadlines: Iterable[datetime], now: datetime) -> datetime | None:
+    """The next moment interval_at may answer differently: a window's opening or closing."""
+    if poll.near_deadline <= 0:
+        return None
+    w = timedelta(seconds=poll.near_deadline)
+    edges = [e for d in deadlines for e in (d - w, d + w + timedelta(seconds=1)) if e > now]
+    return min(edges, default=None)
+
+
+def _jitter(interval: float) -> float:
+    return min(60.0, interval / 10)
 
 
 class Poller:
     def __init__(self, updater: Updater, on_result: OnResult | None = None,
-                 on_start: Callable[[str], None] | None = None):
+                 on_start: Callable[[str], None] | None = None,
+                 deadlines: Callable[[], Iterable[datetime]] | None = None,
+                 clock: Callable[[], datetime] = utcnow):
+        """deadlines: the times to poll faster around (default: feeds.toml's and the stored ones,
+        read again at every change, so a milestone added in the dashboard counts)."""
         self.updater, self.on_result, self.on_start = updater, on_result, on_start
         self.scheduler: AsyncIOScheduler | None = None
         self.polling: set[str] = set()
+        self.deadlines = deadlines or self._deadlines
+        self.clock = clock
+        self.intervals: dict[str, float] = {}  # each feed's current interval, seconds
+
+    def _deadlines(self) -> list[datetime]:
+        return [d.at for d in self.updater.config.deadlines] + [d.at for d in self.updater.store.deadlines()]
 
     @property
     def feeds(self) -> tuple[FeedConfig, ...]:
@@ -31,23 +74,94 @@ class Poller:
     def start(self, now: datetime | None = None) -> None:
         """Needs the running loop. A feed the database says was polled recently (by us
         before a restart, or by another process) waits for its turn instead of polling at once."""
-        now = now or utcnow()
+        now = now or self.clock()
         self.scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
+        poll = self.updater.config.poll
+        deadlines = list(self.deadlines()) if poll.near_deadline > 0 else []
         states = {f["name"]: f for f in self.updater.store.feeds()}
         for i, feed in enumerate(self.feeds):
-            first = now + timedelta(seconds=min(30.0, 0.5 * i))  # stagger the first polls
+            first = stagger = now + timedelta(seconds=min(30.0, 0.5 * i))  # stagger the first polls
             state = states.get(feed.name)
             if state and state["next_poll"] and state["url"] == feed.url:
                 first = max(first, from_iso(state["next_poll"]))
+            interval = self.intervals[feed.name] = interval_at(feed, poll, deadlines, now)
+            if interval < feed.interval and state and state["last_poll"]:
+                # near a deadline the stored next poll (made with the feed's own interval) is too late
+                first = max(stagger, min(first, from_iso(state["last_poll"]) + timedelta(seconds=interval)))
             self.scheduler.add_job(
-                self._run, IntervalTrigger(seconds=feed.interval, jitter=min(60.0, feed.interval / 10)),
+                self._run, IntervalTrigger(seconds=interval, jitter=_jitter(interval)),
                 args=[feed], id=feed.name, name=feed.name, next_run_time=first,
                 # a suspended laptop wakes to one poll per feed, not a burst of missed ones
                 coalesce=True, max_instances=1, misfire_grace_time=int(max(60, feed.interval)),
             )
+        self._plan_retune(poll, deadlines, now)
         self.scheduler.start()
+        self._clock_seen = (now, time.monotonic())
+        self._clock_task = asyncio.get_running_loop().create_task(self._watch_clock())
+
+    async def _watch_clock(self) -> None:
+        while True:
+            await asyncio.sleep(CLOCK_CHECK)  # monotonic: wakes on time even after the wall clock moved
+            self.check_clock()
+
+    def check_clock(self, now: datetime | None = None) -> float:
+        """Bring the schedule back in line with the wall clock: run what came due while the
+        machine slept (one coalesced poll per feed), and move every planned run back by as
+        much as the clock was set back, so no poll waits longer than it was meant to.
+        -> how far the wall clock moved beyond the time that passed (negative: set back)."""
+        if not self.scheduler or not self.scheduler.running:
+            return 0.0
+        now, mono = now or self.clock(), time.monotonic()
+        (then, then_mono), self._clock_seen = self._clock_seen, (now, mono)
+        jump = (now - then).total_seconds() - (mono - then_mono)
+        if jump < -CLOCK_SLACK:
+            back = timedelta(seconds=-jump)
+            for job in self.scheduler.get_jobs():
+                if job.next_run_time:
+                    job.modify(next_run_time=max(now, job.next_run_time - back))
+        self.scheduler.wakeup()
+        return jump
+
+    def retune(self, now: datetime | None = None) -> dict[str, float]:
+        """Give each feed the interval it should have now (faster near a deadline, its own
+        otherwise) and plan the next look; call it too when the user changes deadlines.
+        -> the feeds whose interval changed, with the new one."""
+        if not self.scheduler:
+            return {}
+        now = now or self.clock()
+        poll = self.updater.config.poll
+        deadlines = list(self.deadlines()) if poll.near_deadline > 0 else []
+        changed = {}
+        for feed in self.feeds:
+            interval = interval_at(feed, poll, deadlines, now)
+            job = self.scheduler.get_job(feed.name)
+            if job is None or self.intervals.get(feed.name) == interval:
+                continue
+            self.intervals[feed.name] = changed[feed.name] = interval
+            # Sooner when speeding up; after a full interval from now when slowing down.
+            nxt = now + timedelta(seconds=interval)
+            if job.next_run_time and interval < feed.interval:
+                nxt = min(nxt, job.next_run_time)
+            job.modify(trigger=IntervalTrigger(seconds=interval, jitter=_jitter(interval), start_date=nxt),
+                       next_run_time=nxt)
+        self._plan_retune(poll, deadlines, now)
+        return changed
+
+    async def _retune_job(self) -> None:
+        self.retune()  # in the loop, not the scheduler's thread pool: it changes jobs
+
+    def _plan_retune(self, poll: PollSettings, deadlines: list[datetime], now: datetime) -> None:
+        when = next_change(poll, deadlines, now)
+        if when is not None:
+            self.scheduler.add_job(self._retune_job, DateTrigger(run_date=when), id=RETUNE_JOB,
+                                   replace_existing=True, misfire_grace_time=None)
+        elif self.scheduler.get_job(RETUNE_JOB):
+            self.scheduler.remove_job(RETUNE_JOB)
 
     def shutdown(self) -> None:
+        task = getattr(self, "_clock_task", None)
+        if task is not None:
+            task.cancel()
         if self.scheduler and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
@@ -56,7 +170,7 @@ class Poller:
         return job.next_run_time if job else None
 
     def next_any(self) -> datetime | None:
-        times = [j.next_run_time for j in self.scheduler.get_jobs()] if self.scheduler else []
+        times = [j.next_run_time for j in self.scheduler.get_jobs() if j.id != RETUNE_JOB] if self.scheduler else []
         return min((t for t in times if t), default=None)
 
     async def _run(self, feed: FeedConfig, force: bool = False) -> UpdateResult:

@@ -9,6 +9,7 @@ transaction: a kill at any moment leaves either all of it or none of it.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -22,10 +23,11 @@ from typing import Iterable, Iterator, Sequence
 
 import sqlite_utils
 
+from . import cluster
 from .errors import StoreError
 from .links import canonical_link
 from .match import Match
-from .model import Entry, FeedConfig
+from .model import Deadline, Entry, FeedConfig
 from .timeutil import from_iso, to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
@@ -125,6 +127,28 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT);
     """,
+    # 2: clusters of reports (tracker/cluster.py). title_key is set while an item is clustered
+    # (on the story). The panel lists representatives (cluster = id) through a partial index,
+    # so one row per cluster costs no more than one row per item.
+    """
+    ALTER TABLE items ADD COLUMN title_key TEXT;
+    CREATE INDEX items_title_key ON items(title_key, published) WHERE title_key IS NOT NULL;
+    CREATE INDEX items_cluster ON items(cluster);
+    CREATE INDEX items_reps ON items(on_story, published DESC, id DESC) WHERE cluster = id;
+    CREATE INDEX items_unclustered ON items(published, id) WHERE on_story = 1 AND title_key IS NULL;
+    CREATE INDEX items_outlets ON items(on_story, outlet, published);
+    CREATE TABLE item_bands (
+        key INTEGER NOT NULL,                    -- a MinHash band of the item's title or text
+        item_id INTEGER NOT NULL,
+        PRIMARY KEY (key, item_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE clusters (                      -- only clusters of two items or more
+        id INTEGER PRIMARY KEY,                  -- = the representative's (earliest report's) item id
+        size INTEGER NOT NULL,
+        outlets INTEGER NOT NULL,                -- distinct outlets among the members
+        latest TEXT NOT NULL                     -- when the newest member was first seen
+    );
+    """,
 ]
 
 # Full-text search over titles and summaries, kept in step by triggers. Only a change of
@@ -163,6 +187,7 @@ class Filter:
     starred: bool = False
     query: str = ""
     extra: dict = field(default_factory=dict)
+    clusters: bool = False  # one row per cluster: its representative (earliest report)
 
 
 def fts_query(text: str) -> str | None:
@@ -183,6 +208,13 @@ def explain(error: BaseException, path: Path) -> str:
                 "tracker left it untouched. Move it aside and run tracker again to start a new one, "
                 "or restore it from a backup.")
     if "unable to open" in text:
+        if path.is_dir():
+            return f"{path} is a folder, not a database file: pass --db with a file name."
+        # A WAL database cannot even be opened for reading without writing its -shm file beside it.
+        if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            return (f"{path} or its folder is read-only: tracker needs to write both (it keeps "
+                    f"{path.name}-wal and -shm beside it). Check permissions and the file system, "
+                    "or pass --db to use another file.")
         return f"cannot open {path}: check that its folder exists and that you may read and write it."
     if "locked" in text:
         return f"{path} stayed locked by another process for {BUSY_TIMEOUT_MS // 1000}s; try again."
@@ -195,6 +227,8 @@ class Store:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._outlets: set[str] | None = None  # casefolded names an aggregator's title may end in
+        self.cluster_cache = cluster.FeatureCache()
 
     # ---------------------------------------------------------------- connections
     @classmethod
@@ -376,18 +410,27 @@ class Store:
         """-> (item id, first time seen, text changed). The same entry of the same feed is found
         by its id; the same article from another feed by its canonical link."""
         rule_on = int(m.on_story or not feed.match)
+        raw_title = e.title
+        if not e.outlet:  # no <source>: a known outlet's " - Outlet" suffix still names it
+            title, outlet = cluster.split_outlet(e.title, self._outlet_names(c))
+            if outlet:
+                e = dataclasses.replace(e, title=title, outlet=outlet)
+        elif e.outlet.casefold() not in self._outlet_names(c):
+            self._outlets.add(e.outlet.casefold())
         found = c.execute("SELECT item_id FROM item_feeds WHERE feed_id = ? AND entry_id = ?",
                           (fid, e.entry_id)).fetchone()
         if found:
             item_id = found[0]
             old = c.execute("SELECT title, summary, rule_on_story FROM items WHERE id = ?", (item_id,)).fetchone()
-            changed = (e.title, e.summary) != (old["title"], old["summary"]) and bool(e.title)
+            # an item stored before its outlet suffix was recognised has not changed either
+            changed = (old["title"] not in (e.title, raw_title) or e.summary != old["summary"]) and bool(e.title)
             if changed:
                 c.execute("INSERT INTO item_versions (item_id, title, summary, replaced) VALUES (?, ?, ?, ?)",
                           (item_id, old["title"], old["summary"], to_iso(now)))
                 c.execute("UPDATE items SET title = ?, summary = ?, updated = ?, read = 0, matched = ?, "
                           "rule_on_story = ?, on_story = COALESCE(manual, ?) WHERE id = ?",
                           (e.title, e.summary, to_iso(now), json.dumps(list(m.terms)), rule_on, rule_on, item_id))
+                cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
             return item_id, False, changed
         canonical = canonical_link(e.link)
         item_id = None
@@ -398,6 +441,7 @@ class Store:
                 if rule_on and not row[1]:
                     c.execute("UPDATE items SET rule_on_story = 1, on_story = COALESCE(manual, 1) WHERE id = ?",
                               (item_id,))
+                    cluster.update(c, item_id, cache=self.cluster_cache)
         is_new = item_id is None
         if is_new:
             published, dated = e.published, 1
@@ -410,9 +454,19 @@ class Store:
                 (e.link, canonical, e.title, e.summary, e.author, e.outlet or feed.name, published, dated,
                  to_iso(now), rule_on, rule_on, json.dumps(list(m.terms)), int(first_poll))).lastrowid
             c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
+            if rule_on:
+                cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache)
         c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen) VALUES (?,?,?,?)",
                   (fid, e.entry_id, item_id, to_iso(now)))
         return item_id, is_new, False
+
+    def _outlet_names(self, c: sqlite3.Connection) -> set[str]:
+        if self._outlets is None:
+            # Outlets that <source> elements or title suffixes named (feeds' own names aside).
+            learned = c.execute("SELECT DISTINCT outlet FROM items WHERE on_story = 1 "
+                                "AND outlet NOT IN (SELECT name FROM feeds)").fetchall()
+            self._outlets = set(cluster.KNOWN_OUTLETS) | {r[0].casefold() for r in learned if r[0]}
+        return self._outlets
 
     # ---------------------------------------------------------------- items
     def _where(self, f: Filter) -> tuple[str, list]:
@@ -424,6 +478,8 @@ class Store:
             clauses.append("i.read = 0")
         if f.starred:
             clauses.append("i.starred = 1")
+        if f.clusters:
+            clauses.append("i.cluster = i.id")  # as in the items_reps index's WHERE, so the planner uses it
         q = fts_query(f.query) if f.query else None
         if f.query and not q:
             clauses.append("0")
@@ -512,6 +568,7 @@ class Store:
             c.execute("UPDATE items SET manual = ?, on_story = COALESCE(?, rule_on_story) WHERE id = ?",
                       (None if on_story is None else int(on_story), None if on_story is None else int(on_story),
                        item_id))
+            cluster.update(c, item_id, cache=self.cluster_cache)
 
     # ---------------------------------------------------------------- settings
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -522,6 +579,114 @@ class Store:
         with self.write() as c:
             c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # ---------------------------------------------------------------- dashboard
+    def item_ids_between(self, f: Filter | None, after: int = 0, upto: int | None = None) -> list[int]:
+        """item_ids() limited to after < id <= upto. The dashboard reads max_item_id() first and
+        passes it as `upto`, so the next look (after=that max) neither repeats nor misses an item."""
+        where, params = self._where(f or Filter())
+        bounds = ["i.id > ?"] + (["i.id <= ?"] if upto is not None else [])
+        params += [after] + ([upto] if upto is not None else [])
+        where = (where + " AND " if where else " WHERE ") + " AND ".join(bounds)
+        return [r[0] for r in self._conn().execute(
+            f"SELECT i.id FROM items i{where} ORDER BY i.published DESC, i.id DESC", params)]
+
+    def sort_keys(self, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """id -> (published, id), the display order's key: places new ids in a list already shown."""
+        out: dict[int, tuple[str, int]] = {}
+        conn = self._conn()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in conn.execute(f"SELECT id, published FROM items WHERE id IN ({marks})", chunk):
+                out[r[0]] = (r[1], r[0])
+        return out
+
+    def next_unread(self, f: Filter | None, after: tuple[str, int] | None) -> int | None:
+        """The first unread item below the display position `after` ((published, id)), or None."""
+        where, params = self._where(f or Filter())
+        clauses = ["i.read = 0"]
+        if after is not None:
+            clauses.append("(i.published < ? OR (i.published = ? AND i.id < ?))")
+            params += [after[0], after[0], after[1]]
+        where = (where + " AND " if where else " WHERE ") + " AND ".join(clauses)
+        row = self._conn().execute(
+            f"SELECT i.id FROM items i{where} ORDER BY i.published DESC, i.id DESC LIMIT 1", params).fetchone()
+        return row[0] if row else None
+
+    def deadlines(self) -> list[Deadline]:
+        """The user's milestones (the `deadlines` table), soonest first; feeds.toml holds the rest."""
+        return [Deadline(label=r["label"], at=from_iso(r["at"]), timezone=r["timezone"], note=r["note"], id=r["id"])
+                for r in self.execute("SELECT * FROM deadlines ORDER BY at, id")]
+
+    def feed_states(self) -> list[dict]:
+        """The active feeds' own columns, without feeds()'s item counts: cheap enough to read
+        after every poll for the dashboard's status line."""
+        return [dict(r) for r in self.execute("SELECT * FROM feeds WHERE active = 1 ORDER BY id")]
+
+    def add_deadline(self, label: str, at: datetime, timezone: str, note: str = "") -> int:
+        with self.write() as c:
+            return c.execute("INSERT INTO deadlines (label, at, timezone, note, created) VALUES (?, ?, ?, ?, ?)",
+                             (label, to_iso(at), timezone, note, to_iso(utcnow()))).lastrowid
+
+    def update_deadline(self, deadline_id: int, *, label: str | None = None, at: datetime | None = None,
+                        timezone: str | None = None, note: str | None = None) -> bool:
+        """Change what is given of a stored milestone; False when there is no such milestone."""
+        with self.write() as c:
+            return c.execute("UPDATE deadlines SET label = COALESCE(?, label), at = COALESCE(?, at), "
+                             "timezone = COALESCE(?, timezone), note = COALESCE(?, note) WHERE id = ?",
+                             (label, to_iso(at) if at else None, timezone, note, deadline_id)).rowcount > 0
+
+    def remove_deadline(self, deadline_id: int) -> bool:
+        with self.write() as c:
+            return c.execute("DELETE FROM deadlines WHERE id = ?", (deadline_id,)).rowcount > 0
+
+    # ---------------------------------------------------------------- clusters and outlets
+    def cluster_rows(self, ids: Sequence[int]) -> dict[int, dict]:
+        """Rows for the live panel, one per cluster, for representatives' ids (from
+        item_ids(Filter(clusters=True)), newest first): the earliest report's item row plus
+        `size`, `outlets` (distinct outlets, the "x4"), `first_outlet` and `latest` (when the
+        newest member was first seen). Only the rows asked for are read: call it for what is visible."""
+        rows = self.rows(ids)
+        stats = self.cluster_stats(list(rows))
+        for r in rows.values():
+            r.update(first_outlet=r["outlet"], **stats.get(r["id"], {"size": 1, "outlets": 1, "latest": r["first_seen"]}))
+        return rows
+
+    def cluster_stats(self, ids: Sequence[int]) -> dict[int, dict]:
+        """{representative id: {size, outlets, latest}} for the clusters of two items or more."""
+        out: dict[int, dict] = {}
+        conn = self._conn()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for c in conn.execute(f"SELECT id, size, outlets, latest FROM clusters WHERE id IN ({marks})", chunk):
+                out[c["id"]] = {"size": c["size"], "outlets": c["outlets"], "latest": c["latest"]}
+        return out
+
+    def cluster_members(self, cluster_id: int) -> list[dict]:
+        """Every report in a cluster, earliest first (item rows: outlet, published, link, feeds ...)."""
+        ids = [r[0] for r in self.execute("SELECT id FROM items WHERE cluster = ? ORDER BY published, id",
+                                          (cluster_id,))]
+        rows = self.rows(ids)
+        return [rows[i] for i in ids]
+
+    def outlets(self) -> list[dict]:
+        """Every outlet that has covered the story, most items first: `outlet`, `items`, `first`
+        (its first report's time) and `first_reports` (clusters it was the first to report)."""
+        out = {r["outlet"]: dict(r) | {"first_reports": 0} for r in self.execute(
+            "SELECT outlet, COUNT(*) AS items, MIN(published) AS first FROM items WHERE on_story = 1 "
+            "GROUP BY outlet")}
+        for r in self.execute("SELECT outlet, COUNT(*) FROM items i WHERE i.on_story = 1 AND i.cluster = i.id "
+                              "GROUP BY outlet"):
+            out[r[0]]["first_reports"] = r[1]
+        return sorted(out.values(), key=lambda o: (-o["items"], o["first"], o["outlet"]))
+
+    def silent_feeds(self) -> list[str]:
+        """The configured (active) feeds that have carried nothing on the story yet."""
+        return [r[0] for r in self.execute(
+            "SELECT name FROM feeds f WHERE active = 1 AND NOT EXISTS (SELECT 1 FROM item_feeds x "
+            "JOIN items i ON i.id = x.item_id WHERE x.feed_id = f.id AND i.on_story = 1) ORDER BY id")]
 
 
 def _statements(script: str) -> list[str]:

@@ -4,21 +4,26 @@ the dashboard's scheduler, the daemon and the tests."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import os
-from concurrent.futures import Executor, ProcessPoolExecutor
+import sqlite3
+import threading
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable, Iterable
 
-from .errors import FeedError
+from .errors import FeedError, StoreError
 from .fetch import Fetcher
 from .model import Config, FeedConfig
 from .parse import parse_and_match
-from .store import Store
+from .store import Store, explain
+from .text import clean_text, safe_link
 from .timeutil import from_iso, utcnow
 
 MAX_BACKOFF = 6 * 3600.0  # a failing feed is still tried a few times a day
+_READ = object()  # update_feed(): read the feed's state from the store
 
 
 @dataclass(frozen=True)
@@ -48,12 +53,33 @@ def backoff(interval: float, failures: int) -> float:
     return min(interval * (2 ** max(0, failures - 1)), max(interval, MAX_BACKOFF))
 
 
-def parse_pool(workers: int | None = None) -> ProcessPoolExecutor:
+class ParsePool(ProcessPoolExecutor):
+    """Worker processes that parse feeds on every core (see parse_pool)."""
+
+    def __init__(self, workers: int, mp_context):
+        super().__init__(max_workers=workers, mp_context=mp_context)
+        self.workers = workers
+        self._started = False
+
+    def start(self) -> None:
+        """Start the workers now, from a background thread, rather than at the first parse.
+        Starting one waits for the forkserver to boot and import the parser (~0.2 s): begun
+        early, that overlaps the caller's start-up and first fetches. Submitting spawns a
+        worker only while none is idle, so one no-op per worker starts them all."""
+        if not self._started:
+            self._started = True
+            threading.Thread(target=lambda: [self.submit(int) for _ in range(self.workers)],
+                             name="tracker-pool-start", daemon=True).start()
+
+
+def parse_pool(workers: int | None = None) -> ParsePool:
     """Workers that parse feeds on every core. forkserver, not fork: the parent has threads
     (asyncio, httpx, sqlite) whose locks a forked child could inherit held."""
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["tracker.parse"])
-    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 2, mp_context=ctx)
+    # tracker.cli too: each worker re-imports the parent's __main__ (the `tracker` script,
+    # which imports tracker.cli); preloaded, that is a lookup, and its pages are shared.
+    ctx.set_forkserver_preload(["tracker.parse", "tracker.cli"])
+    return ParsePool(workers or os.cpu_count() or 2, ctx)
 
 
 class Updater:
@@ -62,27 +88,40 @@ class Updater:
         self.config, self.store, self.pool, self.clock = config, store, pool, clock
         self.fetcher = fetcher or Fetcher(config.poll)
         self._running: set[str] = set()
+        # All of this updater's database work runs on one thread. SQLite has one writer at a
+        # time anyway, and writers on several threads (asyncio.to_thread) wait in its busy
+        # handler, which sleeps up to 100 ms at a time rather than waking when the lock frees.
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-store")
 
     async def aclose(self) -> None:
         await self.fetcher.aclose()
+        self._db.shutdown(wait=True)
+
+    async def _in_db(self, fn: Callable, /, *args, **kwargs):
+        return await asyncio.get_running_loop().run_in_executor(self._db, functools.partial(fn, *args, **kwargs))
 
     def feed_config(self, name: str) -> FeedConfig | None:
         return next((f for f in self.config.feeds if f.name == name), None)
 
-    async def update_feed(self, feed: FeedConfig, force: bool = False) -> UpdateResult:
+    async def update_feed(self, feed: FeedConfig, force: bool = False, *, _state=_READ) -> UpdateResult:
         """force: poll now even if the feed is backing off after failures (a user asked).
         A feed that is gone, or whose server asked us to wait, is still left alone."""
         if feed.name in self._running:
             return UpdateResult(feed.name, skipped="already being polled")
         self._running.add(feed.name)
         try:
-            return await self._update(feed, force)
+            return await self._update(feed, force, _state)
+        except sqlite3.Error as e:
+            # The database failed, not the feed: no other feed could be stored either, so it
+            # is the caller's to report (in words: full disk, read-only, corrupt ...).
+            raise StoreError(explain(e, self.store.path)) from None
         finally:
             self._running.discard(feed.name)
 
-    async def _update(self, feed: FeedConfig, force: bool) -> UpdateResult:
+    async def _update(self, feed: FeedConfig, force: bool, state) -> UpdateResult:
         now = self.clock()
-        state = await asyncio.to_thread(self.store.feed, feed.name)
+        if state is _READ:
+            state = await self._in_db(self.store.feed, feed.name)
         if state is not None:
             if state["gone"] and state["url"] == feed.url:
                 return UpdateResult(feed.name, status=410, skipped="gone (HTTP 410); remove it or change its URL")
@@ -100,22 +139,29 @@ class Updater:
             fetched = await self.fetcher.fetch(url, etag, last_modified, now)
             matched, parsed = [], None
             if fetched.body is not None:
-                loop = asyncio.get_running_loop()
-                parsed, matched = await loop.run_in_executor(
-                    self.pool, parse_and_match, fetched.body, fetched.content_type, fetched.url,
-                    self.config.story.rules, not feed.match)
+                parsed, matched = await self._parse(fetched, feed)
         except FeedError as e:
             return await self._failed(feed, e, failures, now)
 
         done = self.clock()
-        change = await asyncio.to_thread(
+        change = await self._in_db(
             self.store.store_fetch, feed, matched, status=fetched.status, etag=fetched.etag,
             last_modified=fetched.last_modified, next_poll=done + timedelta(seconds=feed.interval),
-            moved_to=fetched.moved_to, problem=parsed.problem if parsed else None,
+            moved_to=safe_link(fetched.moved_to), problem=parsed.problem if parsed else None,
             duration=fetched.duration, size=fetched.size, title=parsed.title if parsed else "", now=done)
         return UpdateResult(feed.name, status=fetched.status, new=change.new, updated=change.updated,
                             entries=change.entries, problem=parsed.problem if parsed else None,
                             duration=fetched.duration, size=fetched.size)
+
+    async def _parse(self, fetched, feed: FeedConfig):
+        args = (parse_and_match, fetched.body, fetched.content_type, fetched.url,
+                self.config.story.rules, not feed.match)
+        if isinstance(self.pool, ProcessPoolExecutor):
+            # Submitted from a thread: a submit that has to start a worker process blocks
+            # until the forkserver is up (~0.2 s), which would stall the event loop (and a
+            # dashboard running on it).
+            return await asyncio.wrap_future(await asyncio.to_thread(self.pool.submit, *args))
+        return await asyncio.get_running_loop().run_in_executor(self.pool, *args)
 
     async def _failed(self, feed: FeedConfig, e: FeedError, failures: int, now: datetime) -> UpdateResult:
         wait = backoff(feed.interval, failures + 1)
@@ -123,9 +169,12 @@ class Updater:
         if e.retry_after:
             retry_after = now + timedelta(seconds=e.retry_after)
             wait = max(wait, e.retry_after)
-        await asyncio.to_thread(self.store.record_failure, feed.name, str(e), e.status,
+        # Error text can carry a server's words (reason phrases, parser messages): it is shown
+        # on terminals, so it gets the same cleaning as feed text.
+        error = clean_text(str(e), 500) or "the fetch failed"
+        await self._in_db(self.store.record_failure, feed.name, error, e.status,
                                 now + timedelta(seconds=wait), retry_after, e.status == 410, now=now)
-        return UpdateResult(feed.name, status=e.status, error=str(e))
+        return UpdateResult(feed.name, status=e.status, error=error)
 
     async def update_all(self, feeds: Iterable[FeedConfig] | None = None, force: bool = True,
                          on_result: Callable[[UpdateResult], Awaitable[None] | None] | None = None
@@ -133,11 +182,22 @@ class Updater:
         """Every feed once, a bounded number at a time; one feed's failure never stops the rest."""
         feeds = list(self.config.feeds if feeds is None else feeds)
         limit = asyncio.Semaphore(self.config.poll.concurrency)
+        # Every feed's state in one query: read one by one, each read would queue on the
+        # database thread behind other feeds' writes, and hold up that feed's fetch.
+        states = {r["name"]: r for r in await self._in_db(self.store.execute, "SELECT * FROM feeds")}
+        if isinstance(self.pool, ParsePool) and any(
+                not (s := states.get(f.name)) or not (s["etag"] or s["last_modified"]) for f in feeds):
+            # Some feed will certainly send a whole document (new, or no validators to make
+            # a 304 possible): have the workers ready for it. A poll that is all 304s never
+            # needs them, and doesn't start them.
+            self.pool.start()
 
         async def one(feed: FeedConfig) -> UpdateResult:
             async with limit:
                 try:
-                    result = await self.update_feed(feed, force=force)
+                    result = await self.update_feed(feed, force=force, _state=states.get(feed.name))
+                except StoreError:
+                    raise
                 except Exception as e:  # a bug in one feed's path is reported, not fatal to the poll
                     result = UpdateResult(feed.name, error=f"internal error: {type(e).__name__}: {e}")
             if on_result:
@@ -146,4 +206,10 @@ class Updater:
                     await maybe
             return result
 
-        return list(await asyncio.gather(*(one(f) for f in feeds)))
+        tasks = [asyncio.ensure_future(one(f)) for f in feeds]
+        try:
+            return list(await asyncio.gather(*tasks))
+        except BaseException:
+            for task in tasks:  # a failed database ends the poll: don't leave feeds fetching
+                task.cancel()
+            raise

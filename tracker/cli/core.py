@@ -68,10 +68,15 @@ def cmd_items(args) -> int:
     config = load_config(args)
     store = open_store(args, config)
     f = Filter(story=None if args.all else True, unread=args.unread, starred=args.starred,
-               query=args.search or "")
+               query=args.search or "", clusters=args.clusters)
     rows = store.items(f, limit=args.limit)
+    if args.clusters:  # each row is a cluster's earliest report; say how many carried it
+        stats = store.cluster_stats([r["id"] for r in rows])
+        for r in rows:
+            r.update(stats.get(r["id"], {"size": 1, "outlets": 1}))
     if args.json:
-        json.dump([item_json(r) for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        keys = ("size", "outlets") if args.clusters else ()
+        json.dump([item_json(r) | {k: r[k] for k in keys} for r in rows], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
     if not rows:
@@ -80,7 +85,8 @@ def cmd_items(args) -> int:
     for r in rows:
         flag = ("*" if r["starred"] else " ") + (" " if r["read"] else "•") + ("" if r["on_story"] else " (off)")
         outlet = (r["outlet"] or ", ".join(r["feeds"]))[:18]
-        print(f"{local_time(r['published'])}  {flag} {outlet:<18}  {r['title']}")
+        many = f"×{r['outlets']} " if args.clusters and r["outlets"] > 1 else ""
+        print(f"{local_time(r['published'])}  {flag} {outlet:<18}  {many}{r['title']}")
     return EXIT_OK
 
 
@@ -136,6 +142,8 @@ def register(sub, common) -> None:
     p.add_argument("--unread", action="store_true", help="only unread items")
     p.add_argument("--starred", action="store_true", help="only starred items")
     p.add_argument("--search", metavar="WORDS", help="full-text search in titles and summaries")
+    p.add_argument("--clusters", action="store_true",
+                   help="one row per report: its earliest copy, with how many outlets carried it (×N)")
     p.set_defaults(func=cmd_items)
 
     p = sub.add_parser("feeds", parents=[common], help="each feed's health: last poll, status, items, errors",

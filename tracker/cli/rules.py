@@ -1,7 +1,67 @@
-"""tracker rules test|apply: re-score stored items against the story rules."""
+"""tracker rules test|apply: re-score stored items against the story rules in feeds.toml."""
 
 from __future__ import annotations
 
+import json
+import sys
+
+from . import EXIT_OK, db_path, load_config, positive_int
+
+SHOWN = 20  # titles listed per direction; the counts are always complete
+
+
+def cmd_rules(args) -> int:
+    from ..rescore import rescore
+    from ..store import Store
+
+    config = load_config(args)
+    # Not open_store(): that applies changed rules on open, which `test` must not do.
+    store = Store.open(db_path(args, config), create=False)
+    result = rescore(store, config, apply=args.action == "apply")
+    if args.json:
+        def moved(ms):
+            return [{"id": m.id, "title": m.title, "matched": list(m.terms)} for m in ms]
+        json.dump({"checked": result.checked, "applied": result.applied,
+                   "moved_in": moved(result.moved_in), "moved_out": moved(result.moved_out),
+                   "held_by_manual_verdict": [{"id": m.id, "title": m.title, "manual": m.manual}
+                                              for m in result.held],
+                   "terms_changed": result.terms_changed}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    verb = "moved" if result.applied else "would move"
+    limit = None if args.all else args.show
+    _section(f"{verb} onto the story", result.moved_in, "+", limit)
+    _section(f"{verb} off the story", result.moved_out, "-", limit)
+    if result.held:
+        print(f"{len(result.held)} kept where the user put them (a manual verdict wins over the rules)")
+    summary = (f"{result.checked} items checked: {len(result.moved_in)} {verb} in, {len(result.moved_out)} out, "
+               f"{result.terms_changed} with other matched terms")
+    if not result.applied and (result.moved_in or result.moved_out or result.terms_changed):
+        summary += "; nothing was changed (`tracker rules apply` applies them)"
+    print(summary)
+    return EXIT_OK
+
+
+def _section(heading: str, moved, mark: str, limit: int | None) -> None:
+    if not moved:
+        return
+    print(f"{len(moved)} {heading}:")
+    for m in moved[:limit]:
+        terms = f"  (matched: {' · '.join(m.terms)})" if m.terms else ""
+        print(f"  {mark} {m.title}{terms}")
+    if limit is not None and len(moved) > limit:
+        print(f"  ... and {len(moved) - limit} more (--all lists them)")
+
 
 def register(sub, common) -> None:
-    """Not built yet."""
+    p = sub.add_parser("rules", parents=[common], help="re-score stored items against the story rules",
+                       description="Re-score every stored item against [story.match] in feeds.toml. "
+                                   "`test` shows what would move onto or off the story without changing "
+                                   "anything; `apply` makes it so. Manual verdicts (+/- in the dashboard) "
+                                   "always win. Edited rules are also applied when tracker next starts.")
+    p.add_argument("action", choices=["test", "apply"], help="test: show the changes; apply: make them")
+    p.add_argument("--json", action="store_true", help="as JSON (every moved item)")
+    p.add_argument("--show", type=positive_int, default=SHOWN, metavar="N",
+                   help=f"titles listed per direction (default {SHOWN})")
+    p.add_argument("--all", action="store_true", help="list every moved title")
+    p.set_defaults(func=cmd_rules)

@@ -1,0 +1,582 @@
+"""One development, many outlets: which stored items are the same report.
+
+Two items are one cluster when, published within WINDOW of each other, either
+  - their titles are the same once normalised (case, quotes, dashes, punctuation, wire
+    prefixes such as "Exclusive:" or "UPDATE 2-", an aggregator's " - Outlet" suffix), or
+  - their titles are near-identical (word Jaccard >= TITLE_THRESHOLD: a truncated or
+    lightly edited headline), or
+  - their texts overlap strongly (word-3-shingle Jaccard of title + lede >= TEXT_THRESHOLD:
+    a wire copy under another outlet's headline).
+The thresholds were chosen on tests/data/cluster_pairs.jsonl (`python -m tracker.cluster`
+prints the scores and a sweep).
+
+Candidates come from indexes, never from a scan: items.title_key for equal titles, and
+MinHash signatures cut into LSH bands (item_bands) for the two similarities; each candidate
+is then checked with the exact Jaccard. Only on-story items are clustered: the live panel
+shows nothing else, and outlets' feeds are mostly off the story, so a cold poll pays for
+the few items that matter.
+
+A cluster's id is the id of its earliest report (its representative), so `items.cluster =
+items.id` marks the one row the panel shows per cluster; an earlier report arriving late
+takes over the id. Clusters of more than one item have a `clusters` row with the counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import sys
+import threading
+import unicodedata
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+from typing import Collection, Iterable
+
+from .timeutil import from_iso, to_iso
+
+WINDOW = timedelta(days=3)
+TITLE_THRESHOLD = 0.8
+TEXT_THRESHOLD = 0.5
+MIN_TITLE_WORDS = 4  # "Live updates", "Morning briefing": too generic to merge on
+MIN_TEXT_SHINGLES = 12  # a title-only item has no text to compare; its title decides
+LEDE_WORDS = 60  # outlets cut summaries at different lengths; the lede is what copies share
+SUMMARY_CHARS = 600  # what is read of a summary: the lede and its neighbourhood
+
+# ------------------------------------------------------------------ outlets in titles
+
+# Publishers whose name aggregators append to titles (" - Reuters", " | AP News"). Only a
+# known name is cut, so a real title with a dash ("Anthropic - Pentagon talks: what now")
+# is left whole. Outlets learned from <source> elements are added by the store.
+KNOWN_OUTLETS = frozenset(s.casefold() for s in """
+Reuters|AP|AP News|Associated Press|The Associated Press|Bloomberg|Bloomberg Law|Bloomberg Government
+Bloomberg Opinion|CNBC|CNN|CNN Business|Fox News|Fox Business|NBC News|CBS News|ABC News|NPR|PBS
+PBS NewsHour|The New York Times|New York Times|The Washington Post|Washington Post
+The Wall Street Journal|Wall Street Journal|WSJ|Financial Times|FT|The Guardian|BBC|BBC News|Axios
+Politico|POLITICO|The Hill|Semafor|The Verge|TechCrunch|Wired|Ars Technica|Engadget|The Information
+Business Insider|Insider|Fortune|Forbes|Yahoo|Yahoo News|Yahoo Finance|MSN|MarketWatch|Barron's
+The Atlantic|Vox|Slate|Time|Newsweek|USA Today|Los Angeles Times|The Economist|Al Jazeera
+Al Jazeera English|DW|France 24|Euronews|Sky News|The Independent|The Telegraph|New York Post
+Washington Examiner|The Washington Times|National Review|The Daily Beast|HuffPost|Defense One
+DefenseScoop|Breaking Defense|Defense News|Military Times|Military.com|Task & Purpose|The War Zone
+Stars and Stripes|Federal News Network|FedScoop|Nextgov|Nextgov/FCW|Government Executive|Lawfare
+Just Security|Law360|Courthouse News|Courthouse News Service|Platformer|9to5Mac|The Register
+VentureBeat|ZDNet|CNET|Gizmodo|Mashable|Fast Company|Quartz|The Decoder|SiliconANGLE|GeekWire
+Tom's Hardware|Tom's Guide|MIT Technology Review|IEEE Spectrum|Scientific American
+U.S. News & World Report|US News|UPI|Nikkei Asia|South China Morning Post|Times of India
+Hindustan Times|NDTV|Firstpost|The Hindu|CBC|CBC News|The Globe and Mail|Benzinga|Seeking Alpha
+The Intercept|ProPublica|The New Yorker|Rolling Stone|Variety|The Hollywood Reporter|Mediaite
+Washington Free Beacon|Daily Mail|The Times|Sydney Morning Herald|ABC (Australia)|Wired UK
+""".replace("\n", "|").split("|") if s.strip())
+
+_SUFFIX = re.compile(r"^(?P<title>.*\S)\s+[-\u2013\u2014|]\s+(?P<outlet>[^-\u2013\u2014|]{2,60})$")
+# A bare domain ("Investing.com", "GOV.UK") is an outlet whatever it is; .ai and .js are left
+# out because product names end in them.
+_DOMAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)*\.(com|org|net|co|io|news|gov|uk|us|ca|au|in|de|fr|eu|info|tv)$",
+                     re.I)
+
+
+def split_outlet(title: str, known: Collection[str] = KNOWN_OUTLETS) -> tuple[str, str]:
+    """'Headline - Reuters' -> ('Headline', 'Reuters') when the suffix is a known outlet (or a
+    domain); otherwise (title, ''). `known` holds casefolded names."""
+    m = _SUFFIX.match(title)
+    if not m:
+        return title, ""
+    outlet = m["outlet"].strip()
+    # Outlets write their names capitalised; "... - or else" is part of a sentence.
+    if not (outlet[0].isupper() or outlet[0].isdigit()):
+        return title, ""
+    if outlet.casefold() in known or _DOMAIN.match(outlet):
+        return m["title"], outlet
+    return title, ""
+
+
+# ------------------------------------------------------------------ normalising text
+
+_FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'",
+                       "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u2212": "-",
+                       "\u2026": " "})
+# Wire-service labels in front of a headline ("Exclusive:", "UPDATE 2-", "BREAKING:",
+# "Factbox-") mark the same piece, not a different one.
+_PREFIX = re.compile(r"^(?:(?:exclusive|breaking|update\s*\d*|updated|analysis|factbox|explainer|corrected|"
+                     r"refile|live|watch|video)\s*[:\-|]\s*)+", re.I)
+_INITIALS = re.compile(r"\b(?:[A-Za-z]\.){2,}")  # "U.S." -> "US", "D.C." -> "DC"
+_WORD = re.compile(r"\w+")
+_BYLINE = re.compile(r"^\s*(?:by\s[^()]{1,80}?)?\s*(?:[A-Z ,.]{3,40}\s)?\((?:reuters|ap|bloomberg|afp)\)\s*[-\u2013\u2014]+\s*",
+                     re.I)
+STOPWORDS = frozenset("a an the of to in on for and or but at by with from as is are was were be "
+                      "it its this that s t".split())
+
+
+_NEEDS_FOLD = re.compile("[" + "".join(map(chr, _FOLD)) + "]")
+
+
+def _normal(text: str) -> str:
+    # Most feed text is ASCII, for which NFKC and the fold are no-ops: skipping them halves the cost.
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        if _NEEDS_FOLD.search(text):
+            text = text.translate(_FOLD)
+    return text
+
+
+def _cased_words(text: str) -> list[str]:
+    return _WORD.findall(_INITIALS.sub(_undot, _normal(text)).replace("'", ""))
+
+
+def _undot(m: re.Match) -> str:
+    return m[0].replace(".", "")
+
+
+def _words(text: str) -> list[str]:
+    return _cased_words(text.casefold())
+
+
+def _clean_title(title: str) -> str:
+    """Case kept; wire prefix and an aggregator's trailing '...' gone."""
+    t = _normal(title).strip()
+    if t.endswith("..."):
+        t = t.rstrip(". ")
+    return _PREFIX.sub("", t)
+
+
+def title_key(title: str) -> str:
+    """The title as compared for equality: lower case, no punctuation or wire prefixes."""
+    return " ".join(w.casefold() for w in _cased_words(_clean_title(title)))
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def _shingles(head: list[str], body: list[str]) -> frozenset[int]:
+    """Word 3-shingles (as 64-bit hashes) of the title and the summary's lede. An aggregator's
+    summary that only repeats the title (Google News) adds nothing: such an item has no text
+    of its own."""
+    if body[:len(head)] == head:
+        body = body[len(head):]
+        if len(body) <= 4:  # the title again, plus the outlet's name
+            body = []
+    if len(body) < 8:
+        return frozenset()
+    hs = [_word_hash(w) for w in head + body[:LEDE_WORDS]]
+    return frozenset(((a * _K1) ^ (b * _K2) ^ c) & _M64 for a, b, c in zip(hs, hs[1:], hs[2:]))
+
+
+def _names(cased: list[str]) -> frozenset[str]:
+    """The title's names and numbers ("Lockheed", "HHS", "200"), casefolded. A title in Title
+    Case has no usable capitals, so it gives none."""
+    long = [w for w in cased if len(w) > 3]
+    if long and sum(w[0].isupper() for w in long) >= 0.7 * len(long):
+        return frozenset()
+    return frozenset(w.casefold() for w in cased if w[0].isupper() or any(c.isdigit() for c in w))
+
+
+@dataclass(frozen=True)
+class Features:
+    key: str  # title_key()
+    tokens: frozenset[str]  # title words without stopwords
+    shingles: frozenset[int]  # of title + lede; empty when the item has no text of its own
+    names: frozenset[str] = frozenset()
+    text: str = ""  # the title and the summary's start, for `words`
+    cut: bool = False  # the title ends in "..." (Google News shortens long ones)
+
+    @classmethod
+    def of(cls, title: str, summary: str = "") -> "Features":
+        cased = _cased_words(_clean_title(title))
+        head = [w.casefold() for w in cased]
+        summary = summary[:SUMMARY_CHARS]
+        body = _words(_BYLINE.sub("", summary)) if summary else []
+        return cls(key=" ".join(head), tokens=frozenset(w for w in head if w not in STOPWORDS),
+                   shingles=_shingles(head, body), names=_names(cased), text=f"{title}\n{summary}",
+                   cut=title.rstrip().endswith(("...", "\u2026")))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of the title and the summary's start; only the names rule needs them, and
+        only for pairs that would otherwise merge, so they are made on demand (and kept small)."""
+        return frozenset(_cased_words(self.text.casefold()))
+
+
+def _starts(short: Features, full: Features) -> bool:
+    # A shortened title is the start of the full one; the word it ends on may itself be cut.
+    return short.cut and len(short.tokens) >= 2 * MIN_TITLE_WORDS and \
+        full.key.startswith(short.key.rsplit(" ", 1)[0] + " ")
+
+
+def _other_subject(a: Features, b: Features) -> bool:
+    """Both titles name someone or something the other item never mentions: "Lockheed reviews
+    ..." and "Boeing reviews ..." over one boilerplate paragraph are two reports."""
+    def lone(x: Features, y: Features) -> bool:
+        return any(n not in y.words for n in x.names - y.tokens)
+    return lone(a, b) and lone(b, a)
+
+
+def similarity(a: Features, b: Features, title_threshold: float = TITLE_THRESHOLD,
+               text_threshold: float = TEXT_THRESHOLD) -> tuple[str, float] | None:
+    """Why two items are the same report, with the score; None when they are not."""
+    titled = len(a.tokens) >= MIN_TITLE_WORDS and len(b.tokens) >= MIN_TITLE_WORDS
+    if titled and (a.key == b.key or _starts(a, b) or _starts(b, a)):
+        return "title", 1.0
+    hit = None
+    if titled:
+        tj = jaccard(a.tokens, b.tokens)
+        if tj >= title_threshold:
+            hit = "near-title", tj
+    if hit is None and len(a.shingles) >= MIN_TEXT_SHINGLES and len(b.shingles) >= MIN_TEXT_SHINGLES:
+        xj = jaccard(a.shingles, b.shingles)
+        if xj >= text_threshold:
+            hit = "text", xj
+    return None if hit is None or _other_subject(a, b) else hit
+
+
+# ------------------------------------------------------------------ MinHash / LSH
+#
+# Two signatures: title tokens (TITLE_BANDS bands of TITLE_ROWS) and text shingles (TEXT_BANDS
+# of TEXT_ROWS). Each band is hashed with its number into one signed 64-bit key, stored in
+# item_bands; items sharing a key are candidates, which similarity() then checks exactly.
+# With r rows and b bands a pair of Jaccard s shares a band with probability 1-(1-s^r)^b:
+# titles (6 x 3) 0.96 at 0.8 and 0.05 at 0.3; texts (8 x 3) 0.66 at 0.5, 0.94 at 0.7 and 0.06
+# at 0.2 (wire copies sit at 0.7-1.0; an equal title is found through title_key anyway).
+#
+# Each element is hashed once (blake2b: stable across processes, unlike hash()). A title's few
+# tokens get k "permutations" as XORs with k random masks (for uniformly random hashes each
+# mask still picks a uniformly random element, so a row agrees with probability s). A text's
+# ~70 shingles get one-permutation hashing instead: the hash picks one of k bins and the bin
+# keeps its minimum, one pass instead of k (Li, Owen & Zhang 2012); a bin left empty borrows
+# from the next one (Shrivastava & Li 2014). `python -m tracker.cluster` measures how many
+# same-report pairs actually share a band.
+
+TITLE_ROWS, TITLE_BANDS = 3, 6
+TEXT_ROWS, TEXT_BANDS = 3, 8
+
+
+_M64 = (1 << 64) - 1
+_K1, _K2, _K3 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x100000001B3
+_WORD_HASHES: dict[str, int] = {}  # news reuses its words: each is hashed once per process (a few MB)
+
+
+def _word_hash(word: str) -> int:
+    h = _WORD_HASHES.get(word)
+    if h is None:
+        if len(_WORD_HASHES) > 50_000:
+            _WORD_HASHES.clear()
+        h = _WORD_HASHES[word] = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest(), "little")
+    return h
+
+
+_TITLE_MASKS = [_word_hash(f"\x00title mask {i}") for i in range(TITLE_ROWS * TITLE_BANDS)]
+_BAND_SEEDS = [_word_hash(f"\x00band {i}") for i in range(TITLE_BANDS + TEXT_BANDS)]
+
+
+def _signature(tokens: Iterable[str], masks: list[int]) -> list[int]:
+    hs = [_word_hash(t) for t in tokens]
+    return [min([h ^ m for h in hs]) for m in masks]
+
+
+_EMPTY = 1 << 64
+
+
+def _one_permutation(hashes: Iterable[int], bins: int) -> list[int]:
+    mins = [_EMPTY] * bins
+    for h in hashes:
+        b = h % bins
+        if h < mins[b]:
+            mins[b] = h
+    if all(v == _EMPTY for v in mins):
+        return mins
+    for i in range(bins):
+        if mins[i] == _EMPTY:
+            step = next(t for t in range(1, bins) if mins[(i + t) % bins] != _EMPTY)
+            mins[i] = mins[(i + step) % bins] * _K3 + step  # the distance too: borrowed != own
+    return mins
+
+
+def _bands(sig: list[int], rows: int, first: int) -> list[int]:
+    out = []
+    for band in range(len(sig) // rows):
+        k = _BAND_SEEDS[first + band]
+        for v in sig[band * rows:(band + 1) * rows]:
+            k = ((k ^ v) * _K3) & _M64
+        out.append(k - (1 << 64) if k >> 63 else k)  # SQLite integers are signed
+    return out
+
+
+def band_keys(f: Features) -> list[int]:
+    keys = []
+    if len(f.tokens) >= MIN_TITLE_WORDS:
+        keys += _bands(_signature(f.tokens, _TITLE_MASKS), TITLE_ROWS, 0)
+    if len(f.shingles) >= MIN_TEXT_SHINGLES:
+        keys += _bands(_one_permutation(f.shingles, TEXT_ROWS * TEXT_BANDS), TEXT_ROWS, TITLE_BANDS)
+    return keys
+
+
+# ------------------------------------------------------------------ the stored clusters
+#
+# These run inside the caller's write transaction (store_fetch, set_manual, a re-score), so a
+# kill leaves an item either fully clustered or not at all. "Clustered" = title_key is set.
+
+MAX_CANDIDATES = 20  # a flood of look-alikes (a generator, a spam feed) must not stall a poll
+
+
+def attach(c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str,
+           cache: FeatureCache | None = None) -> int:
+    """Index an on-story item and put it in the cluster of its best match; -> its cluster id."""
+    f = Features.of(title, summary)
+    keys = _index(c, item_id, f)
+    cache = cache or FeatureCache(MAX_CANDIDATES)
+    cache.put(item_id, title, f)  # the next arrivals will compare with this one
+    target = _best_match(c, item_id, f, keys, published, cache)
+    return _join(c, item_id, published, target) if target is not None else item_id
+
+
+def _index(c: sqlite3.Connection, item_id: int, f: Features) -> list[int]:
+    keys = band_keys(f)
+    c.execute("UPDATE items SET title_key = ? WHERE id = ?", (f.key, item_id))
+    c.executemany("INSERT OR IGNORE INTO item_bands (key, item_id) VALUES (?, ?)", [(k, item_id) for k in keys])
+    return keys
+
+
+def _unindex(c: sqlite3.Connection, item_id: int, title: str, summary: str) -> None:
+    # The band keys are recomputed from the text they were made from: no index on item_id needed.
+    keys = band_keys(Features.of(title, summary))
+    c.executemany("DELETE FROM item_bands WHERE key = ? AND item_id = ?", [(k, item_id) for k in keys])
+    c.execute("UPDATE items SET title_key = NULL WHERE id = ?", (item_id,))
+
+
+def _window(published: str) -> tuple[str, str]:
+    at = from_iso(published)
+    return to_iso(at - WINDOW), to_iso(at + WINDOW)
+
+
+def _best_match(c: sqlite3.Connection, item_id: int, f: Features, keys: list[int], published: str,
+                cache: FeatureCache) -> int | None:
+    lo, hi = _window(published)
+    if len(f.tokens) >= MIN_TITLE_WORDS:
+        row = c.execute("SELECT cluster FROM items WHERE title_key = ? AND published BETWEEN ? AND ? AND id != ? "
+                        "ORDER BY published, id LIMIT 1", (f.key, lo, hi, item_id)).fetchone()
+        if row:
+            return row[0]
+    if not keys:
+        return None
+    # Most shared bands first: the likeliest match is checked first, and the first that holds
+    # wins. Counting in Python off the covering primary key beats a GROUP BY join in SQL.
+    shared = Counter(r[0] for r in c.execute(
+        f"SELECT item_id FROM item_bands WHERE key IN ({','.join('?' * len(keys))})", keys))
+    shared.pop(item_id, None)
+    if not shared:
+        return None
+    ranked = [i for i, _ in shared.most_common(3 * MAX_CANDIDATES)]
+    rows = {r[0]: r for r in c.execute(
+        f"SELECT id, updated, title, cluster FROM items WHERE id IN ({','.join('?' * len(ranked))}) "
+        f"AND published BETWEEN ? AND ?", (*ranked, lo, hi))}
+    for cand_id in [i for i in ranked if i in rows][:MAX_CANDIDATES]:
+        _, updated, title, cid = rows[cand_id]
+        if similarity(f, cache.get(c, cand_id, updated, title)):
+            return cid
+    return None
+
+
+class FeatureCache:
+    """Candidates are mostly recent items, checked again and again by each new arrival, so
+    their features are kept: one cache per database (Store), keyed by (id, updated, title), so
+    a changed text, or an id reused after a rolled-back insert, is never served stale. Shared
+    by a Store's threads, hence the lock."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._data: OrderedDict[tuple[int, str | None, str], Features] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, item_id: int, title: str, f: Features) -> None:
+        """Features of a new item: filed as never updated (for an item whose text did change,
+        this entry is simply never found)."""
+        with self._lock:
+            self._data[(item_id, None, title)] = f
+            if len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def get(self, c: sqlite3.Connection, item_id: int, updated: str | None, title: str) -> Features:
+        key = (item_id, updated, title)
+        with self._lock:
+            f = self._data.get(key)
+            if f is not None:
+                self._data.move_to_end(key)
+                return f
+        summary = c.execute("SELECT summary FROM items WHERE id = ?", (item_id,)).fetchone()[0]
+        f = Features.of(title, summary)
+        with self._lock:
+            self._data[key] = f
+            if len(self._data) > self.size:
+                self._data.popitem(last=False)
+        return f
+
+
+def _join(c: sqlite3.Connection, item_id: int, published: str, cid: int) -> int:
+    rep = c.execute("SELECT published FROM items WHERE id = ?", (cid,)).fetchone()
+    if (published, item_id) < (rep[0], cid):
+        # An earlier report arrived late: it becomes the representative and lends its id.
+        c.execute("UPDATE items SET cluster = ? WHERE cluster = ?", (item_id, cid))
+        c.execute("DELETE FROM clusters WHERE id = ?", (cid,))
+        cid = item_id
+    else:
+        c.execute("UPDATE items SET cluster = ? WHERE id = ?", (cid, item_id))
+    _recount(c, cid)
+    return cid
+
+
+def _recount(c: sqlite3.Connection, cid: int) -> None:
+    size, outlets, latest = c.execute("SELECT COUNT(*), COUNT(DISTINCT outlet), MAX(first_seen) FROM items "
+                                      "WHERE cluster = ?", (cid,)).fetchone()
+    if size > 1:
+        c.execute("INSERT INTO clusters (id, size, outlets, latest) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
+                  "SET size = excluded.size, outlets = excluded.outlets, latest = excluded.latest",
+                  (cid, size, outlets, latest))
+    else:
+        c.execute("DELETE FROM clusters WHERE id = ?", (cid,))
+
+
+def _detach(c: sqlite3.Connection, item_id: int, cid: int, title: str, summary: str) -> None:
+    _unindex(c, item_id, title, summary)
+    c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
+    if cid == item_id:  # it was the representative: the next earliest member takes over
+        nxt = c.execute("SELECT id FROM items WHERE cluster = ? AND id != ? ORDER BY published, id LIMIT 1",
+                        (cid, item_id)).fetchone()
+        c.execute("DELETE FROM clusters WHERE id = ?", (cid,))
+        if nxt:
+            c.execute("UPDATE items SET cluster = ? WHERE cluster = ? AND id != ?", (nxt[0], cid, item_id))
+            _recount(c, nxt[0])
+    else:
+        _recount(c, cid)
+
+
+def update(c: sqlite3.Connection, item_id: int, old_title: str | None = None,
+           old_summary: str | None = None, cache: FeatureCache | None = None) -> None:
+    """After an item's verdict or text changed: join the clusters when it came onto the story,
+    leave them when it went off, re-index it when its text changed (old_*: the text it was
+    indexed with). A changed text keeps its cluster: an outlet editing its report does not
+    make it another report."""
+    row = c.execute("SELECT title, summary, published, on_story, title_key, cluster FROM items WHERE id = ?",
+                    (item_id,)).fetchone()
+    if row is None:
+        return
+    title, summary, published, on_story, key, cid = row
+    indexed_title = title if old_title is None else old_title
+    indexed_summary = summary if old_summary is None else old_summary
+    if key is not None and not on_story:
+        _detach(c, item_id, cid, indexed_title, indexed_summary)
+    elif key is not None and old_title is not None:
+        _unindex(c, item_id, indexed_title, indexed_summary)
+        _index(c, item_id, Features.of(title, summary))
+    elif key is None and on_story:
+        attach(c, item_id, title, summary, published, cache)
+
+
+# The planner, without statistics, prefers items_story_time and then reads every on-story row;
+# the partial index holds just the items left to cluster (normally none).
+UNCLUSTERED = "INDEXED BY items_unclustered WHERE on_story = 1 AND title_key IS NULL"
+
+
+def pending(c: sqlite3.Connection) -> bool:
+    """Whether some on-story items are not clustered yet (a database from before clusters)."""
+    return c.execute(f"SELECT 1 FROM items {UNCLUSTERED} LIMIT 1").fetchone() is not None
+
+
+def catch_up(c: sqlite3.Connection, batch: int = 500) -> int:
+    """Cluster the on-story items that are not yet (a database from before clusters), oldest
+    first so that representatives need no re-pointing; a batch at a time, as each attach takes
+    the item out of the set the query reads."""
+    cache, done = FeatureCache(), 0
+    while rows := c.execute(f"SELECT id, title, summary, published FROM items {UNCLUSTERED} "
+                            "ORDER BY published, id LIMIT ?", (batch,)).fetchall():
+        for r in rows:
+            attach(c, r[0], r[1], r[2], r[3], cache)
+        done += len(rows)
+    return done
+
+
+# ------------------------------------------------------------------ pair-set evaluation
+
+def load_pairs(path) -> list[dict]:
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _side_features(side: dict) -> Features:
+    title = side["title"]
+    if side.get("source") and title.endswith(f" - {side['source']}"):
+        title = title[: -len(side["source"]) - 3]  # what parse.py does with a <source>
+    else:
+        title, _ = split_outlet(title)
+    return Features.of(title, side.get("summary", ""))
+
+
+def _candidate_rate(pairs: list[dict]) -> tuple[int, int]:
+    """How many same-report pairs that similarity() accepts would the LSH index, or an equal
+    title_key, put in front of it at all."""
+    found = total = 0
+    for p in pairs:
+        a, b = _side_features(p["a"]), _side_features(p["b"])
+        if p["same"] and similarity(a, b):
+            total += 1
+            found += a.key == b.key or bool(set(band_keys(a)) & set(band_keys(b)))
+    return found, total
+
+
+def score_pairs(pairs: list[dict], decide=similarity) -> dict:
+    """Precision and recall of `decide` on labelled pairs."""
+    tp = fp = fn = tn = 0
+    wrong = []
+    for p in pairs:
+        got = decide(_side_features(p["a"]), _side_features(p["b"])) is not None
+        if got and p["same"]:
+            tp += 1
+        elif got:
+            fp += 1
+            wrong.append(("false merge", p))
+        elif p["same"]:
+            fn += 1
+            wrong.append(("missed", p))
+        else:
+            tn += 1
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    return {"tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": precision, "recall": recall,
+            "wrong": wrong}
+
+
+def _main(argv: list[str]) -> int:
+    """python -m tracker.cluster [pairs.jsonl]: precision and recall of the pairing per set,
+    the mistakes, and a threshold sweep (the names rule always on)."""
+    pairs = load_pairs(argv[0] if argv else "tests/data/cluster_pairs.jsonl")
+    sets = sorted({p.get("set", "all") for p in pairs})
+    for name, subset in [(n, [p for p in pairs if p.get("set", "all") == n]) for n in sets] + [("all", pairs)]:
+        s = score_pairs(subset)
+        print(f"{name:8} {len(subset):3} pairs ({sum(p['same'] for p in subset)} same report): "
+              f"precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+              f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']}, tn {s['tn']})")
+    print(f"thresholds: title word Jaccard >= {TITLE_THRESHOLD}, text 3-shingle Jaccard >= {TEXT_THRESHOLD}")
+    found, total = _candidate_rate(pairs)
+    print(f"candidates: the index finds {found} of the {total} merged pairs")
+    for why, p in score_pairs(pairs)["wrong"]:
+        print(f"  {why} [{p.get('set')}, {p['kind']}]: {p['a']['title']!r} / {p['b']['title']!r}")
+    print("\nsweep over all pairs, fp/fn (rows: title threshold, columns: text threshold)")
+    texts = (0.3, 0.4, 0.5, 0.6, 0.7)
+    print("       " + "".join(f"{t:>9}" for t in texts))
+    for tt in (0.6, 0.7, 0.8, 0.9, 1.01):
+        cells = []
+        for xt in texts:
+            s = score_pairs(pairs, lambda a, b: similarity(a, b, tt, xt))
+            cells.append(f"{s['fp']:>5}/{s['fn']:<3}")
+        print(f"  {tt:4.2f} " + "".join(cells))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv[1:]))

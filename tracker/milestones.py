@@ -1,0 +1,42 @@
+"""Deadlines: the ones in feeds.toml and the ones the user adds (stored in the database), as one
+sorted list with the next one; and the local-time input the dashboard's `d` screen takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .model import Config, Deadline
+from .store import Store
+from .timeutil import utcnow
+
+
+def to_utc(when: str | datetime, zone: str) -> datetime:
+    """'2026-03-01 17:00' (or a naive datetime) in `zone` -> aware UTC. An aware datetime keeps
+    its own offset. ValueError, with a message for the user, on a bad time or zone."""
+    try:
+        tz = ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {zone!r} (use an IANA name like America/New_York)") from None
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when.strip())
+        except ValueError:
+            raise ValueError(f"{when!r} is not a time like 2026-03-01 17:00") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=tz)
+    return when.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Milestones:
+    all: tuple[Deadline, ...]  # soonest first; config ones have id None, stored ones an id
+    next: Deadline | None  # the first not yet passed, or None when every one has
+
+
+def milestones(config: Config, store: Store | None, now: datetime | None = None) -> Milestones:
+    now = now or utcnow()
+    stored = store.deadlines() if store is not None else []
+    every = tuple(sorted((*config.deadlines, *stored), key=lambda d: (d.at, d.id is not None, d.id or 0, d.label)))
+    return Milestones(every, next((d for d in every if d.at >= now), None))
