@@ -1,0 +1,61 @@
+"""`tracker demo`: the config it writes, and the dashboard on the demo's feed server."""
+
+from __future__ import annotations
+
+import argparse
+
+from tracker.cli import build_parser
+from tracker.cli.demo import demo_config_text, shipped_config
+from tracker.config import load
+from tracker.feedserver import DemoPublisher
+from tracker.store import Store
+from tracker.tui.app import build_app
+
+from .test_tui import Clock, new_york, settle, titles, toasts  # noqa: F401 - autouse fixture
+
+
+def test_demo_is_a_command():
+    args = build_parser().parse_args(["demo", "--interval", "10", "--every", "3"])
+    assert args.func.__name__ == "cmd_demo" and args.interval == 10.0
+    assert build_parser().parse_args(["tui"]).func.__name__ == "cmd_tui"
+
+
+def demo_config(tmp_path, server):
+    publisher = DemoPublisher(server)
+    story = shipped_config(argparse.Namespace())
+    path = tmp_path / "feeds.toml"
+    path.write_text(demo_config_text(story, publisher.feed_urls, "10s", tmp_path / "demo.db", 30), encoding="utf-8")
+    return story, publisher, load(path)
+
+
+def test_the_demo_config_keeps_the_story_and_points_at_the_server(tmp_path, server):
+    story, publisher, config = demo_config(tmp_path, server)
+    assert config.story.rules == story.story.rules
+    assert config.story.article == story.story.article.resolve()
+    assert [f.url for f in config.feeds] == list(publisher.feed_urls.values())
+    assert all(f.url.startswith("http://127.0.0.1:") and f.interval == 10 for f in config.feeds)
+    assert config.database_path == tmp_path / "demo.db"
+    labels = [d.label for d in config.deadlines]
+    assert labels[:-1] == [d.label for d in story.deadlines] and labels[-1] == "[DEMO] synthetic milestone"
+
+
+async def test_the_dashboard_follows_the_demo_server(tmp_path, server):
+    _, publisher, config = demo_config(tmp_path, server)
+    store = Store.open(config.database_path)
+    store.sync_feeds(config.feeds)
+    app = build_app(config, store, clock=Clock(), start_polling=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await (await app.polling_ready()).poll_now()
+        await settle(pilot)
+        shown = titles(app)
+        assert shown and all(t.startswith("[DEMO]") for t in shown)  # off-story items stay out
+        await pilot.press("j")
+        chosen = app.items.selected_id
+
+        publisher.publish(2)  # what `tracker demo` does every few seconds
+        await pilot.press("R")
+        await settle(pilot)
+        assert len(titles(app)) == len(shown) + 2
+        assert app.items.selected_id == chosen
+        assert "2 new items" in toasts(app)[-1]
+    store.close()

@@ -1,0 +1,1 @@
+"""The dashboard (Textual). Only render.py turns feed text into something drawn."""

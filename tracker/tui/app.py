@@ -1,0 +1,546 @@
+"""The dashboard: header countdown, live panel, anchor article, status line.
+
+The app owns no I/O of its own on the event loop beyond small indexed reads for the rows on
+screen: polling runs on APScheduler's asyncio scheduler with parsing in a process pool, and
+every database write goes through one writer thread (so writes keep their order and a
+locked database never freezes a keypress).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+import webbrowser
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import replace
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Input
+
+from ..model import Config, Deadline
+from ..store import Filter, Store
+from ..text import clean_text, safe_link
+from ..timeutil import utcnow
+from . import render
+from .keys import KEYS, SHORT, app_bindings
+from .messages import ItemChosen, ItemHighlighted, PollFinished, PollStarted, StoreChanged
+from .screens.deadlines import DeadlinesScreen
+from .screens.feeds import FeedsScreen
+from .screens.help import HelpScreen
+from .widgets.article import ArticleView, DetailView
+from .widgets.footer import KeyFooter
+from .widgets.header import StoryHeader
+from .widgets.item_list import ItemList, insertion_points
+from .widgets.status import StatusLine
+
+if TYPE_CHECKING:  # imported after the first frame: httpx, feedparser and APScheduler cost ~0.3 s
+    from ..schedule import Poller
+    from ..update import Updater, UpdateResult
+
+log = logging.getLogger("tracker.tui")
+
+FILTERS = ("all", "unread", "starred")
+MAIN_SCREEN_ACTIONS = {"next_unread", "toggle_read", "toggle_star", "open_link", "copy_link", "search",
+                       "cycle_filter", "back"}
+WATCH_INTERVAL = 1.0  # seconds between looks for another process's writes
+CHECK_SPACING = 0.5  # seconds between two looks at the database for new items, in a burst
+ARRIVALS_QUIET = 3.0  # seconds after a new-items toast during which more are gathered into one
+
+
+class TrackerApp(App[None]):
+    CSS_PATH = "tracker.tcss"
+    TITLE = "tracker"
+    BINDINGS = app_bindings()
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(self, config: Config, store: Store, *, clock: Callable[[], datetime] | None = None,
+                 start_polling: bool = True, pool: Executor | None = None, processes: bool = False,
+                 browser: Callable[[str], object] | None = None, signals: bool = False):
+        super().__init__()
+        self.config, self.store = config, store
+        self.clock = clock or utcnow
+        self.start_polling = start_polling
+        self.pool, self._own_pool = pool, processes
+        if processes:
+            # The parse pool is made after the first frame, but the multiprocessing resource
+            # tracker it needs hands its child our stderr's descriptor, which Textual's captured
+            # stderr lacks (fileno() is -1): start the tracker now, before the app runs.
+            from multiprocessing import resource_tracker
+            resource_tracker.ensure_running()
+        self.browser = browser or webbrowser.open
+        self._signals = signals
+        # Made after the first frame (see _setup_polling); polling_ready() waits for them.
+        self.updater: Updater | None = None
+        self.poller: Poller | None = None
+        self._poller_made = asyncio.Event()
+        self.filter = Filter(story=True)
+        self.filter_mode = "all"
+        self.opened_max = store.max_item_id()  # rows above this are "new since the app opened"
+        self.last_max = 0  # the highest id the list has looked at
+        self.deadlines: list[Deadline] = list(config.deadlines) + store.deadlines()
+        # One writer thread: writes keep their order (m then m again), and its own connection.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-db-writer")
+        self._pending_writes = 0
+        self._data_version = store.data_version()
+        self._generation = 0  # bumped by each reload; a stale result is dropped
+        self._checking = self._check_again = False
+        self._list_title = ""
+        self._arrived, self._arrived_titles, self._toast_quiet = 0, [], None
+        self.arrivals_quiet = ARRIVALS_QUIET
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        self.header = StoryHeader(self.config.story.title, self.deadlines, self.clock)
+        self.items = ItemList(self.store, self.clock, new_after=self.opened_max, id="items")
+        self.article = ArticleView(self.config.story, id="article")
+        self.detail = DetailView(self.clock, id="detail")
+        self.search = Input(placeholder="search titles and summaries; Enter keeps it, Esc clears",
+                            id="search", compact=True)
+        self.status = StatusLine(self.clock, id="status")
+        yield self.header
+        with Horizontal(id="main"):
+            yield self.items
+            with ContentSwitcher(initial="article", id="side"):
+                yield self.article
+                yield self.detail
+        yield self.search
+        yield self.status
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        # The first list is read here, before the first frame: an indexed id-only query that
+        # takes milliseconds even at 100,000 items, so the first screen is already full.
+        self.last_max = self.store.max_item_id()
+        self.items.set_ids(self.store.item_ids_between(self.filter, 0, self.last_max))
+        self._update_list_title()
+        self.items.focus()
+        self.status.set_state(feeds=self.store.feed_states())
+        self.set_interval(WATCH_INTERVAL, self.watch_store)
+        if self._signals:
+            # A closed terminal (SIGHUP) or `kill` (SIGTERM) ends the app like q does, so the
+            # scheduler, the parse workers and `tracker demo`'s temporary files are cleaned up.
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self.exit)
+        self.call_after_refresh(self.run_worker, self._setup_polling, group="start")
+
+    async def _setup_polling(self) -> None:
+        """After the first frame: import the polling machinery and make the poller in a thread,
+        so neither the imports nor the HTTP client's TLS setup hold up the first screen."""
+        def build():
+            from ..schedule import Poller
+            from ..update import Updater, parse_pool
+            if self._own_pool:
+                try:
+                    self.pool = parse_pool()
+                    # The first submit starts the forkserver and waits for it: do it here,
+                    # not on the event loop, where it would freeze the screen for half a second.
+                    _warm_pool(self.pool)
+                except Exception:  # parsing in a thread is slower, but polling still works
+                    log.exception("no parse worker processes; parsing in a thread")
+                    self.pool = None
+            updater = Updater(self.config, self.store, pool=self.pool)
+            return updater, Poller(updater, on_result=self._poll_result, on_start=self._poll_started)
+        self.updater, self.poller = await asyncio.to_thread(build)
+        self._poller_made.set()
+        if self.start_polling:
+            self.poller.start()
+        self.status.set_state(next_poll=self.poller.next_any())
+
+    async def polling_ready(self) -> Poller:
+        await self._poller_made.wait()
+        return self.poller
+
+    @property
+    def polling(self) -> set[str]:
+        return self.poller.polling if self.poller else set()
+
+    async def on_unmount(self) -> None:
+        if self.poller is not None:
+            self.poller.shutdown()
+        if self.updater is not None:
+            await self.updater.aclose()
+        self._writer.shutdown(wait=True)
+        if self._own_pool and self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------ helpers
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # App bindings apply on every screen; these act on the list, which only the main
+        # screen shows, so the feeds and deadlines screens neither offer nor run them.
+        if action in MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
+
+    def current_id(self) -> int | None:
+        """The item the item keys act on: the one in the detail pane when it has focus,
+        else the one under the list's cursor."""
+        if self.detail.has_focus and self.detail.item_id is not None and self.side_shows("detail"):
+            return self.detail.item_id
+        return self.items.selected_id
+
+    def side_shows(self, name: str) -> bool:
+        return self.query_one("#side", ContentSwitcher).current == name
+
+    def toast(self, message: str, *, title: str = "", severity: str = "information",
+              timeout: float | None = None) -> None:
+        """notify() parses markup unless told not to; messages here may quote feed text."""
+        self.notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    async def write(self, fn, *args):
+        """Run a store write on the writer thread and wait for it (from a worker)."""
+        self._pending_writes += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._writer, fn, *args)
+        finally:
+            self._pending_writes -= 1
+
+    def _update_list_title(self) -> None:
+        title = render.list_title(len(self.items.ids), self.filter_mode, self.filter.query, self.items.new_above)
+        if title.plain != self._list_title:  # setting it repaints the whole list; j/k must not
+            self._list_title = title.plain
+            self.items.border_title = title
+        self.items.empty_message = ("Nothing matches." if self.filter.query or self.filter_mode != "all" else
+                                    "No items on the story yet: the first polls are on their way (R polls now).")
+
+    # ------------------------------------------------------------ loading the list
+    def reload(self) -> None:
+        self._generation += 1
+        self.run_worker(partial(self._reload, self._generation, replace(self.filter)), group="reload", exclusive=True)
+
+    async def _reload(self, generation: int, f: Filter) -> None:
+        def read():
+            upto = self.store.max_item_id()
+            return upto, self.store.item_ids_between(f, 0, upto)
+        upto, ids = await asyncio.to_thread(read)
+        if generation != self._generation:
+            return
+        self.last_max = upto
+        self.items.set_ids(ids)
+        self._update_list_title()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        self.run_worker(self.check_new, group="check")
+
+    async def check_new(self) -> None:
+        """Bring in items written since the list last looked (ids > last_max): by our polls or
+        by another process. One look at a time; a request during a look causes one more."""
+        if self._checking:
+            self._check_again = True
+            return
+        self._checking = True
+        try:
+            while True:
+                self._check_again = False
+                await self._check_once()
+                if not self._check_again:
+                    break
+                # During a poll of many feeds results come every few milliseconds; each look
+                # redraws the list, so looks are spaced out (items still show within a beat).
+                await asyncio.sleep(CHECK_SPACING)
+        finally:
+            self._checking = False
+
+    async def _check_once(self) -> None:
+        generation, after, f, ids = self._generation, self.last_max, replace(self.filter), self.items.ids
+        story = Filter(story=True)
+
+        def look():
+            upto = self.store.max_item_id()
+            if upto <= after:
+                return upto, [], [], []
+            arrived = self.store.item_ids_between(story, after, upto)
+            shown = arrived if f == story else self.store.item_ids_between(f, after, upto)
+            rows = self.store.rows(arrived[:3])
+            return upto, arrived, insertion_points(self.store, ids, shown), [rows[i]["title"] for i in arrived[:3]
+                                                                             if i in rows]
+        upto, arrived, placed, titles = await asyncio.to_thread(look)
+        if generation != self._generation:
+            self._check_again = True  # a reload replaced the list meanwhile: look again against it
+            return
+        self.last_max = max(self.last_max, upto)
+        self.items.insert(placed)
+        self._update_list_title()
+        if arrived:
+            self._arrived += len(arrived)
+            self._arrived_titles = titles + self._arrived_titles  # newest first, as listed
+            if self._toast_quiet is None:
+                self._announce()
+
+    def _announce(self) -> None:
+        """Toast what arrived. A poll of many feeds brings items in many small batches: the
+        first batch is told at once, the rest together once `arrivals_quiet` seconds have
+        passed (a toast per batch would bury the screen, and each one re-lays it out)."""
+        self._toast_quiet = None
+        if self._arrived:
+            title, message = render.arrivals(self._arrived_titles, self._arrived)
+            self.toast(message, title=title, timeout=8)
+            self._arrived, self._arrived_titles = 0, []
+            if self.arrivals_quiet > 0:
+                self._toast_quiet = self.set_timer(self.arrivals_quiet, self._announce)
+
+    def watch_store(self) -> None:
+        """Once a second: has anyone (our poll threads or another process) committed?"""
+        version = self.store.data_version()
+        if version == self._data_version or self._pending_writes:
+            return
+        self._data_version = version
+        self.items.revalidate()  # read/star may have changed elsewhere
+        self.post_message(StoreChanged())
+        deadlines = list(self.config.deadlines) + self.store.deadlines()
+        if deadlines != self.deadlines:
+            self.deadlines = deadlines
+            self.header.countdown.set_deadlines(deadlines)
+        self.run_worker(self._refresh_feeds, group="feeds", exclusive=True)
+
+    async def _refresh_feeds(self) -> None:
+        feeds = await asyncio.to_thread(self.store.feed_states)
+        self.status.set_state(feeds=feeds, polling=self.polling,
+                              next_poll=self.poller.next_any() if self.poller else None)
+
+    # ------------------------------------------------------------ polling
+    def _poll_started(self, name: str) -> None:
+        self.post_message(PollStarted(name))
+
+    def _poll_result(self, result: UpdateResult) -> None:
+        self.post_message(PollFinished(result))
+
+    def on_poll_started(self, message: PollStarted) -> None:
+        self.status.set_state(polling=self.polling)
+
+    def on_poll_finished(self, message: PollFinished) -> None:
+        result = message.result
+        if result.new:
+            self.post_message(StoreChanged())
+        if result.updated:
+            self.items.invalidate(result.updated)
+            if self.detail.item_id in result.updated and self.side_shows("detail"):
+                self._show_detail(self.detail.item_id, mark_read=False)
+        self.run_worker(self._refresh_feeds, group="feeds", exclusive=True)
+        if isinstance(self.screen, FeedsScreen):
+            self.run_worker(self.screen.reload, group="feeds-screen", exclusive=True)
+
+    def poll(self, name: str | None = None) -> None:
+        self.run_worker(self._poll(name), group="poll")
+
+    async def _poll(self, name: str | None) -> list[UpdateResult]:
+        poller = await self.polling_ready()  # R pressed in the first second waits for it
+        results = await poller.poll_now(name)
+        new = sum(len(r.new) for r in results)
+        failed = [r for r in results if r.error]
+        what = f"polled {name}" if name else f"polled {len(results)} feed{'s' if len(results) != 1 else ''}"
+        message = f"{what}: {new} new item{'s' if new != 1 else ''}"
+        if failed:
+            message += f", {len(failed)} failed ({', '.join(clean_text(r.feed, 30) for r in failed[:3])})"
+        self.toast(message, severity="warning" if failed else "information", timeout=4)
+        return results
+
+    # ------------------------------------------------------------ item actions
+    @on(ItemChosen)
+    def _chosen(self, message: ItemChosen) -> None:
+        self._show_detail(message.item_id)
+
+    def _show_detail(self, item_id: int, mark_read: bool = True) -> None:
+        row = self.store.item(item_id)
+        if row is None:
+            return
+        if mark_read and not row["read"]:
+            row["read"] = 1
+            self._set_read(item_id, True)
+        self.detail.show(row)
+        self.query_one("#side", ContentSwitcher).current = "detail"
+
+    def on_item_highlighted(self, message: ItemHighlighted) -> None:
+        self._update_list_title()
+
+    def _set_read(self, item_id: int, read: bool) -> None:
+        self.items.patch(item_id, read=int(read))
+        self.run_worker(self.write(self.store.set_read, [item_id], read), group="write")
+
+    def action_toggle_read(self) -> None:
+        item_id = self.current_id()
+        row = self.items.row(item_id) if item_id is not None else None
+        if row is not None:
+            self._set_read(item_id, not row["read"])
+
+    def action_toggle_star(self) -> None:
+        item_id = self.current_id()
+        row = self.items.row(item_id) if item_id is not None else None
+        if row is None:
+            return
+        starred = not row["starred"]
+        self.items.patch(item_id, starred=int(starred))
+        self.run_worker(self.write(self.store.set_starred, item_id, starred), group="write")
+        if self.side_shows("detail") and self.detail.item_id == item_id:
+            self._show_detail(item_id, mark_read=False)
+
+    async def action_next_unread(self) -> None:
+        current = self.items.selected_id
+        row = self.items.row(current) if current is not None else None
+        after = (row["published"], row["id"]) if row else None
+        # On the writer thread, so a read mark still in flight is already written.
+        found = await self.write(self.store.next_unread, replace(self.filter), after)
+        index = self.items.ids.index(found) if found in self.items.ids else None
+        if index is None:
+            self.toast("no unread items below")
+        else:
+            self.items.move_to(index)
+
+    def _link(self) -> tuple[str | None, str]:
+        """(the current item's link if it is safe to hand to a browser, what it said)."""
+        item_id = self.current_id()
+        row = self.items.row(item_id) if item_id is not None else None
+        raw = (row or {}).get("link") or ""
+        return safe_link(raw), clean_text(raw, 80)
+
+    def action_open_link(self) -> None:
+        link, shown = self._link()
+        if link is None:
+            self.toast(f"not opened: {shown!r} is not an http(s) link" if shown else "this item has no link",
+                       severity="warning")
+            return
+        self.run_worker(asyncio.to_thread(self.browser, link), group="browser")
+        self.toast(f"opening {clean_text(link, 80)}", timeout=3)
+
+    def action_copy_link(self) -> None:
+        link, shown = self._link()
+        if link is None:
+            self.toast(f"not copied: {shown!r} is not an http(s) link" if shown else "this item has no link",
+                       severity="warning")
+            return
+        self.copy_to_clipboard(link)
+        self.toast(f"copied {clean_text(link, 80)}", timeout=3)
+
+    # ------------------------------------------------------------ search and filters
+    def action_search(self) -> None:
+        self.search.add_class("-shown")
+        self.search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.filter.query = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self.items.focus()
+        if not event.value:
+            self.search.remove_class("-shown")
+
+    def clear_search(self) -> None:
+        self.search.remove_class("-shown")
+        if self.search.value or self.filter.query:
+            self.search.value = ""  # posts Input.Changed, which reloads
+            self.filter.query = ""
+            self.reload()
+        self.items.focus()
+
+    def action_back(self) -> None:
+        if self.search.has_focus:
+            self.clear_search()
+        elif self.side_shows("detail"):
+            self.query_one("#side", ContentSwitcher).current = "article"
+            self.items.focus()
+        elif self.filter.query:
+            self.clear_search()
+
+    def action_cycle_filter(self) -> None:
+        self.filter_mode = FILTERS[(FILTERS.index(self.filter_mode) + 1) % len(FILTERS)]
+        self.filter.unread = self.filter_mode == "unread"
+        self.filter.starred = self.filter_mode == "starred"
+        self._update_list_title()
+        self.reload()
+
+    # ------------------------------------------------------------ screens and the rest
+    def action_feeds(self) -> None:
+        self.push_screen(FeedsScreen())
+
+    def action_deadlines(self) -> None:
+        self.push_screen(DeadlinesScreen())
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_poll_all(self) -> None:
+        self.toast(f"polling {len(self.config.feeds)} feeds", timeout=2)
+        self.poll(None)
+
+    def action_export(self) -> None:
+        try:
+            from ..digest import export_default
+        except ImportError:
+            self.toast("digest export is not available", severity="warning")
+            return
+        self.run_worker(self._export(export_default), group="export")
+
+    async def _export(self, export_default) -> None:
+        try:
+            path: Path = await asyncio.to_thread(export_default, self.config, self.store)
+        except Exception as e:  # the user should hear why, and the dashboard go on
+            log.exception("digest export failed")
+            self.toast(f"digest export failed: {clean_text(str(e), 200)}", severity="error")
+            return
+        self.toast(f"digest written to {path}", title="exported")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key in KEYS:
+            if key.action and key.action not in ("quit", "back"):
+                yield SystemCommand(f"{SHORT.get(key.action, key.description)} ({key.shown})",
+                                    key.description, _runner(self, key.action))
+
+
+def _runner(app: App, action: str):
+    return lambda: app.run_action(action)
+
+
+def _warm_pool(pool: Executor) -> None:
+    workers = getattr(pool, "workers", None) or getattr(pool, "_max_workers", 2)
+    for future in [pool.submit(time.sleep, 0.05) for _ in range(workers)]:
+        future.result()
+
+
+def build_app(config: Config, store: Store, *, clock: Callable[[], datetime] | None = None,
+              start_polling: bool = True, pool: Executor | None = None, processes: bool = False,
+              browser: Callable[[str], object] | None = None, signals: bool = False) -> TrackerApp:
+    """The one way to make the dashboard: the CLI, the demo and the tests all come through here.
+    Feeds are parsed in `pool`, else in a process pool of its own with `processes=True` (the
+    CLI), else in a thread (the tests)."""
+    return TrackerApp(config, store, clock=clock, start_polling=start_polling, pool=pool, processes=processes,
+                      browser=browser, signals=signals)
+
+
+def run_app(args) -> int:
+    from ..cli import EXIT_OK, load_config, open_store
+
+    config = load_config(args)
+    store = open_store(args, config)
+    _log_to_file(store.path.parent / "tracker.log")
+    try:
+        build_app(config, store, processes=True, signals=True).run()
+    finally:
+        store.close()
+    return EXIT_OK
+
+
+def _log_to_file(path: Path) -> None:
+    """Anything written to the terminal's stderr would garble the screen: log to a file."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+            root.removeHandler(handler)
+    try:
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)

@@ -1,0 +1,51 @@
+"""Every key of the dashboard in one table: the bindings, the help screen and the command
+palette are all made from it, so they cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str  # Textual key names, comma-separated
+    shown: str  # how the help screen writes them
+    action: str | None  # app action; None: handled by a widget (the list, the panes)
+    description: str
+    footer: bool = True
+
+
+KEYS: list[Key] = [
+    Key("j,k,down,up", "j k ↓ ↑", None, "move in the list (or scroll the article)", footer=False),
+    Key("g,G", "g G", None, "top / bottom of the list", footer=False),
+    Key("enter", "Enter", None, "show the selected item's detail beside the list", footer=False),
+    Key("escape", "Esc", "back", "back to the article; clear the search", footer=False),
+    Key("tab,shift+tab", "Tab ⇧Tab", None, "switch panes", footer=False),
+    Key("question_mark", "?", "help", "this help"),
+    Key("n", "n", "next_unread", "next unread item"),
+    Key("m", "m", "toggle_read", "mark read / unread"),
+    Key("s", "s", "toggle_star", "star / unstar"),
+    Key("o", "o", "open_link", "open the link in the browser (http and https only)", footer=False),
+    Key("y", "y", "copy_link", "copy the link", footer=False),
+    Key("slash", "/", "search", "search titles and summaries (Esc clears)"),
+    Key("u", "u", "cycle_filter", "show all / unread / starred"),
+    Key("f", "f", "feeds", "feeds: health, errors, next poll (R there polls one)"),
+    Key("R", "R", "poll_all", "poll every feed now"),
+    Key("d", "d", "deadlines", "all deadlines and milestones"),
+    Key("e", "e", "export", "export a digest", footer=False),
+    Key("q", "q", "quit", "quit"),
+    Key("ctrl+p", "^p", None, "command palette", footer=False),
+]
+
+SHORT = {"next_unread": "Next unread", "toggle_read": "Read", "toggle_star": "Star", "open_link": "Open link",
+         "copy_link": "Copy link", "search": "Search", "cycle_filter": "Filter", "feeds": "Feeds",
+         "poll_all": "Poll", "deadlines": "Deadlines", "export": "Export", "help": "Help", "quit": "Quit",
+         "back": "Back"}
+
+
+def app_bindings() -> list[Binding]:
+    return [Binding(k.keys, k.action, SHORT.get(k.action, k.description), show=k.footer,
+                    tooltip=k.description, id=k.action)
+            for k in KEYS if k.action]

@@ -1,0 +1,275 @@
+"""The only place where text from feeds, feeds.toml or the article file becomes something
+Textual draws.
+
+Everything here builds `rich.text.Text` (or plain strings for `notify(markup=False)`) from
+plain strings, so nothing a feed says is ever read as Textual or Rich markup: `[bold]x[/]`,
+`[@click=app.quit]` and `Array[0]` are just characters. Every string is passed through
+`clean_text` once more even though the store already holds cleaned text: a database written
+by another program or an older tracker must not be able to put escape sequences, control or
+bidi characters on the screen either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from rich.style import Style
+from rich.text import Text
+
+from ..model import Deadline, Story
+from ..text import clean_text
+from ..timeutil import ago, from_iso, local, short_ago
+
+SEP = " · "
+
+
+def plain(s: object) -> str:
+    """One line of printable text, whatever came in."""
+    return clean_text(s if isinstance(s, str) else ("" if s is None else str(s)))
+
+
+def cut(s: object, width: int, style: Style | str = "") -> Text:
+    """`s` as Text no wider than `width` cells, ending in '…' when cut."""
+    text = Text(plain(s), style=style, no_wrap=True, end="")
+    text.truncate(max(0, width), overflow="ellipsis")
+    return text
+
+
+# ------------------------------------------------------------------ list rows
+@dataclass(frozen=True)
+class RowStyles:
+    unread: Style = Style(bold=True)
+    read: Style = Style()
+    new: Style = Style(color="green", bold=True)
+    star: Style = Style(color="yellow")
+    time: Style = Style(dim=True)
+    outlet: Style = Style(color="cyan")
+
+
+def outlet_of(row: dict) -> str:
+    return row.get("outlet") or ", ".join(row.get("feeds") or ()) or "?"
+
+
+def when_short(published: datetime, now: datetime) -> str:
+    """Local clock time for today's items, else the day: fits 6 cells."""
+    there, here = local(published), local(now)
+    return there.strftime("%H:%M") if there.date() == here.date() else there.strftime("%d %b")
+
+
+def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
+             styles: RowStyles = RowStyles()) -> Text:
+    """One line of the live panel: markers, time (relative and local), outlet, title."""
+    published = from_iso(row["published"])
+    outlet_width = 18 if width >= 120 else 14 if width >= 90 else 12 if width >= 70 else 8
+    text = Text(no_wrap=True, end="")
+    text.append("●" if new else " ", styles.new)
+    text.append("★" if row.get("starred") else " ", styles.star)
+    text.append(f" {short_ago(published, now):>3} {when_short(published, now):<6} ", styles.time)
+    outlet = cut(outlet_of(row), outlet_width, styles.outlet)
+    text.append_text(outlet)
+    text.append(" " * (outlet_width - outlet.cell_len + 1))
+    rest = max(0, width - text.cell_len)
+    text.append_text(cut(row.get("title"), rest, styles.read if row.get("read") else styles.unread))
+    return text
+
+
+# ------------------------------------------------------------------ the article
+_SENTENCE_END = tuple(".!?:;,\"'”’)…")
+
+
+def is_subheading(line: str) -> bool:
+    """The article's subheadings are the short lines without final punctuation."""
+    line = line.strip()
+    return bool(line) and len(line) <= 80 and len(line.split()) <= 12 and not line.endswith(_SENTENCE_END)
+
+
+def read_article(path: Path | None) -> list[str]:
+    if path is None:
+        return []
+    try:
+        raw = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line for line in (plain(x) for x in raw.splitlines()) if line]
+
+
+def article(story: Story, lines: Sequence[str], heading: Style, meta: Style, missing: str = "") -> Text:
+    out = Text(end="")
+    headline = plain(story.headline) or (plain(lines[0]) if lines else plain(story.title))
+    out.append(headline + "\n", Style(bold=True))
+    byline = [plain(story.outlet)]
+    if story.published:
+        byline.append(local(story.published).strftime("%a %d %b %Y %H:%M %Z"))
+    out.append(SEP.join(b for b in byline if b) + "\n", meta)
+    if story.source:
+        out.append(plain(story.source) + "\n", meta)
+    if not lines:
+        out.append("\n" + (missing or "No anchor article: set [story] article in feeds.toml."), meta)
+    for line in lines:
+        if line == headline:
+            continue
+        if is_subheading(line):
+            out.append("\n" + line + "\n", heading)
+        else:
+            out.append("\n" + line + "\n")
+    return out
+
+
+# ------------------------------------------------------------------ item detail
+def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
+    out = Text(end="")
+    out.append(plain(row.get("title")) + "\n\n", Style(bold=True))
+    published = from_iso(row["published"])
+    facts = [
+        ("outlet", plain(outlet_of(row))),
+        ("feeds", ", ".join(plain(f) for f in row.get("feeds") or ()) or "-"),
+        ("time", f"{local(published).strftime('%a %d %b %Y %H:%M %Z')} ({ago(published, now)})"
+                 + ("" if row.get("dated", 1) else ", first seen: the feed gave no date")),
+        ("link", plain(row.get("link")) or "-"),
+    ]
+    if row.get("author"):
+        facts.insert(1, ("author", plain(row["author"])))
+    for name, value in facts:
+        out.append(f"{name:>7}  ", label)
+        out.append(value + "\n")
+    state = ["read" if row.get("read") else "unread"] + (["starred"] if row.get("starred") else [])
+    if row.get("updated"):
+        state.append(f"updated {ago(from_iso(row['updated']), now)}")
+    out.append(f"{'state':>7}  ", label)
+    out.append(", ".join(state) + "\n")
+    if row.get("summary"):
+        out.append("\n" + plain(row["summary"]) + "\n")
+    matched = [plain(t) for t in row.get("matched") or ()]
+    out.append("\nmatched: ", label)
+    out.append(SEP.join(matched) if matched else "(no story terms: kept because its feed is on the story)", meta)
+    out.append("\n")
+    return out
+
+
+# ------------------------------------------------------------------ deadlines
+def deadline_when(d: Deadline, year: bool = True) -> str:
+    """The deadline in the zone it was written in: 'Fri 27 Feb 2026 17:00 EST'."""
+    try:
+        zone = ZoneInfo(d.timezone)
+    except Exception:  # a bad zone in the database must not take the header down
+        zone = None
+    there = d.at.astimezone(zone) if zone else d.at
+    return there.strftime("%a %d %b %Y %H:%M %Z" if year else "%a %d %b %H:%M %Z")
+
+
+def dhms(delta: timedelta) -> str:
+    total = max(0, int(delta.total_seconds()))
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = f"{hours:02d}h {minutes:02d}m {seconds:02d}s"
+    return f"{days}d {clock}" if days else clock
+
+
+def next_deadline(deadlines: Iterable[Deadline], now: datetime) -> tuple[Deadline | None, Deadline | None, int]:
+    """-> (the next one to come, the last one passed, how many more are to come after the next)."""
+    ordered = sorted(deadlines, key=lambda d: d.at)
+    upcoming = [d for d in ordered if d.at > now]
+    passed = [d for d in ordered if d.at <= now]
+    return (upcoming[0] if upcoming else None, passed[-1] if passed else None, max(0, len(upcoming) - 1))
+
+
+def countdown_level(delta: timedelta) -> str:
+    if delta < timedelta(hours=1):
+        return "alarm"
+    if delta < timedelta(hours=24):
+        return "warning"
+    return "calm"
+
+
+def countdown(deadlines: Sequence[Deadline], now: datetime, width: int) -> tuple[Text, str]:
+    """The header's deadline line and its level: calm, warning, alarm, passed or none."""
+    upcoming, passed, more = next_deadline(deadlines, now)
+    out = Text(no_wrap=True, end="")
+    if upcoming is not None:
+        delta = upcoming.at - now
+        level = countdown_level(delta)
+        out.append(dhms(delta), Style(bold=True))
+        out.append(f" to {deadline_when(upcoming)}")
+        if more:
+            out.append(f" (+{more} more, d lists them)")
+        label = upcoming.label
+    elif passed is not None:
+        level = "passed"
+        out.append(f"passed {ago(passed.at, now)} ({deadline_when(passed)})", Style(bold=True))
+        label = passed.label
+    else:
+        return cut("no deadlines: add one to feeds.toml", width), "none"
+    rest = width - out.cell_len - len(SEP)
+    if rest > 8:
+        out.append(SEP)
+        out.append_text(cut(label, rest))
+    out.truncate(width, overflow="ellipsis")
+    return out, level
+
+
+def deadline_status(d: Deadline, now: datetime) -> str:
+    return f"in {dhms(d.at - now)}" if d.at > now else f"passed {ago(d.at, now)}"
+
+
+# ------------------------------------------------------------------ status line and toasts
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str], frame: int,
+                next_poll: datetime | None, width: int, ok: Style, bad: Style, dim: Style) -> Text:
+    failing = [f for f in feeds if f.get("failures") or f.get("gone")]
+    healthy = [f for f in feeds if f.get("last_ok") and not (f.get("failures") or f.get("gone"))]
+    out = Text(no_wrap=True, end="")
+    out.append(f"● {len(healthy)} ok", ok)
+    if failing:
+        out.append(SEP)
+        out.append(f"✗ {len(failing)} failing", bad)
+    waiting = len(feeds) - len(healthy) - len(failing)
+    if waiting:
+        out.append(f"{SEP}{waiting} not polled yet", dim)
+    polls = [from_iso(f["last_poll"]) for f in feeds if f.get("last_poll")]
+    out.append(f"{SEP}last poll {ago(max(polls), now) if polls else 'never'}")
+    if next_poll is not None:
+        out.append(f"{SEP}next {local(next_poll).strftime('%H:%M:%S')}")
+    if polling:
+        names = ", ".join(plain(n) for n in sorted(polling))
+        out.append(f"{SEP}{SPINNER[frame % len(SPINNER)]} polling ")
+        out.append_text(cut(names, max(8, width - out.cell_len)))
+    out.truncate(width, overflow="ellipsis")
+    return out
+
+
+def arrivals(titles: Sequence[str], count: int, shown: int = 3) -> tuple[str, str]:
+    """(title, message) of the toast for new items; for notify(..., markup=False) only."""
+    title = f"{count} new item{'s' if count != 1 else ''}"
+    lines = [f"• {clean_text(t, 70)}" for t in titles[:shown]]
+    if count > shown:
+        lines.append(f"… and {count - shown} more")
+    return title, "\n".join(lines)
+
+
+def list_title(count: int, mode: str, query: str, new_above: int) -> Text:
+    out = Text(f"Coverage {count:,}", end="")
+    if mode != "all":
+        out.append(f"{SEP}{mode}")
+    if query:
+        out.append(f"{SEP}search: ")
+        out.append_text(cut(query, 30))
+    if new_above:
+        out.append(f"{SEP}↑ {new_above} new")
+    return out
+
+
+def para(s: object, style: Style | str = "") -> Text:
+    """Plain text that wraps to the widget's width."""
+    return Text(plain(s), style=style, end="")
+
+
+def cell(s: object, width: int | None = None, style: Style | str = "") -> Text:
+    """A DataTable cell: DataTable parses plain str cells as markup, so feed text goes in as Text."""
+    return cut(s, width, style) if width else Text(plain(s), style=style, end="")

@@ -1,0 +1,1 @@
+"""One component per file: header, item list, article/detail, status line, footer."""

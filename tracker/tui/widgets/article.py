@@ -1,0 +1,56 @@
+"""The pane beside the list: the story's anchor article, or one item's detail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...model import Story
+from .. import render
+
+
+class ArticleView(VerticalScroll, can_focus=True):
+    """The anchor article: headline, outlet, date, source, and the text with its subheadings."""
+
+    COMPONENT_CLASSES = {"article--heading", "article--meta"}
+
+    def __init__(self, story: Story, id: str | None = None):
+        super().__init__(id=id)
+        self.story = story
+        self.lines = render.read_article(story.article)
+        self.body = Static(id="article-body")
+
+    def compose(self) -> ComposeResult:
+        yield self.body
+
+    def on_mount(self) -> None:
+        missing = f"The article file {self.story.article} could not be read." if self.story.article else ""
+        self.body.update(render.article(
+            self.story, self.lines, self.get_component_rich_style("article--heading", partial=True),
+            self.get_component_rich_style("article--meta", partial=True), missing))
+
+
+class DetailView(VerticalScroll, can_focus=True):
+    """One item: title, the outlets and feeds that carried it, time, link, summary, matched terms."""
+
+    COMPONENT_CLASSES = {"detail--label", "detail--meta"}
+
+    def __init__(self, clock: Callable[[], datetime], id: str | None = None):
+        super().__init__(id=id)
+        self.clock = clock
+        self.item_id: int | None = None
+        self.body = Static(id="detail-body")
+
+    def compose(self) -> ComposeResult:
+        yield self.body
+
+    def show(self, row: dict) -> None:
+        self.item_id = row["id"]
+        self.body.update(render.item_detail(
+            row, now=self.clock(), meta=self.get_component_rich_style("detail--meta", partial=True),
+            label=self.get_component_rich_style("detail--label", partial=True)))
+        self.scroll_home(animate=False)

@@ -1,0 +1,310 @@
+"""The live panel: a virtual list over item ids.
+
+It keeps only the ids in display order (what `Store.item_ids` returns) and fetches the rows
+of the visible window, with a page either side, into a small cache. With 100,000 items that
+is a list of ints plus ~150 rows: opening and moving stay instant and memory stays flat.
+New items are spliced in where they belong; the cursor and the scroll offset move by the
+number inserted above them, so the item under the cursor and the rows being read stay put.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import chain, groupby
+from operator import itemgetter
+from typing import Callable, Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...store import Store
+from .. import render
+from ..messages import ItemChosen, ItemHighlighted
+
+CACHE_ROWS = 1024
+
+
+def insertion_points(store: Store, ids: Sequence[int], new_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(position in `ids`, id) for each of `new_ids` (given in display order): where each
+    belongs in a list sorted newest first. Runs in a thread: a binary search costs ~17
+    primary-key lookups, and almost every new item takes the fast path at the top."""
+    keys = store.sort_keys(new_ids)
+    probed: dict[int, tuple[str, int]] = {}
+
+    def key_at(i: int) -> tuple[str, int]:
+        item_id = ids[i]
+        if item_id not in probed:
+            probed.update(store.sort_keys([item_id]))
+        return probed.get(item_id, ("", item_id))
+
+    out: list[tuple[int, int]] = []
+    for item_id in new_ids:
+        key = keys.get(item_id)
+        if key is None:
+            continue
+        lo, hi = 0, len(ids)
+        if ids and key > key_at(0):
+            hi = 0
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if key_at(mid) > key:
+                lo = mid + 1
+            else:
+                hi = mid
+        out.append((lo, item_id))
+    out.sort(key=itemgetter(0))  # stable: equal positions keep display order
+    return out
+
+
+class ItemList(ScrollView, can_focus=True):
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Down", show=False),
+        Binding("k,up", "cursor_up", "Up", show=False),
+        Binding("g,home", "first", "Top", show=False),
+        Binding("G,end", "last", "Bottom", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("enter", "choose", "Open", tooltip="Show the item's detail beside the list"),
+    ]
+    COMPONENT_CLASSES = {
+        "item-list--cursor", "item-list--cursor-blurred", "item-list--unread", "item-list--read",
+        "item-list--new", "item-list--star", "item-list--time", "item-list--outlet", "item-list--empty",
+    }
+
+    def __init__(self, store: Store, clock: Callable[[], datetime], *, new_after: int = 0,
+                 id: str | None = None):
+        super().__init__(id=id)
+        self.store, self.clock = store, clock
+        self.new_after = new_after  # ids above this arrived while the app was open
+        self.ids: list[int] = []
+        self.cursor = 0
+        self.new_above = 0  # arrived above the viewport since the user last looked at the top
+        self.empty_message = "No items yet."
+        self._rows: LRUCache[int, dict] = LRUCache(CACHE_ROWS)
+        self._frame: tuple | None = None  # per-frame lookups, see render_lines
+        self._strips: LRUCache[tuple, Strip] = LRUCache(CACHE_ROWS)
+
+    # ------------------------------------------------------------ data
+    @property
+    def selected_id(self) -> int | None:
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+
+    def row(self, item_id: int) -> dict | None:
+        row = self._rows.get(item_id)
+        if row is None:
+            self._remember(self.store.rows([item_id]))
+            row = self._rows.get(item_id)
+        return row
+
+    def _remember(self, rows: dict[int, dict]) -> None:
+        for item_id, row in rows.items():
+            self._rows.set(item_id, row)
+
+    def set_ids(self, ids: list[int]) -> None:
+        """A new list (filter, search): the selected item stays selected if it is still there."""
+        selected = self.selected_id
+        self.ids = ids
+        try:
+            self.cursor = ids.index(selected) if selected is not None else 0
+        except ValueError:
+            self.cursor = 0
+        self.new_above = 0
+        self._resize()
+        self.scroll_to(y=max(0, self.cursor - self._height() // 3), animate=False)
+        self.refresh()
+        self._highlighted()
+
+    def insert(self, placed: list[tuple[int, int]]) -> None:
+        """Splice (position, id) pairs from insertion_points() into the list without moving
+        what the user is looking at."""
+        if not placed:
+            return
+        was_empty = not self.ids
+        top = round(self.scroll_offset.y)
+        pieces, last = [], 0
+        for pos, group in groupby(placed, key=itemgetter(0)):
+            pieces += [self.ids[last:pos], [item_id for _, item_id in group]]
+            last = pos
+        pieces.append(self.ids[last:])
+        self.ids = list(chain.from_iterable(pieces))
+        self._resize()
+        if was_empty:
+            self.cursor = 0
+            self._highlighted()
+        else:
+            self.cursor += sum(1 for pos, _ in placed if pos <= self.cursor)
+            self.scroll_to(y=top + sum(1 for pos, _ in placed if pos <= top), animate=False)
+            # A short list cannot scroll: then the new rows are on screen, not hidden above.
+            self.new_above += max(0, round(self.scroll_offset.y) - top)
+        self.refresh()
+
+    def invalidate(self, ids: Sequence[int] | None = None) -> None:
+        """Forget cached rows (all of them, or `ids`) so the next draw reads them again."""
+        if ids is None:
+            self._rows.clear()
+        else:
+            for item_id in ids:
+                self._rows.discard(item_id)
+        self.refresh()
+
+    def revalidate(self) -> None:
+        """Something in the database changed, maybe read or star marks by another process:
+        re-read the visible rows and redraw only those that differ. Once a second during a
+        poll, this costs one small query instead of a repaint of the whole list."""
+        top, height = round(self.scroll_offset.y), self._height()
+        window = self.ids[top:top + height]
+        old = {i: self._rows.get(i) for i in window}
+        fresh = self.store.rows(window)
+        self._rows.clear()
+        self._remember(fresh)
+        for offset, item_id in enumerate(window):
+            if fresh.get(item_id) != old[item_id]:
+                self.refresh_line(top + offset)
+
+    def patch(self, item_id: int, **changes) -> None:
+        """Change a cached row at once (read, starred) while the database write runs in a thread."""
+        row = self._rows.get(item_id)
+        if row is not None:
+            row.update(changes)
+        try:
+            self.refresh_line(self.ids.index(item_id))
+        except ValueError:
+            pass
+
+    # ------------------------------------------------------------ movement
+    def move_to(self, index: int) -> None:
+        if not self.ids:
+            return
+        index = max(0, min(index, len(self.ids) - 1))
+        old, self.cursor = self.cursor, index
+        self.refresh_line(old)
+        self.refresh_line(index)
+        self.scroll_to_cursor()
+        if old != index:
+            self._highlighted()
+
+    def scroll_to_cursor(self) -> None:
+        top, height = round(self.scroll_offset.y), self._height()
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def action_cursor_down(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_to(0)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.ids) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * max(1, self._height() - 1))
+
+    def action_choose(self) -> None:
+        if self.selected_id is not None:
+            self.post_message(ItemChosen(self.selected_id))
+
+    def _on_click(self, event: events.Click) -> None:
+        index = event.style.meta.get("row")
+        if index is None:
+            return
+        if index == self.cursor:
+            self.action_choose()
+        else:
+            self.move_to(index)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(new_value) == 0 and self.new_above:
+            self.new_above = 0
+            self._highlighted()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh_line(self.cursor)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh_line(self.cursor)
+
+    def _highlighted(self) -> None:
+        self.post_message(ItemHighlighted(self.selected_id))
+
+    # ------------------------------------------------------------ drawing
+    def _height(self) -> int:
+        return max(1, self.scrollable_content_region.height)
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.ids))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._resize()
+        self.scroll_to_cursor()
+
+    def _load_window(self) -> None:
+        """One query for every uncached row in the visible window and a page either side."""
+        top, height = round(self.scroll_offset.y), self._height()
+        window = self.ids[max(0, top - height):top + 2 * height]
+        missing = [i for i in window if i not in self._rows]
+        if missing:
+            self._remember(self.store.rows(missing))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._load_window()
+        # Looked up once per frame, not once per line: rich_style walks the ancestors' styles.
+        self._frame = (self.rich_style, self.scrollable_content_region.width, self._styles(),
+                       self.get_component_rich_style("item-list--cursor" if self.has_focus
+                                                     else "item-list--cursor-blurred"))
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        base, width, styles, cursor = self._frame or (self.rich_style, self.scrollable_content_region.width,
+                                                      self._styles(), Style())
+        index = round(self.scroll_offset.y) + y
+        if not self.ids:
+            if y == 0:
+                text = render.cut(self.empty_message, width, self.get_component_rich_style("item-list--empty"))
+                return Strip(text.render(self.app.console), text.cell_len).extend_cell_length(width, base)
+            return Strip.blank(width, base)
+        if index >= len(self.ids):
+            return Strip.blank(width, base)
+        item_id = self.ids[index]
+        row = self._rows.get(item_id) or self.row(item_id)
+        now = self.clock()
+        # Scrolling one line repaints every line: a drawn row is reused until what it shows
+        # changes (its state, the cursor, the width, or the minute its relative time counts).
+        key = (item_id, width, index == self.cursor, self.has_focus, int(now.timestamp() // 60),
+               row and (row["title"], row["read"], row["starred"], row["outlet"]))
+        strip = self._strips.get(key)
+        if strip is None:
+            if row is None:
+                text = Text("  (no longer in the database)", style=Style(dim=True), end="")
+            else:
+                text = render.item_row(row, now=now, width=width, new=item_id > self.new_after, styles=styles)
+            if index == self.cursor:
+                text.stylize(cursor)
+            strip = Strip(text.render(self.app.console), text.cell_len)
+            strip = strip.apply_style(base).extend_cell_length(width, base).crop(0, width)
+            self._strips.set(key, strip)
+        return strip.apply_meta({"row": index})
+
+    def _styles(self) -> render.RowStyles:
+        get = self.get_component_rich_style
+        return render.RowStyles(
+            unread=get("item-list--unread", partial=True), read=get("item-list--read", partial=True),
+            new=get("item-list--new", partial=True), star=get("item-list--star", partial=True),
+            time=get("item-list--time", partial=True), outlet=get("item-list--outlet", partial=True))
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self.refresh()

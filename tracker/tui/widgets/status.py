@@ -1,0 +1,55 @@
+"""The status line: feeds healthy and failing, the last poll and the next, a spinner while polling."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable, Sequence
+
+from rich.text import Text
+from textual.widget import Widget
+
+from .. import render
+
+
+class StatusLine(Widget):
+    COMPONENT_CLASSES = {"status--ok", "status--bad", "status--dim"}
+
+    def __init__(self, clock: Callable[[], datetime], id: str | None = None):
+        super().__init__(id=id)
+        self.clock = clock
+        self.feeds: list[dict] = []
+        self.polling: set[str] = set()
+        self.next_poll: datetime | None = None
+        self.frame = 0
+        self._spinner = None
+
+    def on_mount(self) -> None:
+        # Runs only while a poll is on: an idle dashboard does no work ten times a second.
+        self._spinner = self.set_interval(0.1, self._spin, pause=True)
+
+    def set_state(self, *, feeds: Sequence[dict] | None = None, polling: set[str] | None = None,
+                  next_poll: datetime | None = None) -> None:
+        if feeds is not None:
+            self.feeds = list(feeds)
+        if polling is not None:
+            self.polling = set(polling)
+            if self._spinner is not None:
+                (self._spinner.resume if self.polling else self._spinner.pause)()
+        self.next_poll = next_poll if next_poll is not None else self.next_poll
+        self.refresh()
+
+    def _spin(self) -> None:
+        self.frame += 1
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        return self.render().plain
+
+    def render(self) -> Text:
+        get = self.get_component_rich_style
+        return render.status_line(
+            self.feeds, now=self.clock(), polling=sorted(self.polling), frame=self.frame,
+            next_poll=self.next_poll, width=self.content_size.width or 200,
+            ok=get("status--ok", partial=True), bad=get("status--bad", partial=True),
+            dim=get("status--dim", partial=True))
