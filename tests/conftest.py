@@ -16,6 +16,12 @@ require = [["Anthropic", "Claude", "Amodei"], ["Pentagon", "Hegseth", "Departmen
 """
 
 
+@pytest.fixture(autouse=True)
+def _own_config_dir(tmp_path_factory, monkeypatch):
+    """Without ./feeds.toml tracker falls back to the user config dir: never the real one."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+
+
 @pytest.fixture
 def server():
     with FeedServer() as s:

@@ -20,7 +20,7 @@ from ..timeutil import from_iso, local
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 # Each module adds its subcommands with register(subparsers, common_options_parser).
-COMMAND_MODULES = ["core", "digest", "rules", "manage", "daemon", "demo"]
+COMMAND_MODULES = ["core", "digest", "rules", "manage", "daemon", "demo", "tui"]
 log = logging.getLogger("tracker")
 
 
@@ -30,7 +30,8 @@ def _common() -> argparse.ArgumentParser:
     # subcommand's defaults overwriting what was given before it.
     p = argparse.ArgumentParser(add_help=False)
     p.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
-                   help="the story's feeds.toml (default: ./feeds.toml)")
+                   help="the story's feeds.toml (default: ./feeds.toml if there is one, else "
+                        "feeds.toml in the user config directory; `tracker paths` shows which)")
     p.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                    help="the SQLite database (default: `database` in feeds.toml, else data/tracker.db beside it)")
     p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
@@ -39,8 +40,8 @@ def _common() -> argparse.ArgumentParser:
 
 
 def config_path(args) -> Path:
-    given = getattr(args, "config", None)
-    return Path(given) if given else Path("feeds.toml")
+    from ..paths import find_config
+    return find_config(getattr(args, "config", None))[0]
 
 
 def load_config(args) -> Config:
@@ -52,9 +53,21 @@ def db_path(args, config: Config) -> Path:
     return Path(given) if given else config.database_path
 
 
-def open_store(args, config: Config) -> Store:
-    store = Store.open(db_path(args, config))
+def open_store(args, config: Config, refresh: bool = True) -> Store:
+    """refresh: apply rules edited in feeds.toml since the last run (and cluster items from
+    before clusters existed) now. The dashboard passes False and runs rescore.on_open in a
+    worker, so a re-score of a large database never delays its first screen."""
+    path = db_path(args, config)
+    args.resolved_db = path  # so an sqlite error anywhere later names the file, not "the database"
+    store = Store.open(path)
     store.sync_feeds(config.feeds)
+    if refresh:
+        from ..rescore import on_open
+        done = on_open(store, config)
+        if done.rescored and (done.rescored.moved_in or done.rescored.moved_out):
+            r = done.rescored
+            print(f"tracker: the story rules changed: {len(r.moved_in)} items moved onto the story, "
+                  f"{len(r.moved_out)} off it", file=sys.stderr)
     return store
 
 
@@ -110,7 +123,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"tracker: {e}", file=sys.stderr)
         return EXIT_FAIL
     except sqlite3.Error as e:
-        print(f"tracker: {explain(e, Path(getattr(args, 'db', '') or 'the database'))}", file=sys.stderr)
+        where = getattr(args, "resolved_db", None) or Path(getattr(args, "db", "") or "the database")
+        print(f"tracker: {explain(e, where)}", file=sys.stderr)
         return EXIT_FAIL
     except TrackerError as e:
         print(f"tracker: {e}", file=sys.stderr)

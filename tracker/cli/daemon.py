@@ -2,6 +2,203 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import ipaddress
+import logging
+import logging.handlers
+import shlex
+import signal
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from ..paths import log_file
+from . import EXIT_FAIL, EXIT_OK, db_path, load_config, open_store, positive_int
+
+log = logging.getLogger("tracker.daemon")
+
+GRACE = 5.0  # seconds in-flight polls get to finish after SIGTERM before they are cancelled
+LOG_BYTES, LOG_BACKUPS = 1_000_000, 3  # a few MB of history, whatever the uptime
+
+
+# ------------------------------------------------------------------ daemon
+def setup_file_logging(path: Path, verbose: bool) -> logging.Handler:
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root = logging.getLogger()
+    # stderr (the journal under systemd) keeps main()'s level; the file gets every poll
+    for h in root.handlers:
+        h.setLevel(logging.INFO if verbose else logging.WARNING)
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("httpx", "httpcore", "apscheduler"):  # a line per request or job run
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
+    # A poll cancelled at shutdown is expected, not an error with a traceback.
+    logging.getLogger("apscheduler.executors.default").addFilter(_not_cancelled)
+    return handler
+
+
+def _not_cancelled(record: logging.LogRecord) -> bool:
+    return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
+async def run_daemon(config, store, grace: float = GRACE) -> int:
+    """Poll on schedule until SIGTERM or SIGINT; then stop scheduling, give in-flight polls
+    `grace` seconds, cancel the rest. The caller closes the store."""
+    from ..notify import notify_new
+    from ..schedule import Poller
+    from ..update import Updater
+
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    got: list[str] = []
+
+    def on_signal(sig: signal.Signals) -> None:
+        got.append(sig.name)
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal, sig)
+
+    async def on_result(r) -> None:
+        if r.error:
+            log.warning("%s: %s", r.feed, r.error)
+        elif r.skipped:
+            log.info("%s: skipped, %s", r.feed, r.skipped)
+        else:
+            log.info("%s: HTTP %s, %d entries, %d new", r.feed, r.status, r.entries, len(r.new))
+        if not r.new:
+            return
+        rows = await asyncio.to_thread(store.rows, list(r.new))
+        items = [rows[i] for i in r.new if i in rows]
+        try:
+            done = await asyncio.to_thread(notify_new, config, items, datetime.now().astimezone())
+        except Exception:  # a notification must never stop the polling
+            log.exception("notification failed")
+            return
+        if done.items:
+            log.info("%d new on-story items from %s%s", done.items, r.feed,
+                     " (quiet hours)" if done.quiet else "")
+
+    # Parsing runs in threads here, not worker processes: nobody is waiting on a screen, and
+    # a stop signal to the process group would otherwise kill workers mid-parse.
+    updater = Updater(config, store)
+    poller = Poller(updater, on_result=on_result)
+    poller.start()
+    log.info("daemon started: %d feeds from %s, database %s", len(config.feeds), config.path.resolve(),
+             store.path.resolve())
+    try:
+        await stop.wait()
+    finally:
+        log.info("stopping (%s)", ", ".join(got) or "cancelled")
+        # Pause, not shut down: APScheduler's shutdown cancels running jobs at once, and
+        # they deserve `grace` to finish what they fetched.
+        poller.scheduler.pause()
+        me = asyncio.current_task()
+        running = [t for t in asyncio.all_tasks() if t is not me]
+        late: set = set()
+        if running:
+            _, late = await asyncio.wait(running, timeout=grace)
+        if late:
+            log.info("cancelled %d polls still running after %gs (%s)", len(late), grace,
+                     ", ".join(sorted(poller.polling)) or "notifying")
+        poller.shutdown()
+        for t in late:
+            t.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+        await updater.aclose()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+    log.info("stopped")
+    return EXIT_OK
+
+
+def cmd_daemon(args) -> int:
+    config = load_config(args)
+    db = db_path(args, config)
+    path = Path(args.log) if args.log else log_file(db)
+    try:
+        handler = setup_file_logging(path, bool(getattr(args, "verbose", False)))
+    except OSError as e:
+        print(f"tracker: cannot write the log file {path}: {e.strerror or e} (use --log PATH)", file=sys.stderr)
+        return EXIT_FAIL
+    store = open_store(args, config)
+    try:
+        return asyncio.run(run_daemon(config, store, args.grace))
+    finally:
+        store.close()
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+
+
+# ------------------------------------------------------------------ serve
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_command(config_path: Path, database: Path) -> str:
+    # Absolute paths and this interpreter: textual-serve starts one dashboard per browser
+    # tab through a shell, from its own working directory, maybe with another PATH.
+    return shlex.join([sys.executable, "-m", "tracker", "--config", str(config_path.resolve()),
+                       "--db", str(database.resolve())])
+
+
+def cmd_serve(args) -> int:
+    from textual_serve.server import Server
+
+    config = load_config(args)  # a broken config is reported here, not in every browser tab
+    command = serve_command(config.path, db_path(args, config))
+    if not is_loopback(args.host):
+        print(f"tracker: warning: serving on {args.host}:{args.port}. Anyone who can reach this "
+              f"port controls the dashboard (no login, no TLS). Prefer 127.0.0.1 with an SSH tunnel.",
+              file=sys.stderr)
+    server = Server(command, host=args.host, port=args.port, title=f"tracker: {config.story.title}",
+                    public_url=args.public_url)
+    try:
+        server.serve()
+    except OSError as e:
+        print(f"tracker: cannot serve on {args.host}:{args.port}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ registration
+def _grace(text: str) -> float:
+    from ..config import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
 
 def register(sub, common) -> None:
-    """Not built yet."""
+    p = sub.add_parser(
+        "daemon", parents=[common], help="poll on schedule without a UI (for systemd, tmux, a server)",
+        description="Poll every feed on its schedule without a UI, notify as [notify] says, and log "
+                    "to a rotating file (see `tracker paths`). Stops cleanly on SIGTERM or Ctrl-C "
+                    "(exit 0). A dashboard opened on the same database shows its items. "
+                    "docs/tracker.service is an example systemd user unit.")
+    p.add_argument("--log", metavar="FILE", help="the log file (default: tracker.log beside the database)")
+    p.add_argument("--grace", type=_grace, default=GRACE, metavar="DURATION",
+                   help=f"on stop, how long running polls may finish before they are cancelled (default {GRACE:g}s)")
+    p.set_defaults(func=cmd_daemon)
+
+    p = sub.add_parser(
+        "serve", parents=[common], help="serve the dashboard to a web browser",
+        description="Serve the dashboard to a web browser (textual-serve): each browser tab runs its "
+                    "own dashboard on this machine. Listens on 127.0.0.1 unless --host says otherwise; "
+                    "anyone who can reach the port controls the dashboard.")
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=positive_int, default=8000, help="the port (default: 8000)")
+    p.add_argument("--public-url", metavar="URL",
+                   help="the URL browsers use to reach it, when not http://HOST:PORT (a proxy, 0.0.0.0)")
+    p.set_defaults(func=cmd_serve)
