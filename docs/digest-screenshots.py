@@ -107,7 +107,7 @@ def build(folder: Path) -> Path:
     # what a user would have starred while following the story
     for title in ("Hegseth gives Anthropic ultimatum", "Statement from Dario Amodei", "Anthropic rejects"):
         store.execute("UPDATE items SET starred = 1 WHERE title LIKE ?", (title + "%",))
-    return export(store, config, fmt="html", output=DOCS / "digest-sample.html", now=NOW, tz=NY)
+    return export(store, config, fmt="html", output=DOCS / "digest-sample.html", now=NOW, tz=NY)[1]
 
 
 def screenshot(html: Path, png: Path, size: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -21,6 +22,7 @@ from tracker.config import load
 from tracker.digest import build, export, export_default, md_escape, parse_when, render, short_summary
 from tracker.match import Match
 from tracker.model import Entry, FeedConfig
+from tracker.paths import digests_dir
 from tracker.store import Store
 from tracker.text import clean_text
 
@@ -316,9 +318,9 @@ def ids_in(path: Path) -> set[int]:
 
 def test_since_last_twice_gives_an_empty_digest_that_says_so(db, tmp_path):
     config, store, _ = db
-    first = export(store, config, fmt="json", output=tmp_path / "1.json", now=NOW, tz=NY)
+    first = export(store, config, fmt="json", output=tmp_path / "1.json", now=NOW, tz=NY)[1]
     assert len(ids_in(first)) == 7
-    second = export(store, config, fmt="md", output=tmp_path / "2.md", now=NOW + timedelta(minutes=5), tz=NY)
+    second = export(store, config, fmt="md", output=tmp_path / "2.md", now=NOW + timedelta(minutes=5), tz=NY)[1]
     text = second.read_text()
     assert "Nothing new since the last digest (Thu 26 Feb 2026 10:00 EST)." in text
     assert "0 items" not in text  # the sentence says it all
@@ -329,21 +331,21 @@ def test_since_last_twice_gives_an_empty_digest_that_says_so(db, tmp_path):
 def test_the_dashboard_and_the_command_line_in_turn_never_repeat_or_skip(db, tmp_path, new_york):
     config, store, ids = db
     seen: list[set[int]] = []
-    first = export(store, config, fmt="json", output=tmp_path / "a.json", now=NOW)
+    first = export(store, config, fmt="json", output=tmp_path / "a.json", now=NOW)[1]
     seen.append(ids_in(first))
     new = fetch(store, WIRE, NOW + timedelta(hours=1),
                 entry("n1", "Anthropic sues Pentagon", "https://wire.example/n1", NOW),
                 entry("n2", "Pentagon answers Anthropic suit", "https://wire.example/n2", utc(20, 9)))
     # the dashboard's `e`: its default format is Markdown, written to data/digests
     md = export_default(config, store)
-    assert md.parent == config.digests_dir and md.suffix == ".md"
+    assert md.parent == digests_dir(store.path) and md.suffix == ".md"
     assert "Anthropic sues Pentagon" in md.read_text() and "Pentagon answers Anthropic suit" in md.read_text()
     assert "Hegseth gives" not in md.read_text()
     seen.append(set(new))
     # an item published long ago but arriving now is new all the same
     late = fetch(store, WIRE, NOW + timedelta(hours=2),
                  entry("n3", "Anthropic Pentagon archive story", "https://wire.example/n3", utc(1, 9)))
-    third = export(store, config, fmt="json", output=tmp_path / "c.json", now=NOW + timedelta(hours=3))
+    third = export(store, config, fmt="json", output=tmp_path / "c.json", now=NOW + timedelta(hours=3))[1]
     seen.append(ids_in(third))
     assert seen[2] == set(late)
     everything = {r[0] for r in store.execute("SELECT id FROM items WHERE on_story = 1 AND id > ?", (ids["old"],))}
@@ -359,7 +361,7 @@ def test_two_exports_at_once_split_the_items_between_them(db, tmp_path):
 
     def run(name, s):
         barrier.wait()
-        paths[name] = export(s, config, fmt="json", output=tmp_path / f"{name}.json", now=NOW, tz=NY)
+        paths[name] = export(s, config, fmt="json", output=tmp_path / f"{name}.json", now=NOW, tz=NY)[1]
 
     threads = [threading.Thread(target=run, args=(n, s)) for n, s in (("a", store), ("b", other))]
     for t in threads:
@@ -368,6 +370,102 @@ def test_two_exports_at_once_split_the_items_between_them(db, tmp_path):
         t.join()
     a, b = ids_in(paths["a"]), ids_in(paths["b"])
     assert not a & b and len(a | b) == 7  # one got everything, the other nothing
+
+
+class SlowPipe:
+    """stdout of `tracker digest -o - | less` before the reader reads: writes block until released."""
+
+    def __init__(self):
+        self.writing, self.release, self.text = threading.Event(), threading.Event(), []
+
+    def write(self, text):
+        self.writing.set()
+        self.release.wait(10)
+        self.text.append(text)
+
+    def flush(self):
+        pass
+
+
+def export_to_slow_stdout(store, config, monkeypatch):
+    """-> (pipe, thread running export(output="-"), its outcome); the thread is blocked writing."""
+    pipe, outcome = SlowPipe(), {}
+    monkeypatch.setattr("sys.stdout", pipe)
+
+    def run():
+        try:
+            outcome["result"] = export(store, config, fmt="json", output="-", now=NOW, tz=NY)
+        except Exception as e:
+            outcome["error"] = e
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert pipe.writing.wait(10)
+    return pipe, thread, outcome
+
+
+def test_a_digest_being_read_holds_no_lock_a_poller_needs(db, monkeypatch):
+    config, store, _ = db
+    pipe, thread, outcome = export_to_slow_stdout(store, config, monkeypatch)
+    try:
+        poller = sqlite3.connect(config.database_path, timeout=1, isolation_level=None)
+        poller.execute("BEGIN IMMEDIATE")  # "database is locked" while the export held the lock
+        poller.execute("ROLLBACK")
+        # a poll stores an item meanwhile: not in this digest, so in the next one
+        [late] = fetch(Store.open(config.database_path), WIRE, NOW + timedelta(minutes=1),
+                       entry("n9", "Anthropic sues Pentagon", "https://wire.example/n9", NOW))
+    finally:
+        pipe.release.set()
+        thread.join()
+    got, path = outcome["result"]
+    assert path is None and got.items == 7 and json.loads("".join(pipe.text))["counts"]["items"] == 7
+    assert [tuple(r) for r in store.execute("SELECT through_item, items FROM digests")] == [(9, 7)]
+    assert [i for d in build(store, config, now=NOW, tz=NY).days for e in d.items for i in e.ids] == [late]
+
+
+def a_chain_and_news(store, config, tmp_path) -> set[int]:
+    """A first digest, then two items it did not cover -> their ids."""
+    export(store, config, fmt="json", output=tmp_path / "first.json", now=NOW, tz=NY)
+    return set(fetch(store, WIRE, NOW + timedelta(hours=1),
+                     entry("n1", "Anthropic sues Pentagon", "https://wire.example/n1", NOW),
+                     entry("n2", "Pentagon answers Anthropic suit", "https://wire.example/n2", NOW)))
+
+
+def test_a_digest_to_stdout_overtaken_by_another_is_not_recorded(db, tmp_path, monkeypatch):
+    config, store, _ = db
+    news = a_chain_and_news(store, config, tmp_path)
+    pipe, thread, outcome = export_to_slow_stdout(store, config, monkeypatch)
+    try:
+        dashboard = export_default(config, Store.open(config.database_path))  # `e` meanwhile
+    finally:
+        pipe.release.set()
+        thread.join()
+    assert "another digest was exported" in str(outcome["error"])
+    # the chain goes on from the dashboard's digest, which took the news
+    assert "Anthropic sues Pentagon" in dashboard.read_text()
+    assert [tuple(r) for r in store.execute("SELECT through_item, items, path FROM digests ORDER BY id")][1:] == [
+        (max(news), 2, str(dashboard.resolve()))]
+
+
+def test_a_file_digest_overtaken_by_another_is_made_again(db, tmp_path, monkeypatch):
+    config, store, _ = db
+    news = a_chain_and_news(store, config, tmp_path)
+    staged, dashboard = digest._staged, []
+
+    def dashboard_first(*args):
+        if not dashboard:  # the dashboard's `e` while this export is writing its file
+            dashboard.append(None)
+            dashboard[0] = export_default(config, Store.open(config.database_path))
+        return staged(*args)
+
+    monkeypatch.setattr(digest, "_staged", dashboard_first)
+    got, path = export(store, config, fmt="json", output=tmp_path / "cli.json", now=NOW, tz=NY)
+    assert "Anthropic sues Pentagon" in dashboard[0].read_text()
+    assert got.items == 0 and ids_in(path) == set()  # made again after the dashboard's: nothing left
+    assert json.loads(path.read_text())["empty"].startswith("Nothing new since the last digest")
+    assert [tuple(r) for r in store.execute("SELECT through_item, items FROM digests ORDER BY id")][1:] == [
+        (max(news), 2), (max(news), 0)]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_one_off_digests_leave_the_chain_alone(db, tmp_path):
@@ -381,11 +479,11 @@ def test_one_off_digests_leave_the_chain_alone(db, tmp_path):
 
 def test_export_writes_atomically_to_the_default_place(db):
     config, store, _ = db
-    a = export(store, config, fmt="html", now=NOW, tz=NY)
-    b = export(store, config, fmt="html", now=NOW, tz=NY)
-    assert a == config.digests_dir / "pentagon-vs-anthropic-2026-02-26-1000.html"
-    assert b == config.digests_dir / "pentagon-vs-anthropic-2026-02-26-1000-2.html"  # same minute: both kept
-    assert {p.name for p in config.digests_dir.iterdir()} == {a.name, b.name}  # no temp files left
+    a = export(store, config, fmt="html", now=NOW, tz=NY)[1]
+    b = export(store, config, fmt="html", now=NOW, tz=NY)[1]
+    assert a == digests_dir(store.path) / "pentagon-vs-anthropic-2026-02-26-1000.html"
+    assert b == digests_dir(store.path) / "pentagon-vs-anthropic-2026-02-26-1000-2.html"  # same minute: both kept
+    assert {p.name for p in digests_dir(store.path).iterdir()} == {a.name, b.name}  # no temp files left
     assert a.stat().st_mode & 0o777 == 0o644
     [row] = store.execute("SELECT path FROM digests ORDER BY id LIMIT 1")
     assert row[0] == str(a.resolve())

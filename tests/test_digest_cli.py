@@ -13,6 +13,7 @@ from tracker.cli import main
 from tracker.config import load
 from tracker.digest import export_default
 from tracker.feedgen import FeedItem, atom, rss
+from tracker.paths import digests_dir
 from tracker.store import Store
 
 from .conftest import write_config
@@ -79,7 +80,7 @@ def test_each_format_from_a_polled_database(polled, capsys):
         code, out, _ = run(config, "--since", "7d", "--format", fmt, capsys=capsys)
         assert code == 0
         path = Path(out.strip())
-        assert path.parent == load(config).digests_dir and path.name.startswith("pentagon-vs-anthropic-")
+        assert path.parent == digests_dir(load(config).database_path) and path.name.startswith("pentagon-vs-anthropic-")
         assert path.suffix == f".{fmt}"
         text = path.read_text(encoding="utf-8")
         assert "Hegseth gives Anthropic until Friday to drop AI safeguards" in text

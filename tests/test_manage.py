@@ -84,7 +84,7 @@ def test_init_without_config_writes_to_the_user_config_dir(tmp_path, monkeypatch
     # and every other command now finds it from anywhere
     code, out, _ = run("feeds", "--json", capsys=capsys)
     assert code == 0 and [f["name"] for f in json.loads(out)] == ["Google News", "Bing News", "Hacker News"]
-    assert (tmp_path / "xdg" / "tracker" / "data" / "tracker.db").exists()
+    assert not (tmp_path / "xdg" / "tracker" / "data" / "tracker.db").exists()  # looking creates no database
     # a second init there is refused
     assert run("init", "Other story", capsys=capsys)[0] == 2
 

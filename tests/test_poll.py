@@ -136,6 +136,7 @@ def test_a_future_date_is_clamped_to_first_seen(tmp_path, server, capsys):
     poll(config)
     [item] = items_json(config, capsys=capsys)
     assert item["published"] < "2030"
+    assert item["published_from_feed"] is False  # the time shown is when tracker saw it
 
 
 def test_a_failing_feed_is_recorded_and_the_others_are_stored(tmp_path, server, capsys):

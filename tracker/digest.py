@@ -8,9 +8,14 @@ AUTOINCREMENT, so "new since the last digest" is every on-story item whose id is
 highest id that existed when that digest was made (`digests.through_item`). Only a digest
 that covered all of that (since last, no --until, no filters) is recorded as a link in that
 chain; a one-off `--since 24h` or `--starred-only` export leaves the chain alone, so the next
-`--since last` still starts where the previous complete digest ended. The read of the items
-and the recording of the digest happen in one write transaction, so two exporters (the
-dashboard's `e` and `tracker digest`) can't both take the same items.
+`--since last` still starts where the previous complete digest ended.
+
+Exporting reads in a snapshot and writes the file holding no lock: `tracker digest -o - | less`
+may take as long as the user reads, and a poller must not wait for that. The digest is then
+recorded in a short write transaction only if the chain still ends where it did when read;
+when another exporter (the dashboard's `e`, or `tracker digest` in another terminal) recorded
+one meanwhile, a file digest is made again from the new end and stdout's is refused, so no
+two recorded digests share an item and none skips one.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from pathlib import Path
 from .config import parse_duration
 from .errors import TrackerError
 from .model import Config
+from .paths import digests_dir
 from .store import Store
 from .text import clean_text, safe_link
 from .timeutil import from_iso, local, to_iso, utcnow
@@ -169,6 +175,7 @@ class Digest:
     per_day: tuple[DayCount, ...]  # oldest first, for the chart
     empty: str | None  # the plain sentence shown when there is nothing to report
     continues: bool  # covers everything since the last digest: recording it moves the mark
+    after_item: int = 0  # the last digest's through_item when this one was read (0: none)
 
 
 # ------------------------------------------------------------------ build
@@ -246,7 +253,8 @@ def _collect(store, config, since, until, include_read, starred_only, now, tz) -
         include_read=include_read, starred_only=starred_only,
         deadlines=deadlines, items=len(rows), entries=len(entries), outlets=len(outlets), new=new,
         days=day_list, per_day=_per_day(store, through, start, end, entries, deadlines, tz), empty=empty,
-        continues=scope in ("last", "first") and until is None and include_read and not starred_only)
+        continues=scope in ("last", "first") and until is None and include_read and not starred_only,
+        after_item=mark)
 
 
 def _entries(store: Store, rows: dict[int, dict], through: int, tz) -> list[DigestItem]:
@@ -794,92 +802,123 @@ def slug(text: str, limit: int = 50) -> str:
     return s or "story"
 
 
-def digests_dir(store: Store, config: Config) -> Path:
-    # Beside the database actually in use (--db included), as `tracker paths` reports it.
-    return store.path.parent / "digests"
+def default_name(config: Config, created: datetime, fmt: str, n: int = 1) -> str:
+    """The n-th name for a digest made at `created` (two in one minute: keep both)."""
+    stem = f"{slug(config.story.title)}-{created:%Y-%m-%d-%H%M}" + (f"-{n}" if n > 1 else "")
+    return f"{stem}{FORMATS[fmt]}"
 
 
-def default_path(store: Store, config: Config, created: datetime, fmt: str) -> Path:
-    folder = digests_dir(store, config)
-    stem = f"{slug(config.story.title)}-{created:%Y-%m-%d-%H%M}"
-    path = folder / f"{stem}{FORMATS[fmt]}"
-    n = 2
-    while path.exists():  # two digests in one minute: keep both
-        path = folder / f"{stem}-{n}{FORMATS[fmt]}"
-        n += 1
-    return path
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """A reader (or a crash) sees the old file or the whole new one, never half of it."""
+def _staged(folder: Path, name: str, text: str) -> Path:
+    """text in a temporary file in `folder`, on disk (fsync'd): the slow part of writing,
+    done before the digest is recorded, so recording holds the write lock only briefly."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     except OSError as e:
-        raise DigestError(f"cannot write {path}: {e.strerror or e}") from None
+        raise DigestError(f"cannot write {folder / name}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would keep a file meant for sharing private
-        os.replace(tmp, path)
-    except OSError as e:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
-        raise DigestError(f"cannot write {path}: {e.strerror or e}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError):
+            raise DigestError(f"cannot write {folder / name}: {e.strerror or e}") from None
         raise
+    return Path(tmp)
 
 
-def export_digest(store: Store, config: Config, *, fmt: str = DEFAULT_FORMAT, output: Path | str | None = None,
-                  since: str | When | datetime = "last", until: str | When | datetime | None = None,
-                  include_read: bool = True, starred_only: bool = False, now: datetime | None = None,
-                  tz: tzinfo | None = None) -> tuple[Digest, Path | None]:
-    """Build, write and record one digest -> (digest, path; None for stdout)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
-    now = now or utcnow()
-    # The write lock is held from reading the mark to recording the new one, so a digest
-    # exported at the same moment by the other process waits and then starts after this one.
-    with store.write() as c:
-        digest = _collect(store, config, since, until, include_read, starred_only, now, tz)
-        text = render(digest, fmt)
-        if output == "-":
-            path = None
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            path = Path(output) if output else None
-            if path is None or path.is_dir():
-                path = default_path(store, config, digest.created, fmt) if path is None else \
-                    path / default_path(store, config, digest.created, fmt).name
-            write_atomic(path, text)
-        if digest.continues:
-            c.execute("INSERT INTO digests (created, since, until, through_item, format, path, items) "
-                      "VALUES (?, ?, NULL, ?, ?, ?, ?)",
-                      (to_iso(now), to_iso(digest.start), digest.through_item, fmt,
-                       str(path.resolve()) if path else None, digest.items))
-    return digest, path
+def _place(tmp: Path, path: Path | None, folder: Path, config: Config, digest: Digest, fmt: str) -> Path:
+    """Give the staged file its name: `path` (replaced if it exists), or else the first free
+    default name in `folder`. A reader (or a crash) sees no file or the whole of it, never half."""
+    try:
+        if path is not None:
+            os.replace(tmp, path)
+            return path
+        n = 1
+        while True:
+            candidate = folder / default_name(config, digest.created, fmt, n)
+            try:
+                os.link(tmp, candidate)  # unlike replace, fails rather than overwrite (another process's, too)
+            except FileExistsError:
+                n += 1
+                continue
+            tmp.unlink()
+            return candidate
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise DigestError(f"cannot write {path or folder}: {e.strerror or e}") from None
+
+
+def _record(c, digest: Digest, fmt: str, path: Path | None, now: datetime) -> None:
+    c.execute("INSERT INTO digests (created, since, until, through_item, format, path, items) "
+              "VALUES (?, ?, NULL, ?, ?, ?, ?)",
+              (to_iso(now), to_iso(digest.start), digest.through_item, fmt,
+               str(path.resolve()) if path else None, digest.items))
+
+
+def _chain_end(c) -> int:
+    row = c.execute("SELECT through_item FROM digests ORDER BY id DESC LIMIT 1").fetchone()
+    return row[0] if row else 0
+
+
+ATTEMPTS = 5  # a file digest is made again when another was recorded meanwhile; this often at most
 
 
 def export(store: Store, config: Config, *, fmt: str = DEFAULT_FORMAT, output: Path | str | None = None,
            since: str | When | datetime = "last", until: str | When | datetime | None = None,
            include_read: bool = True, starred_only: bool = False, now: datetime | None = None,
-           tz: tzinfo | None = None) -> Path | None:
-    """Write a digest (default: data/digests/<story>-<local time>.md; "-": stdout) and
-    record it. Returns the path, or None for stdout."""
-    return export_digest(store, config, fmt=fmt, output=output, since=since, until=until,
-                         include_read=include_read, starred_only=starred_only, now=now, tz=tz)[1]
+           tz: tzinfo | None = None) -> tuple[Digest, Path | None]:
+    """Build, write and record one digest -> (digest, path; None for stdout). `output`: a
+    file, a folder, or "-" for stdout; by default data/digests/<story>-<local time>.<ext>."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
+    for _ in range(ATTEMPTS):
+        when = now or utcnow()
+        digest = build(store, config, since=since, until=until, include_read=include_read,
+                       starred_only=starred_only, now=when, tz=tz)
+        text = render(digest, fmt)
+        if output == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            if digest.continues:
+                with store.write() as c:
+                    if _chain_end(c) != digest.after_item:
+                        raise DigestError(
+                            "another digest was exported while this one was being written, and it covers "
+                            "some of the same items: this one was not recorded (the next `--since last` "
+                            "starts after the other one)")
+                    _record(c, digest, fmt, None, when)
+            return digest, None
+        path = Path(output) if output else None  # None: a new name in `folder`
+        if path is None or path.is_dir():
+            # Beside the database actually in use (--db included), as `tracker paths` says.
+            folder, path = path or digests_dir(store.path), None
+        else:
+            folder = path.parent
+        tmp = _staged(folder, path.name if path else default_name(config, digest.created, fmt), text)
+        if not digest.continues:
+            return digest, _place(tmp, path, folder, config, digest, fmt)
+        try:
+            with store.write() as c:
+                if _chain_end(c) == digest.after_item:
+                    # Placed inside the transaction: a failure to place it records nothing.
+                    placed = _place(tmp, path, folder, config, digest, fmt)
+                    _record(c, digest, fmt, placed, when)
+                    return digest, placed
+        finally:
+            tmp.unlink(missing_ok=True)
+        # Another digest took these items meanwhile: make this one again from where it ended.
+    raise DigestError("other digests kept being exported at the same time; try again")
 
 
 def export_default(config: Config, store: Store) -> Path:
     """The dashboard's `e`: everything since the last digest, in the default format."""
-    path = export(store, config)
-    assert path is not None
-    return path
+    return export(store, config)[1]
 
 
 __all__ = ["Digest", "DigestItem", "Day", "DeadlineStatus", "DayCount", "When", "DigestError", "build",
-           "export", "export_digest", "export_default", "parse_when", "render", "render_markdown",
+           "export", "export_default", "parse_when", "render", "render_markdown",
            "render_html", "render_json", "render_text", "to_data", "short_summary", "md_escape", "FORMATS"]

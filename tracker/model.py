@@ -58,10 +58,6 @@ class Config:
     notify: dict = field(default_factory=dict)
 
     @property
-    def digests_dir(self) -> Path:
-        return self.database_path.parent / "digests"
-
-    @property
     def database_path(self) -> Path:
         return self.database or (self.path.parent / "data" / "tracker.db")
 

@@ -131,9 +131,11 @@ def parse(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
     return ParsedFeed(entries=entries, title=clean_text(d.feed.get("title"), TITLE_LIMIT), problem=problem)
 
 
-def parse_and_match(body: bytes, content_type: str, url: str, rules: Rules,
-                    match_all: bool = False) -> tuple[ParsedFeed, list[tuple[Entry, Match]]]:
-    """The whole CPU-bound part of an update, in one call a process pool can run."""
+def parse_and_match(body: bytes, content_type: str, url: str,
+                    rules: Rules) -> tuple[ParsedFeed, list[tuple[Entry, Match]]]:
+    """The whole CPU-bound part of an update, in one call a process pool can run. Every
+    entry gets the rules' verdict, even from a `match = false` feed: the store puts those on
+    the story anyway, and keeps the matched terms for the day the feed is matched again."""
     parsed = parse(body, content_type, url)
     matcher = _matcher(rules)
     return parsed, [(e, matcher.match(e.title, e.summary)) for e in parsed.entries]

@@ -41,6 +41,11 @@ def log_file(database: Path) -> Path:
     return database.parent / LOG_NAME
 
 
+def digests_dir(database: Path) -> Path:
+    """Where digests go by default: beside the database in use (--db included)."""
+    return database.parent / "digests"
+
+
 @dataclass(frozen=True)
 class Located:
     path: Path
@@ -69,6 +74,6 @@ def resolve(config_given: str | Path | None, db_given: str | Path | None = None,
     return Paths(
         config=Located(path, source),
         database=db,
-        digests=Located(db.path.parent / "digests", "beside the database"),
+        digests=Located(digests_dir(db.path), "beside the database"),
         log=Located(log_file(db.path), "beside the database (tracker daemon; --log changes it)"),
     )

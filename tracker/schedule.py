@@ -88,21 +88,47 @@ class Poller:
             if interval < feed.interval and state and state["last_poll"]:
                 # near a deadline the stored next poll (made with the feed's own interval) is too late
                 first = max(stagger, min(first, from_iso(state["last_poll"]) + timedelta(seconds=interval)))
-            self.scheduler.add_job(
-                self._run, IntervalTrigger(seconds=interval, jitter=_jitter(interval)),
-                args=[feed], id=feed.name, name=feed.name, next_run_time=first,
-                # a suspended laptop wakes to one poll per feed, not a burst of missed ones
-                coalesce=True, max_instances=1, misfire_grace_time=int(max(60, feed.interval)),
-            )
+            self._add_job(feed, interval, first)
         self._plan_retune(poll, deadlines, now)
         self.scheduler.start()
         self._clock_seen = (now, time.monotonic())
-        self._clock_task = asyncio.get_running_loop().create_task(self._watch_clock())
+        self._watch_clock()
 
-    async def _watch_clock(self) -> None:
-        while True:
-            await asyncio.sleep(CLOCK_CHECK)  # monotonic: wakes on time even after the wall clock moved
+    def _add_job(self, feed: FeedConfig, interval: float, first: datetime) -> None:
+        self.scheduler.add_job(
+            self._run, IntervalTrigger(seconds=interval, jitter=_jitter(interval)),
+            args=[feed], id=feed.name, name=feed.name, next_run_time=first,
+            # a suspended laptop wakes to one poll per feed, not a burst of missed ones
+            coalesce=True, max_instances=1, misfire_grace_time=int(max(60, feed.interval)),
+        )
+
+    def sync_jobs(self, now: datetime | None = None) -> None:
+        """After the config's feeds changed (the dashboard's feeds screen adds and removes
+        them): a job for each new feed, and none for a removed one. A new feed's first run is
+        one interval away: whoever added it polls it at once with poll_now, and says so."""
+        if self.scheduler is None:
+            return
+        now = now or self.clock()
+        names = {f.name for f in self.feeds}
+        for job in self.scheduler.get_jobs():
+            if job.id != RETUNE_JOB and job.id not in names:
+                job.remove()
+                self.intervals.pop(job.id, None)
+        poll = self.updater.config.poll
+        deadlines = list(self.deadlines()) if poll.near_deadline > 0 else []
+        for feed in self.feeds:
+            if self.scheduler.get_job(feed.name) is None:
+                interval = self.intervals[feed.name] = interval_at(feed, poll, deadlines, now)
+                self._add_job(feed, interval, now + timedelta(seconds=interval))
+
+    def _watch_clock(self) -> None:
+        # A timer, not a task: it is no poll, and whoever waits for running tasks at shutdown
+        # (the daemon) must not wait for it. Monotonic: it fires on time whatever the wall clock did.
+        if self.scheduler is None or not self.scheduler.running:
+            return
+        if getattr(self, "_clock_timer", None) is not None:
             self.check_clock()
+        self._clock_timer = asyncio.get_running_loop().call_later(CLOCK_CHECK, self._watch_clock)
 
     def check_clock(self, now: datetime | None = None) -> float:
         """Bring the schedule back in line with the wall clock: run what came due while the
@@ -159,9 +185,9 @@ class Poller:
             self.scheduler.remove_job(RETUNE_JOB)
 
     def shutdown(self) -> None:
-        task = getattr(self, "_clock_task", None)
-        if task is not None:
-            task.cancel()
+        timer = getattr(self, "_clock_timer", None)
+        if timer is not None:
+            timer.cancel()
         if self.scheduler and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
@@ -188,11 +214,26 @@ class Poller:
         return result
 
     async def poll_now(self, name: str | None = None) -> list[UpdateResult]:
-        """A user asked: poll one feed (or all) now, past any backoff."""
+        """A user asked: poll one feed (or all) now, past any backoff. The same path as
+        `tracker poll` (bounded, and a bug in one feed's update is that feed's error)."""
         feeds = [f for f in self.feeds if name is None or f.name == name]
-        limit = asyncio.Semaphore(self.updater.config.poll.concurrency)
+        running: set[str] = set()
 
-        async def one(feed):
-            async with limit:
-                return await self._run(feed, force=True)
-        return list(await asyncio.gather(*(one(f) for f in feeds)))
+        def started(feed: str) -> None:
+            running.add(feed)
+            self.polling.add(feed)
+            if self.on_start:
+                self.on_start(feed)
+
+        async def finished(result: UpdateResult) -> None:
+            running.discard(result.feed)
+            self.polling.discard(result.feed)
+            if self.on_result:
+                maybe = self.on_result(result)
+                if asyncio.iscoroutine(maybe):
+                    await maybe
+
+        try:
+            return await self.updater.update_all(feeds, force=True, on_result=finished, on_start=started)
+        finally:  # a failed database ends the poll early: no feed stays shown as polling
+            self.polling.difference_update(running)

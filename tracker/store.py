@@ -5,6 +5,11 @@ block the writer), BEGIN IMMEDIATE for writes (the busy timeout then really wait
 failing on a lock upgrade), and one connection per thread (sqlite3 connections are not
 thread-safe). A feed's items, its fetch record and its new ETag are written in ONE
 transaction: a kill at any moment leaves either all of it or none of it.
+
+Plain sqlite3 rather than sqlite-utils: the full-text index has its own triggers (sqlite-utils'
+would re-index an item each time it is marked read or starred), the schema needs partial
+indexes its helpers don't make, and each of its calls would stand in for one line of SQL while
+costing every command ~50 ms of import.
 """
 
 from __future__ import annotations
@@ -21,8 +26,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-import sqlite_utils
-
 from . import cluster
 from .errors import StoreError
 from .links import canonical_link
@@ -32,6 +35,9 @@ from .timeutil import from_iso, to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
 FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
+# A feed's state that belongs to its URL, and its value for a URL never polled.
+URL_STATE = {"moved_to": None, "etag": None, "last_modified": None, "gone": 0, "retry_after": None,
+             "failures": 0, "next_poll": None, "last_error": None, "last_status": None}
 
 MIGRATIONS: list[str] = [
     # 1: the first release
@@ -148,6 +154,7 @@ MIGRATIONS: list[str] = [
         outlets INTEGER NOT NULL,                -- distinct outlets among the members
         latest TEXT NOT NULL                     -- when the newest member was first seen
     );
+    INSERT INTO settings (key, value) VALUES ('cluster_index', '1');
     """,
 ]
 
@@ -188,6 +195,23 @@ class Filter:
     query: str = ""
     extra: dict = field(default_factory=dict)
     clusters: bool = False  # one row per cluster: its representative (earliest report)
+
+
+def merge_feeds(feeds: Iterable[FeedConfig], rows: Iterable[dict]) -> list[dict]:
+    """feeds.toml's feeds, in its order, each with its row of Store.feeds() (by name): what
+    sync_feeds would make of the table, worked out without writing it, so a command that only
+    looks shows a feed added since the last poll (or a changed URL) as not polled yet."""
+    known = {r["name"]: r for r in rows}
+    out = []
+    for f in feeds:
+        row = known.get(f.name)
+        if row is None:
+            row = {"id": None, "name": f.name, "title": "", "last_poll": None, "last_ok": None, "polls": 0,
+                   "items": 0, "on_story_items": 0} | URL_STATE
+        elif row["url"] != f.url:
+            row = row | URL_STATE
+        out.append(row | {"url": f.url, "active": 1})
+    return out
 
 
 def fts_query(text: str) -> str | None:
@@ -249,6 +273,9 @@ class Store:
         except sqlite3.Error as e:
             store.close()
             raise StoreError(explain(e, path)) from None
+        except StoreError:
+            store.close()
+            raise
         return store
 
     def _conn(self) -> sqlite3.Connection:
@@ -265,10 +292,6 @@ class Store:
             with self._lock:
                 self._connections.append(conn)
         return conn
-
-    @property
-    def db(self) -> sqlite_utils.Database:
-        return sqlite_utils.Database(self._conn())
 
     def close(self) -> None:
         with self._lock:
@@ -297,6 +320,15 @@ class Store:
     def migrate(self) -> None:
         conn = self._conn()
         conn.execute("PRAGMA schema_version").fetchone()  # reads the header: fails fast on a non-database
+        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+            # Tables but no schema version: another program's database (a --db typo). Adding
+            # tracker's tables, or switching it to WAL, would change a file that isn't ours.
+            theirs = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                                                 "AND name NOT LIKE 'sqlite_%' ORDER BY name LIMIT 4")]
+            if theirs:
+                raise StoreError(f"{self.path} is another program's database (tables: {', '.join(theirs[:3])}"
+                                 f"{' ...' if len(theirs) > 3 else ''}): tracker left it untouched. "
+                                 "Pass --db with another file.")
         if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             conn.execute("PRAGMA journal_mode=WAL")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -323,18 +355,20 @@ class Store:
     def sync_feeds(self, feeds: Iterable[FeedConfig]) -> None:
         """Make the feeds table match feeds.toml (by name); removed feeds keep their items."""
         feeds = list(feeds)
+        # A new URL in feeds.toml starts afresh: the old one's move, validators, 410 and
+        # backoff say nothing of it (fixing a typo'd URL must not wait out the typo's backoff).
+        fresh = ", ".join(f"{k} = CASE WHEN feeds.url = excluded.url THEN feeds.{k} ELSE {_sql_literal(v)} END"
+                          for k, v in URL_STATE.items())
         with self.write() as c:
             c.execute("UPDATE feeds SET active = 0")
             for f in feeds:
                 c.execute("INSERT INTO feeds (name, url) VALUES (?, ?) "
-                          # a new URL in feeds.toml starts afresh: no move, no validators, not gone
-                          "ON CONFLICT(name) DO UPDATE SET active = 1, url = excluded.url, "
-                          "moved_to = CASE WHEN feeds.url = excluded.url THEN feeds.moved_to END, "
-                          "etag = CASE WHEN feeds.url = excluded.url THEN feeds.etag END, "
-                          "last_modified = CASE WHEN feeds.url = excluded.url THEN feeds.last_modified END, "
-                          "gone = CASE WHEN feeds.url = excluded.url THEN feeds.gone ELSE 0 END, "
-                          "retry_after = CASE WHEN feeds.url = excluded.url THEN feeds.retry_after END",
+                          f"ON CONFLICT(name) DO UPDATE SET active = 1, url = excluded.url, {fresh}",
                           (f.name, f.url))
+
+    def configured_feeds(self, feeds: Iterable[FeedConfig]) -> list[dict]:
+        """feeds.toml's feeds with what the database knows of each: see merge_feeds."""
+        return merge_feeds(feeds, self.feeds(active_only=False))
 
     def feed(self, name: str) -> sqlite3.Row | None:
         rows = self.execute("SELECT * FROM feeds WHERE name = ?", (name,))
@@ -385,10 +419,14 @@ class Store:
                     updated.append(item_id)
             c.execute("UPDATE feeds SET last_poll = ?, last_ok = ?, last_status = ?, last_error = ?, "
                       "failures = 0, retry_after = NULL, next_poll = ?, gone = 0, polls = polls + 1, "
-                      "etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified), "
+                      # A 200 states the validators now in force (none is an answer too: sending
+                      # an old one would ask about a version the server no longer serves); a 304
+                      # may leave them out, and then the stored ones still hold.
+                      "etag = COALESCE(?, CASE WHEN ? = 304 THEN etag END), "
+                      "last_modified = COALESCE(?, CASE WHEN ? = 304 THEN last_modified END), "
                       "moved_to = COALESCE(?, moved_to), title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?",
-                      (now_s, now_s, status, problem, to_iso(next_poll), etag, last_modified, moved_to,
-                       title, title, fid))
+                      (now_s, now_s, status, problem, to_iso(next_poll), etag, status, last_modified, status,
+                       moved_to, title, title, fid))
             self._record_fetch(c, fid, now_s, status, problem, duration, size, len(entries), len(new))
         return FeedUpdate(new=tuple(new), updated=tuple(updated), entries=len(entries))
 
@@ -446,8 +484,9 @@ class Store:
         if is_new:
             published, dated = e.published, 1
             if not published or published > to_iso(now):
-                # no usable date, or one in the future (which would pin the item to the top)
-                published, dated = to_iso(now), int(bool(published))
+                # no usable date, or one in the future (which would pin the item to the top):
+                # either way the time stored is tracker's, not the feed's
+                published, dated = to_iso(now), 0
             item_id = c.execute(
                 "INSERT INTO items (link, canonical, title, summary, author, outlet, published, dated, "
                 "first_seen, rule_on_story, on_story, matched, backlog) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -483,7 +522,11 @@ class Store:
         q = fts_query(f.query) if f.query else None
         if f.query and not q:
             clauses.append("0")
-        if q:
+        if q and f.clusters:  # a cluster is found by any of its reports' words, not just its first's
+            clauses.append("i.id IN (SELECT x.cluster FROM items x WHERE x.id IN "
+                           "(SELECT rowid FROM items_fts WHERE items_fts MATCH ?))")
+            params.append(q)
+        elif q:
             clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
             params.append(q)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -591,6 +634,19 @@ class Store:
         return [r[0] for r in self._conn().execute(
             f"SELECT i.id FROM items i{where} ORDER BY i.published DESC, i.id DESC", params)]
 
+    def item_ids_among(self, f: Filter | None, ids: Sequence[int]) -> list[int]:
+        """Which of `ids` the filter lists, in display order: where the rows an edit touched
+        (a verdict on a cluster's reports) belong now."""
+        where, params = self._where(f or Filter())
+        where = (where + " AND " if where else " WHERE ")
+        out: list[tuple[str, int]] = []
+        conn = self._conn()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            out += conn.execute(f"SELECT i.published, i.id FROM items i{where}i.id IN ({','.join('?' * len(chunk))})",
+                                params + chunk).fetchall()
+        return [r[1] for r in sorted(out, key=tuple, reverse=True)]
+
     def sort_keys(self, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
         """id -> (published, id), the display order's key: places new ids in a list already shown."""
         out: dict[int, tuple[str, int]] = {}
@@ -688,7 +744,38 @@ class Store:
             "SELECT name FROM feeds f WHERE active = 1 AND NOT EXISTS (SELECT 1 FROM item_feeds x "
             "JOIN items i ON i.id = x.item_id WHERE x.feed_id = f.id AND i.on_story = 1) ORDER BY id")]
 
+    # ---------------------------------------------------------------- timeline
+    def story_histogram(self, unit: str = "day", since: datetime | None = None,
+                        until: datetime | None = None) -> dict[str, int]:
+        """Developments (on-story clusters, each counted once, when first reported) per local
+        day ('2026-02-25') or hour ('2026-02-25 14'), in [since, until). One GROUP BY over the
+        items_reps index; SQLite's 'localtime' is the process's zone, as timeutil.local() is."""
+        fmt = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H"}[unit]
+        where, params = self._story_span(since, until)
+        return dict(self.execute(f"SELECT strftime('{fmt}', published, 'localtime') AS bucket, COUNT(*) "
+                                 f"FROM items WHERE {where} GROUP BY bucket", params))
+
+    def story_cluster_ids(self, since: datetime, until: datetime) -> list[int]:
+        """The representatives of the on-story clusters first reported in [since, until), earliest first."""
+        where, params = self._story_span(since, until)
+        return [r[0] for r in self.execute(f"SELECT id FROM items WHERE {where} ORDER BY published, id", params)]
+
+    @staticmethod
+    def _story_span(since: datetime | None, until: datetime | None) -> tuple[str, list]:
+        clauses, params = ["on_story = 1", "cluster = id"], []  # cluster = id: the items_reps index
+        if since is not None:
+            clauses.append("published >= ?")
+            params.append(to_iso(since))
+        if until is not None:
+            clauses.append("published < ?")
+            params.append(to_iso(until))
+        return " AND ".join(clauses), params
+
 
 def _statements(script: str) -> list[str]:
     # Our migrations hold no semicolons inside strings, so a plain split is exact.
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _sql_literal(value) -> str:
+    return "NULL" if value is None else str(int(value))

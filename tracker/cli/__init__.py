@@ -53,14 +53,21 @@ def db_path(args, config: Config) -> Path:
     return Path(given) if given else config.database_path
 
 
-def open_store(args, config: Config, refresh: bool = True) -> Store:
+def open_store(args, config: Config, refresh: bool = True, polls: bool = False) -> Store:
     """refresh: apply rules edited in feeds.toml since the last run (and cluster items from
     before clusters existed) now. The dashboard passes False and runs rescore.on_open in a
-    worker, so a re-score of a large database never delays its first screen."""
+    worker, so a re-score of a large database never delays its first screen.
+
+    polls: the command polls (poll, the dashboard, the daemon): it may create the database
+    and makes its feeds table match feeds.toml. Other commands only open an existing one, so
+    a mistyped --db is an error rather than a new empty file, and looking at a database
+    neither waits for a poller's write lock nor deactivates another config's feeds (only
+    rules edited in feeds.toml are written, by refresh, once)."""
     path = db_path(args, config)
     args.resolved_db = path  # so an sqlite error anywhere later names the file, not "the database"
-    store = Store.open(path)
-    store.sync_feeds(config.feeds)
+    store = Store.open(path, create=polls)
+    if polls:
+        store.sync_feeds(config.feeds)
     if refresh:
         from ..rescore import on_open
         done = on_open(store, config)

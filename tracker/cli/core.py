@@ -7,27 +7,34 @@ import json
 import sys
 import time
 
-from ..store import Filter
+from ..store import Filter, merge_feeds
 from ..timeutil import ago, from_iso, utcnow
-from . import EXIT_OK, load_config, local_time, open_store, positive_int, stderr_console
+from . import EXIT_OK, db_path, load_config, local_time, open_store, positive_int, stderr_console
 
 
 def cmd_poll(args) -> int:
     from ..update import Updater, parse_pool
 
     config = load_config(args)
-    store = open_store(args, config)
+    store = open_store(args, config, polls=True)
     feeds = config.feeds
     if not feeds:
         print("no feeds in the config: add [[feeds]] to", config.path)
         return EXIT_OK
     started = time.monotonic()
     show_bar = sys.stderr.isatty() and not getattr(args, "quiet", False)
+    # One worker process per core parses while the event loop fetches; a single feed is
+    # cheaper to parse here than to start a process for. When some feed is sure to send a
+    # whole document (new, or without validators that could get a 304), the workers start
+    # now, before the event loop's threads exist, so they can be forked; a poll of feeds
+    # that may all answer 304 starts them only if a document arrives.
+    pool = None
+    if len(feeds) > 2:
+        known = {r[0] for r in store.execute(
+            "SELECT name FROM feeds WHERE etag IS NOT NULL OR last_modified IS NOT NULL")}
+        pool = parse_pool(start=any(f.name not in known for f in feeds))
 
     async def run():
-        # One worker process per core parses while the event loop fetches; a single feed
-        # is cheaper to parse here than to start a process for.
-        pool = parse_pool() if len(feeds) > 2 else None
         updater = Updater(config, store, pool=pool)
         try:
             if show_bar:
@@ -37,8 +44,8 @@ def cmd_poll(args) -> int:
                               console=stderr_console()) as bar:
                     task = bar.add_task("", total=len(feeds))
                     return await updater.update_all(
-                        on_result=lambda r: bar.update(task, advance=1, description=r.feed))
-            return await updater.update_all()
+                        force=True, on_result=lambda r: bar.update(task, advance=1, description=r.feed))
+            return await updater.update_all(force=True)  # the user asked for it: past any backoff
         finally:
             await updater.aclose()
             if pool:
@@ -47,7 +54,7 @@ def cmd_poll(args) -> int:
     results = asyncio.run(run())
     elapsed = time.monotonic() - started
     new_ids = [i for r in results for i in r.new]
-    on_story = sum(1 for row in store.rows(new_ids).values() if row["on_story"]) if new_ids else 0
+    on_story = _on_story(store, new_ids)
     failed = [r for r in results if r.error]
     skipped = [r for r in results if r.skipped]
     for r in results:
@@ -62,6 +69,17 @@ def cmd_poll(args) -> int:
           f"({on_story} on the story), {unchanged} unchanged, {len(failed)} failed"
           + (f", {len(skipped)} skipped" if skipped else ""))
     return EXIT_OK
+
+
+def _on_story(store, ids: list[int]) -> int:
+    # A count, not store.rows(): a first poll's thousands of rows, summaries and all, made
+    # the peak memory of `tracker poll` just to print one number.
+    n = 0
+    for start in range(0, len(ids), 500):  # SQLite's variable limit
+        chunk = ids[start:start + 500]
+        n += store.execute(f"SELECT COUNT(*) FROM items WHERE on_story = 1 AND id IN ({','.join('?' * len(chunk))})",
+                           chunk)[0][0]
+    return n
 
 
 def cmd_items(args) -> int:
@@ -103,8 +121,14 @@ def item_json(r: dict) -> dict:
 
 def cmd_feeds(args) -> int:
     config = load_config(args)
-    store = open_store(args, config)
-    feeds = store.feeds()
+    path = db_path(args, config)
+    if path.parent.is_dir() and not path.exists():
+        # Nothing polled yet (a fresh `tracker init`): feeds.toml alone answers, and looking
+        # makes no database. Said on stderr, so a mistyped --db does not pass unnoticed.
+        print(f"tracker: no database at {path} yet: `tracker poll` polls these feeds", file=sys.stderr)
+        feeds = merge_feeds(config.feeds, [])
+    else:
+        feeds = open_store(args, config).configured_feeds(config.feeds)
     if args.json:
         keys = ("name", "url", "moved_to", "title", "last_poll", "last_ok", "last_status", "last_error",
                 "failures", "next_poll", "retry_after", "gone", "items", "on_story_items")

@@ -103,8 +103,10 @@ async def run_daemon(config, store, grace: float = GRACE) -> int:
         if running:
             _, late = await asyncio.wait(running, timeout=grace)
         if late:
-            log.info("cancelled %d polls still running after %gs (%s)", len(late), grace,
-                     ", ".join(sorted(poller.polling)) or "notifying")
+            # count polls, not tasks: the scheduler may run helper tasks beside each poll
+            polling = sorted(poller.polling)
+            log.info("cancelled %d polls still running after %gs (%s)", len(polling) or len(late), grace,
+                     ", ".join(polling) or "notifying")
         poller.shutdown()
         for t in late:
             t.cancel()
@@ -125,7 +127,7 @@ def cmd_daemon(args) -> int:
     except OSError as e:
         print(f"tracker: cannot write the log file {path}: {e.strerror or e} (use --log PATH)", file=sys.stderr)
         return EXIT_FAIL
-    store = open_store(args, config)
+    store = open_store(args, config, polls=True)
     try:
         return asyncio.run(run_daemon(config, store, args.grace))
     finally:

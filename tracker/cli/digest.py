@@ -20,7 +20,7 @@ def _when(allow_last: bool):
 
 
 def cmd_digest(args) -> int:
-    from ..digest import DEFAULT_FORMAT, FORMATS, export_digest
+    from ..digest import DEFAULT_FORMAT, FORMATS, export
 
     fmt = args.format
     if fmt is None and args.output and args.output != "-":
@@ -28,9 +28,9 @@ def cmd_digest(args) -> int:
         fmt = next((f for f, ext in FORMATS.items() if Path(args.output).suffix.lower() == ext), None)
     config = load_config(args)
     store = open_store(args, config)
-    digest, path = export_digest(store, config, fmt=fmt or DEFAULT_FORMAT, output=args.output,
-                                 since=args.since, until=args.until, include_read=args.include_read,
-                                 starred_only=args.starred_only)
+    digest, path = export(store, config, fmt=fmt or DEFAULT_FORMAT, output=args.output,
+                          since=args.since, until=args.until, include_read=args.include_read,
+                          starred_only=args.starred_only)
     if path is not None:
         print(path)
     if digest.empty:
