@@ -245,3 +245,18 @@ def test_an_upgraded_database_is_clustered_on_open(tmp_path):
     assert on_open(store, config).clustered == 2
     assert clusters(store) == {1: [1, 2]}
     assert on_open(store, config).clustered == 0
+
+
+def test_clusters_made_by_another_index_version_are_remade(tmp_path, monkeypatch):
+    path = tmp_path / "t.db"
+    store = Store.open(path)
+    a, = fetch(store, (entry(1), ON)).new
+    b, = fetch(store, (entry(2, at=T0 + timedelta(minutes=1)), ON)).new
+    bands = sorted(r[0] for r in store.execute("SELECT key FROM item_bands"))
+    config = load(write_config(tmp_path, [("Wire", "http://127.0.0.1/w")]))
+    assert on_open(store, config).clustered == 0  # this version's clusters are kept
+    monkeypatch.setattr(cluster, "INDEX_VERSION", "2")
+    assert on_open(store, config).clustered == 2
+    assert clusters(store) == {a: [a, b]}
+    assert sorted(r[0] for r in store.execute("SELECT key FROM item_bands")) == bands  # same keys, remade
+    assert store.setting(cluster.INDEX_KEY) == "2"

@@ -58,3 +58,31 @@ def test_changes_of_a_stored_item(tmp_path):
         "title": [("same", "Anthropic rejects"), ("removed", "Pentagon"), ("added", "Pentagon's final"),
                   ("same", "offer")],
         "summary": [("same", "Talks"), ("removed", "ended."), ("added", "ended on Thursday.")]}
+
+
+def test_the_detail_view_shows_what_changed_and_who_carried_it(tmp_path):
+    from rich.style import Style
+
+    from tracker.tui import render
+
+    row = {"id": 1, "title": "Anthropic rejects Pentagon's final offer", "summary": "", "published": "2026-02-27T11:00:00Z",
+           "outlet": "Reuters", "feeds": ["Wire"], "link": None, "matched": ["Anthropic"], "read": 0,
+           "updated": "2026-02-27T12:00:00Z", "versions": [{"title": "Anthropic rejects [bold]offer[/]", "summary": "",
+                                                           "replaced": "2026-02-27T12:00:00Z"}],
+           "members": [{"outlet": "Reuters", "published": "2026-02-27T11:00:00Z", "feeds": []},
+                       {"outlet": "Yahoo Finance", "published": "2026-02-27T11:20:00Z", "feeds": []}]}
+    text = render.item_detail(row, now=T0, meta=Style(dim=True), label=Style(bold=True))
+    assert "title was changed: Anthropic rejects [bold]offer[/] Pentagon's final offer" in text.plain
+    struck = [text.plain[s.start:s.end] for s in text.spans if s.style == render.CHANGE_STYLES["removed"]]
+    assert struck == ["[bold]offer[/] "]
+    assert "carried by:" in text.plain and "Yahoo Finance" in text.plain
+
+
+def test_a_cluster_row_shows_how_many_outlets_carried_it():
+    from tracker.tui import render
+
+    row = {"title": "Pentagon designates Anthropic a supply-chain risk", "published": "2026-02-27T11:00:00Z",
+           "outlet": "Reuters", "feeds": [], "read": 0, "starred": 0}
+    assert "×" not in render.item_row(row, now=T0, width=100).plain
+    assert "Reuters" in render.item_row(row | {"outlets": 4, "size": 5}, now=T0, width=100).plain
+    assert "×4 Pentagon designates" in render.item_row(row | {"outlets": 4, "size": 5}, now=T0, width=100).plain

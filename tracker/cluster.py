@@ -246,8 +246,8 @@ def similarity(a: Features, b: Features, title_threshold: float = TITLE_THRESHOL
 # at 0.2 (wire copies sit at 0.7-1.0; an equal title is found through title_key anyway).
 #
 # Each element is hashed once (blake2b: stable across processes, unlike hash()). A title's few
-# tokens get k "permutations" as XORs with k random masks (for uniformly random hashes each
-# mask still picks a uniformly random element, so a row agrees with probability s). A text's
+# tokens get k cheap "permutations": XOR with one of k random masks, then a multiplication that
+# spreads every bit into the top ones, so each row picks an independent-enough minimum. A text's
 # ~70 shingles get one-permutation hashing instead: the hash picks one of k bins and the bin
 # keeps its minimum, one pass instead of k (Li, Owen & Zhang 2012); a bin left empty borrows
 # from the next one (Shrivastava & Li 2014). `python -m tracker.cluster` measures how many
@@ -277,7 +277,9 @@ _BAND_SEEDS = [_word_hash(f"\x00band {i}") for i in range(TITLE_BANDS + TEXT_BAN
 
 def _signature(tokens: Iterable[str], masks: list[int]) -> list[int]:
     hs = [_word_hash(t) for t in tokens]
-    return [min([h ^ m for h in hs]) for m in masks]
+    # XOR alone would order the few tokens by their top bits alike for most masks (rows that
+    # agree together); the multiplication mixes every bit into the top ones.
+    return [min([((h ^ m) * _K1) & _M64 for h in hs]) for m in masks]
 
 
 _EMPTY = 1 << 64
@@ -476,6 +478,26 @@ def update(c: sqlite3.Connection, item_id: int, old_title: str | None = None,
         _index(c, item_id, Features.of(title, summary))
     elif key is None and on_story:
         attach(c, item_id, title, summary, published, cache)
+
+
+# Stored band keys and title keys are only comparable with keys made the same way: a change
+# to normalising or hashing must bump this, and the next start re-clusters everything.
+INDEX_VERSION = "1"
+INDEX_KEY = "cluster_index"
+
+
+def outdated(c: sqlite3.Connection) -> bool:
+    row = c.execute("SELECT value FROM settings WHERE key = ?", (INDEX_KEY,)).fetchone()
+    return row is None or row[0] != INDEX_VERSION
+
+
+def reset(c: sqlite3.Connection) -> None:
+    """Forget every cluster (catch_up then remakes them with this version's keys)."""
+    c.execute("DELETE FROM item_bands")
+    c.execute("DELETE FROM clusters")
+    c.execute("UPDATE items SET title_key = NULL, cluster = id WHERE title_key IS NOT NULL OR cluster != id")
+    c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+              (INDEX_KEY, INDEX_VERSION))
 
 
 # The planner, without statistics, prefers items_story_time and then reads every on-story row;

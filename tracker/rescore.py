@@ -102,7 +102,7 @@ def needs_work(store: Store, config: Config) -> bool:
     """Cheap (two indexed look-ups): whether on_open would do anything."""
     if store.setting(RULES_KEY) != rules_hash(config):
         return True
-    return cluster.pending(store._conn())
+    return cluster.outdated(store._conn()) or cluster.pending(store._conn())
 
 
 def on_open(store: Store, config: Config) -> Startup:
@@ -113,7 +113,10 @@ def on_open(store: Store, config: Config) -> Startup:
         # A database from before rule hashes has items scored under unknown rules: check them all.
         rescored = rescore(store, config, apply=True)
     clustered = 0
-    if cluster.pending(store._conn()):
+    conn = store._conn()
+    if cluster.outdated(conn) or cluster.pending(conn):
         with store.write() as c:
+            if cluster.outdated(c):
+                cluster.reset(c)
             clustered = cluster.catch_up(c)
     return Startup(rescored, clustered)
