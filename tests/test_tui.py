@@ -430,7 +430,7 @@ async def test_search_filters_as_you_type_and_esc_clears(env):
         assert len(titles(app)) == 5
 
 
-async def test_u_cycles_all_unread_starred(env):
+async def test_u_cycles_all_unread_starred_off_story(env):
     app = env.app()
     async with app.run_test(size=(120, 40)) as pilot:
         await polled(pilot)
@@ -443,6 +443,9 @@ async def test_u_cycles_all_unread_starred(env):
         await pilot.press("u")
         await settle(pilot)
         assert app.items.ids == [ids[3]] and "starred" in str(app.items.border_title)
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.items.ids == [] and "off-story" in str(app.items.border_title)  # the rules left nothing out
         await pilot.press("u")
         await settle(pilot)
         assert app.items.ids == ids

@@ -85,6 +85,12 @@ def snapshot_app(tmp_path):
     ids = store.item_ids()
     store.set_read(ids[3:6])
     store.set_starred(ids[4], True)
+    # One report carried by a second outlet (one row, "×2"), and one its feed has changed since
+    # (marked, and unread again).
+    copy = (580, "Tech desk", ITEMS[4][2], ITEMS[4][3])
+    changed = (1380, "Wire", ITEMS[2][2].replace("holds line", "holds firm"), ITEMS[2][3])
+    store.store_fetch(feed, entries(config, [copy, changed]), status=200, etag=None, last_modified=None,
+                      next_poll=NOW + timedelta(minutes=10), now=NOW - timedelta(minutes=4))
     app = build_app(config, store, clock=lambda: NOW, start_polling=False)
     # Stored after the app was made: these two carry the "new since the app opened" marker.
     store.store_fetch(feed, entries(config, ITEMS[-2:]), status=200, etag=None, last_modified=None,

@@ -36,10 +36,12 @@ from .messages import ItemChosen, ItemHighlighted, PollFinished, PollStarted, St
 from .screens.deadlines import DeadlinesScreen
 from .screens.feeds import FeedsScreen
 from .screens.help import HelpScreen
+from .screens.outlets import OutletsScreen
+from .screens.timeline import TimelineScreen
 from .widgets.article import ArticleView, DetailView
 from .widgets.footer import KeyFooter
 from .widgets.header import StoryHeader
-from .widgets.item_list import ItemList, insertion_points
+from .widgets.item_list import ItemList, arrivals, insertion_points
 from .widgets.status import StatusLine
 
 if TYPE_CHECKING:  # imported after the first frame: httpx, feedparser and APScheduler cost ~0.3 s
@@ -48,9 +50,10 @@ if TYPE_CHECKING:  # imported after the first frame: httpx, feedparser and APSch
 
 log = logging.getLogger("tracker.tui")
 
-FILTERS = ("all", "unread", "starred")
+FILTERS = ("all", "unread", "starred", "off-story")
 MAIN_SCREEN_ACTIONS = {"next_unread", "toggle_read", "toggle_star", "open_link", "copy_link", "search",
-                       "cycle_filter", "back"}
+                       "cycle_filter", "back", "mark_on", "mark_off"}
+THEMES = ("textual-dark", "textual-light")  # what T switches between; the palette offers every theme
 WATCH_INTERVAL = 1.0  # seconds between looks for another process's writes
 CHECK_SPACING = 0.5  # seconds between two looks at the database for new items, in a burst
 ARRIVALS_QUIET = 3.0  # seconds after a new-items toast during which more are gathered into one
@@ -82,7 +85,7 @@ class TrackerApp(App[None]):
         self.updater: Updater | None = None
         self.poller: Poller | None = None
         self._poller_made = asyncio.Event()
-        self.filter = Filter(story=True)
+        self.filter = Filter(story=True, clusters=True)  # one row per cluster: its earliest report
         self.filter_mode = "all"
         self.opened_max = store.max_item_id()  # rows above this are "new since the app opened"
         self.last_max = 0  # the highest id the list has looked at
@@ -96,6 +99,13 @@ class TrackerApp(App[None]):
         self._list_title = ""
         self._arrived, self._arrived_titles, self._toast_quiet = 0, [], None
         self.arrivals_quiet = ARRIVALS_QUIET
+        # Ids our own polls stored: only these are notified ([notify]), so a daemon polling the
+        # same database and this dashboard never both ring for one item.
+        self._ours: set[int] = set()
+        self._to_notify: list[dict] = []
+        self._saved_theme = store.setting("theme")
+        if self._saved_theme in self.available_themes:
+            self.theme = self._saved_theme
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -125,6 +135,7 @@ class TrackerApp(App[None]):
         self.items.focus()
         self.status.set_state(feeds=self.store.feed_states())
         self.set_interval(WATCH_INTERVAL, self.watch_store)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._signals:
             # A closed terminal (SIGHUP) or `kill` (SIGTERM) ends the app like q does, so the
             # scheduler, the parse workers and `tracker demo`'s temporary files are cleaned up.
@@ -230,6 +241,8 @@ class TrackerApp(App[None]):
 
     def on_store_changed(self, message: StoreChanged) -> None:
         self.run_worker(self.check_new, group="check")
+        if isinstance(self.screen, (TimelineScreen, OutletsScreen)):  # left open, they follow new items too
+            self.screen.refresh_data()
 
     async def check_new(self) -> None:
         """Bring in items written since the list last looked (ids > last_max): by our polls or
@@ -257,21 +270,24 @@ class TrackerApp(App[None]):
         def look():
             upto = self.store.max_item_id()
             if upto <= after:
-                return upto, [], [], []
+                return upto, [], {}, None
             arrived = self.store.item_ids_between(story, after, upto)
-            shown = arrived if f == story else self.store.item_ids_between(f, after, upto)
-            rows = self.store.rows(arrived[:3])
-            return upto, arrived, insertion_points(self.store, ids, shown), [rows[i]["title"] for i in arrived[:3]
-                                                                             if i in rows]
-        upto, arrived, placed, titles = await asyncio.to_thread(look)
-        if generation != self._generation:
-            self._check_again = True  # a reload replaced the list meanwhile: look again against it
+            shown = self.store.item_ids_between(f, after, upto)
+            rows = self.store.rows(arrived)
+            return upto, arrived, rows, arrivals(self.store, ids, shown, rows)
+        upto, arrived, rows, placed = await asyncio.to_thread(look)
+        if generation != self._generation or self.items.ids is not ids:
+            self._check_again = True  # the list changed meanwhile (a reload, a verdict): look again against it
             return
         self.last_max = max(self.last_max, upto)
-        self.items.insert(placed)
+        if placed is not None:
+            self.items.arrive(placed)
         self._update_list_title()
+        self._to_notify += [rows[i] for i in arrived if i in self._ours]
+        self._ours = {i for i in self._ours if i > upto}
         if arrived:
             self._arrived += len(arrived)
+            titles = [rows[i]["title"] for i in arrived[:3]]
             self._arrived_titles = titles + self._arrived_titles  # newest first, as listed
             if self._toast_quiet is None:
                 self._announce()
@@ -285,8 +301,17 @@ class TrackerApp(App[None]):
             title, message = render.arrivals(self._arrived_titles, self._arrived)
             self.toast(message, title=title, timeout=8)
             self._arrived, self._arrived_titles = 0, []
+            if self._to_notify and self.config.notify:
+                self.run_worker(self._notify(self._to_notify), group="notify")
+            self._to_notify = []
             if self.arrivals_quiet > 0:
                 self._toast_quiet = self.set_timer(self.arrivals_quiet, self._announce)
+
+    async def _notify(self, rows: list[dict]) -> None:
+        """Bell, desktop notification and hook ([notify]); the hook may take seconds: in a thread."""
+        from ..notify import notify_new
+        await asyncio.to_thread(notify_new, self.config, rows, self.clock(),
+                                bell=lambda: self.call_from_thread(self.bell))
 
     def watch_store(self) -> None:
         """Once a second: has anyone (our poll threads or another process) committed?"""
@@ -320,6 +345,7 @@ class TrackerApp(App[None]):
     def on_poll_finished(self, message: PollFinished) -> None:
         result = message.result
         if result.new:
+            self._ours.update(result.new)
             self.post_message(StoreChanged())
         if result.updated:
             self.items.invalidate(result.updated)
@@ -356,6 +382,7 @@ class TrackerApp(App[None]):
         if mark_read and not row["read"]:
             row["read"] = 1
             self._set_read(item_id, True)
+        row["members"] = self.store.cluster_members(row["cluster"])  # every report of the cluster
         self.detail.show(row)
         self.query_one("#side", ContentSwitcher).current = "detail"
 
@@ -420,6 +447,45 @@ class TrackerApp(App[None]):
         self.copy_to_clipboard(link)
         self.toast(f"copied {clean_text(link, 80)}", timeout=3)
 
+    # ------------------------------------------------------------ verdicts: + and -
+    def action_mark_on(self) -> None:
+        self._mark(True)
+
+    def action_mark_off(self) -> None:
+        self._mark(False)
+
+    def _mark(self, on: bool) -> None:
+        item_id = self.current_id()
+        row = self.items.row(item_id) if item_id is not None else None
+        if row is not None:
+            # The same mark again hands the item back to the rules.
+            self.run_worker(self._set_verdict(row, None if row["manual"] == int(on) else on), group="write")
+
+    async def _set_verdict(self, row: dict, verdict: bool | None) -> None:
+        """Mark every report of the row's cluster, then move the rows: those the list no longer
+        shows leave (the cursor goes to the next row), those it now shows come in by date."""
+        f = replace(self.filter)
+
+        def mark() -> tuple[list[int], list[int]]:
+            members = [m["id"] for m in self.store.cluster_members(row["cluster"])] or [row["id"]]
+            for member in members:
+                self.store.set_manual(member, verdict)
+            return members, self.store.item_ids_among(f, members)
+        members, listed = await self.write(mark)
+        if f != self.filter:
+            return  # the list was reloaded meanwhile, with the new verdicts
+        shown = set(self.items.ids)
+        self.items.invalidate(members)
+        self.items.remove(set(members) - set(listed))
+        self.items.insert(insertion_points(self.store, self.items.ids, [i for i in listed if i not in shown]))
+        self._update_list_title()
+        if self.side_shows("detail") and self.detail.item_id in members:
+            self._show_detail(self.detail.item_id, mark_read=False)
+        what = ("handed back to the rules" if verdict is None else
+                f"marked {'on' if verdict else 'off'} the story")
+        count = f" ({len(members)} reports)" if len(members) > 1 else ""
+        self.toast(f"{what}{count}: {clean_text(row['title'], 70)}", timeout=4)
+
     # ------------------------------------------------------------ search and filters
     def action_search(self) -> None:
         self.search.add_class("-shown")
@@ -457,6 +523,7 @@ class TrackerApp(App[None]):
         self.filter_mode = FILTERS[(FILTERS.index(self.filter_mode) + 1) % len(FILTERS)]
         self.filter.unread = self.filter_mode == "unread"
         self.filter.starred = self.filter_mode == "starred"
+        self.filter.story = self.filter_mode != "off-story"  # what the rules left out, to be seen and marked
         self._update_list_title()
         self.reload()
 
@@ -469,6 +536,47 @@ class TrackerApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
+
+    def action_timeline(self) -> None:
+        self.push_screen(TimelineScreen())
+
+    def action_outlets(self) -> None:
+        self.push_screen(OutletsScreen())
+
+    def show_item(self, item_id: int) -> None:
+        """From another screen (the timeline): back on the main screen with the item selected
+        in the list (when the list shows it) and its detail beside it, as Enter there does."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if item_id in self.items.ids:
+            self.items.move_to(self.items.ids.index(item_id))
+        self._show_detail(item_id)
+
+    def reload_deadlines(self) -> None:
+        """After a milestone was added, changed or removed here: the header follows at once
+        (watch_store would only notice another connection's write a second later)."""
+        self.deadlines = list(self.config.deadlines) + self.store.deadlines()
+        self.header.countdown.set_deadlines(self.deadlines)
+
+    async def feeds_changed(self, config: Config) -> None:
+        """feeds.toml lists other feeds now (the feeds screen added or removed one): the
+        database and the scheduler follow. Only the feeds are taken from the new file: the rules
+        and the rest stay as this dashboard started with them."""
+        self.config = replace(self.config, feeds=config.feeds)
+        await self.write(self.store.sync_feeds, self.config.feeds)
+        poller = await self.polling_ready()
+        poller.updater.config = self.config
+        poller.sync_jobs()
+        await self._refresh_feeds()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.current_theme.dark else THEMES[0]
+
+    def _theme_changed(self, theme) -> None:
+        # Remembered in the database: T and the palette's theme switcher both come through here.
+        if theme.name != self._saved_theme:
+            self._saved_theme = theme.name
+            self.run_worker(self.write(self.store.set_setting, "theme", theme.name), group="write")
 
     def action_poll_all(self) -> None:
         self.toast(f"polling {len(self.config.feeds)} feeds", timeout=2)
@@ -523,7 +631,7 @@ def run_app(args) -> int:
     from ..cli import EXIT_OK, load_config, open_store
 
     config = load_config(args)
-    store = open_store(args, config)
+    store = open_store(args, config, polls=True)
     _log_to_file(store.path.parent / "tracker.log")
     try:
         build_app(config, store, processes=True, signals=True).run()

@@ -30,18 +30,25 @@ KEYS: list[Key] = [
     Key("o", "o", "open_link", "open the link in the browser (http and https only)", footer=False),
     Key("y", "y", "copy_link", "copy the link", footer=False),
     Key("slash", "/", "search", "search titles and summaries (Esc clears)"),
-    Key("u", "u", "cycle_filter", "show all / unread / starred"),
+    Key("u", "u", "cycle_filter", "show all / unread / starred / off-story (what the rules left out)"),
+    Key("plus", "+", "mark_on", "mark the item (every report of it) on the story; again: back to the rules"),
+    Key("minus", "-", "mark_off", "mark it off the story; again: back to the rules"),
     Key("f", "f", "feeds", "feeds: health, errors, next poll (R there polls one)"),
     Key("R", "R", "poll_all", "poll every feed now"),
-    Key("d", "d", "deadlines", "all deadlines and milestones"),
+    Key("d", "d", "deadlines", "deadlines and milestones (a adds, e edits, x removes yours)"),
+    Key("t", "t", "timeline", "timeline: developments per day, deadlines marked (z: by hour)"),
+    Key("O", "O", "outlets", "outlets: who covered the story, since when, who was first", footer=False),
     Key("e", "e", "export", "export a digest", footer=False),
+    Key("T", "T", "toggle_theme", "light / dark theme (remembered; ^p Theme lists them all)", footer=False),
     Key("q", "q", "quit", "quit"),
     Key("ctrl+p", "^p", None, "command palette", footer=False),
 ]
 
 SHORT = {"next_unread": "Next unread", "toggle_read": "Read", "toggle_star": "Star", "open_link": "Open link",
-         "copy_link": "Copy link", "search": "Search", "cycle_filter": "Filter", "feeds": "Feeds",
-         "poll_all": "Poll", "deadlines": "Deadlines", "export": "Export", "help": "Help", "quit": "Quit",
+         "copy_link": "Copy link", "search": "Search", "cycle_filter": "Filter", "mark_on": "On story",
+         "mark_off": "Off story", "toggle_theme": "Light / dark", "feeds": "Feeds",
+         "poll_all": "Poll", "deadlines": "Deadlines", "timeline": "Timeline", "outlets": "Outlets",
+         "export": "Export", "help": "Help", "quit": "Quit",
          "back": "Back"}
 
 

@@ -23,8 +23,12 @@ from rich.text import Text
 from ..model import Deadline, Story
 from ..text import clean_text
 from ..timeutil import ago, from_iso, local, short_ago
+from ..worddiff import changes
 
 SEP = " · "
+# Struck and underlined as well as coloured: the difference must survive NO_COLOR.
+CHANGE_STYLES = {"same": Style(), "removed": Style(color="red", strike=True),
+                 "added": Style(color="green", underline=True)}
 
 
 def plain(s: object) -> str:
@@ -48,6 +52,7 @@ class RowStyles:
     star: Style = Style(color="yellow")
     time: Style = Style(dim=True)
     outlet: Style = Style(color="cyan")
+    updated: Style = Style(color="magenta")
 
 
 def outlet_of(row: dict) -> str:
@@ -72,6 +77,10 @@ def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
     outlet = cut(outlet_of(row), outlet_width, styles.outlet)
     text.append_text(outlet)
     text.append(" " * (outlet_width - outlet.cell_len + 1))
+    if row.get("outlets", 1) > 1:  # a cluster row (Store.cluster_rows): how many outlets carried it
+        text.append(f"×{row['outlets']} ", styles.outlet)
+    if row.get("updated"):  # the feed changed its text since: the detail shows what changed
+        text.append("✎ ", styles.updated)
     rest = max(0, width - text.cell_len)
     text.append_text(cut(row.get("title"), rest, styles.read if row.get("read") else styles.unread))
     return text
@@ -141,13 +150,34 @@ def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
         state.append(f"updated {ago(from_iso(row['updated']), now)}")
     out.append(f"{'state':>7}  ", label)
     out.append(", ".join(state) + "\n")
+    out.append(f"{'story':>7}  ", label)
+    out.append(verdict(row) + "\n")
     if row.get("summary"):
         out.append("\n" + plain(row["summary"]) + "\n")
+    for name, segments in changes(row).items():  # Store.item() rows carry the earlier versions
+        out.append(f"\n{name} was changed: ", label)
+        for kind, words in segments:
+            out.append(plain(words) + " ", CHANGE_STYLES[kind])
+        out.append("\n")
+    if len(row.get("members") or ()) > 1:  # Store.cluster_members(): every outlet that carried it
+        out.append("\ncarried by:\n", label)
+        for m in row["members"]:
+            out.append(f"  {local(from_iso(m['published'])).strftime('%a %d %b %H:%M')}  ", meta)
+            out.append(plain(outlet_of(m)) + "\n")
     matched = [plain(t) for t in row.get("matched") or ()]
     out.append("\nmatched: ", label)
-    out.append(SEP.join(matched) if matched else "(no story terms: kept because its feed is on the story)", meta)
+    out.append(SEP.join(matched) if matched else "(no story terms: kept because its feed is on the story)"
+               if row.get("rule_on_story") else "(no story terms)", meta)
     out.append("\n")
     return out
+
+
+def verdict(row: dict) -> str:
+    """Why the item is on the story or not: the user's mark wins over the rules."""
+    rules = "on" if row.get("rule_on_story") else "off"
+    if row.get("manual") is not None:
+        return f"marked {'on' if row['manual'] else 'off'} the story by you (the rules say {rules}; + / - again hands it back)"
+    return "on: the rules matched it" if row.get("rule_on_story") else "off: the rules left it out (+ puts it on)"
 
 
 # ------------------------------------------------------------------ deadlines
@@ -203,7 +233,7 @@ def countdown(deadlines: Sequence[Deadline], now: datetime, width: int) -> tuple
         out.append(f"passed {ago(passed.at, now)} ({deadline_when(passed)})", Style(bold=True))
         label = passed.label
     else:
-        return cut("no deadlines: add one to feeds.toml", width), "none"
+        return cut("no deadlines: d, then a, adds one", width), "none"
     rest = width - out.cell_len - len(SEP)
     if rest > 8:
         out.append(SEP)

@@ -1,26 +1,137 @@
-"""`d`: every deadline, from feeds.toml and the user's milestones in the database."""
+"""`d`: every deadline, from feeds.toml and the user's milestones in the database; `a`, `e` and
+`x` add, edit and remove the user's own (feeds.toml's are changed in the file)."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 from rich.style import Style
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Input, Label, Static
 
+from ...milestones import to_utc
+from ...model import Deadline
 from ...timeutil import local
 from .. import render
 from ..widgets.footer import KeyFooter
 
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def local_zone_name() -> str | None:
+    """The system's IANA zone name: TZ when it names one (read each time: tzlocal caches),
+    else what tzlocal (APScheduler's dependency) finds in /etc."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if "/" in name or name == "UTC":
+        try:
+            ZoneInfo(name)
+            return name
+        except Exception:
+            pass
+    try:
+        import tzlocal
+        return tzlocal.get_localzone_name()
+    except Exception:
+        return None
+
+
+def default_zone(config_deadlines) -> str:
+    # The story's own zone first: the dates a story's milestones are reported in (a hearing
+    # at 10:00 in Washington) are that zone's, wherever the reader sits.
+    if config_deadlines:
+        return config_deadlines[0].timezone
+    return local_zone_name() or "UTC"
+
+
+@dataclass(frozen=True)
+class MilestoneInput:
+    label: str
+    at: datetime  # aware, UTC
+    timezone: str
+    note: str
+
+
+class MilestoneForm(ModalScreen[MilestoneInput | None]):
+    """Label, time, zone and note of a milestone; Enter saves, an error shows under the fields."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, zone: str, deadline: Deadline | None = None):
+        super().__init__()
+        self.deadline = deadline
+        d = deadline
+        when = d.at.astimezone(_zone(d.timezone)).strftime(TIME_FORMAT) if d else ""
+        fields = (("label", d.label if d else "", "what happens then"),
+                  ("time", when, "2026-03-10 10:00"),
+                  ("zone", d.timezone if d else zone, "America/New_York"),
+                  ("note", d.note if d else "", "a line of context (optional)"))
+        self.fields = {name: Input(value, placeholder=hint, id=f"milestone-{name}", compact=True)
+                       for name, value, hint in fields}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="milestone-form"):
+            yield Static(Text("Edit milestone" if self.deadline else "Add a milestone", style="bold"))
+            for name, field in self.fields.items():
+                yield Label(Text(name))
+                yield field
+            yield Static(id="milestone-error")
+            yield Static(Text("Enter saves · Tab next field · Esc cancels", style="dim"))
+
+    @on(Input.Submitted)
+    def save(self) -> None:
+        values = {name: field.value.strip() for name, field in self.fields.items()}
+        error, field = None, None
+        if not values["label"]:
+            error, field = "a label is needed", "label"
+        else:
+            try:
+                at = to_utc(values["time"], values["zone"])
+            except ValueError as e:
+                error = str(e)
+                field = "zone" if "time zone" in error else "time"
+        if error:
+            self.query_one("#milestone-error", Static).update(render.para(error))
+            self.fields[field].focus()
+            return
+        self.dismiss(MilestoneInput(values["label"], at, values["zone"], values["note"]))
+
+
+class ConfirmRemove(ModalScreen[bool]):
+    BINDINGS = [Binding("y", "dismiss(True)", "Remove"), Binding("n,escape", "dismiss(False)", "Keep")]
+
+    def __init__(self, deadline: Deadline):
+        super().__init__()
+        self.deadline = deadline
+
+    def compose(self) -> ComposeResult:
+        text = Text("Remove the milestone ", end="")
+        text.append_text(render.cut(self.deadline.label, 60, "bold"))
+        text.append(f" ({render.deadline_when(self.deadline)})?\n\n")
+        text.append("y removes it · n or Esc keeps it", Style(dim=True))
+        yield Static(text, id="milestone-confirm")
+
 
 class DeadlinesScreen(Screen[None]):
     BINDINGS = [
+        Binding("a", "add", "Add", tooltip="Add a milestone"),
+        Binding("e", "edit", "Edit", tooltip="Edit the selected milestone"),
+        Binding("x", "remove", "Remove", tooltip="Remove the selected milestone"),
         Binding("escape,d", "app.pop_screen", "Back"),
         Binding("q", "app.quit", "Quit"),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static(render.cut("Deadlines and milestones", 200, "bold"), id="deadlines-title")
+        title = Text("Deadlines and milestones", style="bold", end="")
+        title.append(f"{render.SEP}feeds.toml's are read-only; a, e, x change yours", Style(dim=True))
+        yield Static(title, id="deadlines-title")
         yield DataTable(id="deadlines-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="deadline-note")
         yield KeyFooter()
@@ -30,29 +141,83 @@ class DeadlinesScreen(Screen[None]):
         table.add_columns("when", "your time", "", "label", "from")
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, select: str | None = None) -> None:
         app = self.app
         now = app.clock()
         upcoming, _, _ = render.next_deadline(app.deadlines, now)
         table = self.query_one(DataTable)
         table.clear()
-        self.notes = {}
+        self.notes, self.rows = {}, {}
         for i, d in enumerate(sorted(app.deadlines, key=lambda d: d.at)):
             status_style = (Style(bold=True, color="yellow") if d is upcoming else
                             Style(dim=True) if d.at <= now else Style())
             key = f"db-{d.id}" if d.id is not None else f"config-{i}"
-            self.notes[key] = d.note
+            self.notes[key], self.rows[key] = d.note, d
+            when, here = render.deadline_when(d), local(d.at).strftime("%a %d %b %Y %H:%M %Z")
             table.add_row(
-                render.cell(render.deadline_when(d)),
-                render.cell(local(d.at).strftime("%a %d %b %Y %H:%M %Z")),
+                render.cell(when),
+                render.cell(here if here != when else ""),  # only when the reader's clock says otherwise
                 render.cell(render.deadline_status(d, now), style=status_style),
-                render.cell(d.label, 60),
+                render.cell(d.label, 48),
                 render.cell("added" if d.id is not None else "feeds.toml", style=Style(dim=True)),
                 key=key)
+        if select in self.rows:
+            table.move_cursor(row=table.get_row_index(select))
         if not app.deadlines:
             self.query_one("#deadline-note", Static).update(
-                render.para("No deadlines yet: add [[deadlines]] to feeds.toml."))
+                render.para("No deadlines yet: a adds a milestone (or add [[deadlines]] to feeds.toml)."))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         note = self.notes.get(event.row_key.value, "")
         self.query_one("#deadline-note", Static).update(render.para(note, Style(italic=True)))
+
+    def selected(self) -> Deadline | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return self.rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def _editable(self) -> Deadline | None:
+        d = self.selected()
+        if d is not None and d.id is None:
+            self.app.toast("this deadline is in feeds.toml: change it there", severity="warning", timeout=4)
+            return None
+        return d
+
+    def action_add(self) -> None:
+        self.app.push_screen(MilestoneForm(default_zone(self.app.config.deadlines)),
+                             lambda m: self._save(None, m))
+
+    def action_edit(self) -> None:
+        d = self._editable()
+        if d is not None:
+            self.app.push_screen(MilestoneForm(d.timezone, d), lambda m: self._save(d.id, m))
+
+    def action_remove(self) -> None:
+        d = self._editable()
+        if d is not None:
+            self.app.push_screen(ConfirmRemove(d), lambda yes: self._remove(d.id) if yes else None)
+
+    async def _save(self, deadline_id: int | None, m: MilestoneInput | None) -> None:
+        if m is None:  # cancelled
+            return
+        store, app = self.app.store, self.app
+        if deadline_id is None:
+            deadline_id = await app.write(store.add_deadline, m.label, m.at, m.timezone, m.note)
+        else:
+            await app.write(lambda: store.update_deadline(deadline_id, label=m.label, at=m.at,
+                                                          timezone=m.timezone, note=m.note))
+        app.reload_deadlines()
+        self.reload(select=f"db-{deadline_id}")
+
+    async def _remove(self, deadline_id: int) -> None:
+        await self.app.write(self.app.store.remove_deadline, deadline_id)
+        self.app.reload_deadlines()
+        self.reload()
+
+
+def _zone(name: str):
+    try:
+        return ZoneInfo(name)
+    except Exception:  # a zone this system does not know: show the time in UTC rather than fail
+        return timezone.utc

@@ -1,18 +1,26 @@
-"""`f`: every feed's health, last error and next poll; R polls the selected feed."""
+"""`f`: every feed's health, last error and next poll; R polls the selected feed, a adds a
+feed and x removes one, in feeds.toml (comments and layout kept) and in the schedule."""
 
 from __future__ import annotations
 
 import asyncio
+from functools import partial
+from pathlib import Path
 
 from rich.style import Style
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Input, Static
 
+from ...errors import TrackerError
+from ...model import Config
 from ...timeutil import ago, from_iso, local
 from .. import render
 from ..widgets.footer import KeyFooter
+from .confirm import ConfirmScreen
 
 HEALTH_STYLE = {"ok": Style(color="green"), "failing": Style(color="red", bold=True),
                 "gone": Style(color="red"), "not polled yet": Style(dim=True)}
@@ -26,6 +34,8 @@ def health(feed: dict) -> str:
 class FeedsScreen(Screen[None]):
     BINDINGS = [
         Binding("R", "poll_feed", "Poll this feed", tooltip="Poll the selected feed now"),
+        Binding("a", "add_feed", "Add", tooltip="Add a feed to feeds.toml and poll it"),
+        Binding("x", "remove_feed", "Remove", tooltip="Remove the selected feed from feeds.toml"),
         Binding("escape,f", "app.pop_screen", "Back"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -86,3 +96,90 @@ class FeedsScreen(Screen[None]):
         name = self.selected_name()
         if name:
             self.app.poll(name)
+
+    # ------------------------------------------------------------ a and x: editing feeds.toml
+    def action_add_feed(self) -> None:
+        self.app.push_screen(AddFeedScreen(self.app.config.path), self._added)
+
+    def _added(self, result: tuple[str, Config] | None) -> None:
+        if result is not None:
+            name, config = result
+            self.run_worker(self._changed(config, f"added {name} to {self.app.config.path.name}; polling it now",
+                                          poll=name), group="feeds-edit")
+
+    def action_remove_feed(self) -> None:
+        name = self.selected_name()
+        if name is not None:
+            self.app.push_screen(ConfirmScreen(f"Remove the feed {name} from {self.app.config.path.name}?",
+                                               "Its items stay in the database."), partial(self._remove, name))
+
+    def _remove(self, name: str, yes: bool | None) -> None:
+        if yes:
+            self.run_worker(self._removing(name), group="feeds-edit")
+
+    async def _removing(self, name: str) -> None:
+        from ...feedsfile import FeedsFile
+
+        def edit() -> Config:
+            f = FeedsFile(self.app.config.path)
+            f.remove(name)
+            return f.save()
+        try:
+            config = await asyncio.to_thread(edit)
+        except (TrackerError, OSError) as e:
+            self.app.toast(f"not removed: {e}", severity="error")
+            return
+        await self._changed(config, f"removed {name} from {self.app.config.path.name}")
+
+    async def _changed(self, config: Config, message: str, poll: str | None = None) -> None:
+        await self.app.feeds_changed(config)
+        await self.reload()
+        self.app.toast(message, timeout=4)
+        if poll is not None:
+            self.app.poll(poll)
+
+
+class AddFeedScreen(ModalScreen[tuple[str, Config] | None]):
+    """The URL and an optional name; Enter adds the feed to feeds.toml (a refusal, such as a
+    URL already there, is shown here to be corrected), Esc cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(render.para(f"Add a feed to {self.path}", Style(bold=True)))
+            yield Input(placeholder="feed URL (http or https)", id="feed-url")
+            yield Input(placeholder="name (optional: made from the URL)", id="feed-name")
+            yield Static(id="feed-problem")
+            yield Static(render.para("Enter adds it and polls it · Tab: next field · Esc cancels",
+                                     Style(dim=True)), classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def _submit(self) -> None:
+        url = self.query_one("#feed-url", Input).value.strip()
+        if not url:
+            self.query_one("#feed-url", Input).focus()
+            return
+        name = self.query_one("#feed-name", Input).value.strip() or None
+        self.run_worker(self._add(url, name), group="add-feed", exclusive=True)
+
+    async def _add(self, url: str, name: str | None) -> None:
+        from ...feedsfile import FeedsFile
+
+        def edit() -> tuple[str, Config]:
+            f = FeedsFile(self.path)
+            added = f.add(url, name)
+            return added, f.save()
+        try:
+            added = await asyncio.to_thread(edit)
+        except (TrackerError, OSError) as e:  # said here, so the URL can be corrected
+            self.query_one("#feed-problem", Static).update(render.para(str(e), Style(color="red")))
+            return
+        self.dismiss(added)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -19,8 +19,13 @@ def help_text() -> Text:
     for k in KEYS:
         out.append(f"{k.shown:>10}  ", Style(bold=True))
         out.append(k.description + "\n")
-    out.append("\nOn the feeds screen R polls the selected feed. Mouse: click selects, "
-               "a second click opens, the wheel scrolls.\n", Style(dim=True))
+    out.append("\nIn the list: ● new since you opened tracker, ★ starred, ×4 carried by four outlets (Enter "
+               "lists them), ✎ changed by its feed since (the detail shows how).\n", Style(dim=True))
+    out.append("\nOn the feeds screen R polls the selected feed, a adds a feed and x removes one (in feeds.toml, "
+               "comments kept). On the timeline ← → (h l) pick a day, "
+               "z shows its hours, Enter opens a development. On the deadlines screen a adds a milestone, "
+               "e edits and x removes one of yours. On the outlets screen s changes the order. "
+               "Mouse: click selects, a second click opens, the wheel scrolls.\n", Style(dim=True))
     out.append("Esc or ? closes this help.", Style(dim=True))
     return out
 

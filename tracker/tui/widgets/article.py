@@ -28,6 +28,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         yield self.body
 
     def on_mount(self) -> None:
+        self._draw()
+        # The text's colours are taken from the theme when it is drawn: draw it again on a new theme.
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._draw())
+
+    def _draw(self) -> None:
         missing = f"The article file {self.story.article} could not be read." if self.story.article else ""
         self.body.update(render.article(
             self.story, self.lines, self.get_component_rich_style("article--heading", partial=True),
@@ -35,7 +40,8 @@ class ArticleView(VerticalScroll, can_focus=True):
 
 
 class DetailView(VerticalScroll, can_focus=True):
-    """One item: title, the outlets and feeds that carried it, time, link, summary, matched terms."""
+    """One item (or cluster): title, who carried it and when, link, summary, what a feed
+    changed in it, why it is on the story or not."""
 
     COMPONENT_CLASSES = {"detail--label", "detail--meta"}
 
@@ -43,14 +49,26 @@ class DetailView(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.clock = clock
         self.item_id: int | None = None
+        self.row: dict | None = None
         self.body = Static(id="detail-body")
 
     def compose(self) -> ComposeResult:
         yield self.body
 
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._new_theme)
+
+    def _new_theme(self, _theme) -> None:
+        if self.row is not None:  # its colours were the old theme's
+            self._draw()
+
     def show(self, row: dict) -> None:
-        self.item_id = row["id"]
+        self.item_id, self.row = row["id"], row
+        self._draw()
+        self.scroll_home(animate=False)
+
+    def _draw(self) -> None:
+        row = self.row
         self.body.update(render.item_detail(
             row, now=self.clock(), meta=self.get_component_rich_style("detail--meta", partial=True),
             label=self.get_component_rich_style("detail--label", partial=True)))
-        self.scroll_home(animate=False)

@@ -1,18 +1,23 @@
-"""The live panel: a virtual list over item ids.
+"""The live panel: a virtual list over item ids, one row per cluster.
 
-It keeps only the ids in display order (what `Store.item_ids` returns) and fetches the rows
-of the visible window, with a page either side, into a small cache. With 100,000 items that
-is a list of ints plus ~150 rows: opening and moving stay instant and memory stays flat.
-New items are spliced in where they belong; the cursor and the scroll offset move by the
-number inserted above them, so the item under the cursor and the rows being read stay put.
+It keeps only the ids in display order (what `Store.item_ids` returns; with
+`Filter(clusters=True)` the ids of the clusters' earliest reports) and fetches the rows of
+the visible window, with a page either side, into a small cache (`Store.cluster_rows`: each
+row with its cluster's ×N). With 100,000 items that is a list of ints plus ~150 rows:
+opening and moving stay instant and memory stays flat. New clusters are spliced in where
+they belong and rows that leave are cut out; the cursor and the scroll offset move by the
+number of rows added or removed above them, so the item under the cursor and the rows being
+read stay put. A new report of a cluster already listed only changes that row's ×N.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, groupby
 from operator import itemgetter
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -62,6 +67,38 @@ def insertion_points(store: Store, ids: Sequence[int], new_ids: Sequence[int]) -
     return out
 
 
+@dataclass
+class Arrivals:
+    """What newly stored items do to a list of cluster rows (see arrivals())."""
+
+    placed: list[tuple[int, int]] = field(default_factory=list)  # new rows: insertion_points() after `gone`
+    gone: set[int] = field(default_factory=set)  # listed ids that are no longer their cluster's earliest report
+    follow: dict[int, int] = field(default_factory=dict)  # gone id -> the id its cluster is listed under now
+    touched: set[int] = field(default_factory=set)  # listed clusters that gained a report: their ×N changed
+
+
+def arrivals(store: Store, ids: Sequence[int], shown: Sequence[int], arrived: dict[int, dict]) -> Arrivals:
+    """Where the new rows `shown` (display order) go in `ids`, and what the `arrived` rows
+    (id -> item row, with its `cluster`) change in the rows already listed. Runs in a thread.
+
+    A report joining a listed cluster only changes that row's count. A report older than the
+    cluster's earliest takes over as its representative (the cluster's id becomes its own):
+    the old row goes and the cluster is listed again at its new, earlier time."""
+    listed = set(ids)
+    out = Arrivals()
+    reps = [item_id for item_id, row in arrived.items() if row["cluster"] == item_id]
+    out.touched = {row["cluster"] for row in arrived.values() if row["cluster"] in listed}
+    # A new report that heads a cluster of several: new with it, or taken over (only then listed).
+    for cid in store.cluster_stats(reps):
+        for member in store.cluster_members(cid):
+            if member["id"] != cid and member["id"] in listed:
+                out.gone.add(member["id"])
+                out.follow[member["id"]] = cid
+    kept = [i for i in ids if i not in out.gone] if out.gone else ids
+    out.placed = insertion_points(store, kept, shown)
+    return out
+
+
 class ItemList(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "cursor_down", "Down", show=False),
@@ -75,6 +112,7 @@ class ItemList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {
         "item-list--cursor", "item-list--cursor-blurred", "item-list--unread", "item-list--read",
         "item-list--new", "item-list--star", "item-list--time", "item-list--outlet", "item-list--empty",
+        "item-list--updated",
     }
 
     def __init__(self, store: Store, clock: Callable[[], datetime], *, new_after: int = 0,
@@ -95,10 +133,14 @@ class ItemList(ScrollView, can_focus=True):
     def selected_id(self) -> int | None:
         return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
+    def _fetch(self, ids: Sequence[int]) -> dict[int, dict]:
+        # Item rows plus their cluster's size and outlets: a cluster's row says "×N".
+        return self.store.cluster_rows(ids)
+
     def row(self, item_id: int) -> dict | None:
         row = self._rows.get(item_id)
         if row is None:
-            self._remember(self.store.rows([item_id]))
+            self._remember(self._fetch([item_id]))
             row = self._rows.get(item_id)
         return row
 
@@ -144,6 +186,40 @@ class ItemList(ScrollView, can_focus=True):
             self.new_above += max(0, round(self.scroll_offset.y) - top)
         self.refresh()
 
+    def remove(self, gone: Collection[int]) -> None:
+        """Cut rows out (an item marked off the story, a cluster now listed under an earlier
+        report) without moving the rows being read. The cursor stays on its item; when that
+        item went, on the row that took its place (the next one, or the last)."""
+        if not gone or not self.ids:
+            return
+        positions = [index for index, item_id in enumerate(self.ids) if item_id in gone]
+        if not positions:
+            return
+        selected, top = self.selected_id, round(self.scroll_offset.y)
+        self.ids = list(chain.from_iterable(self.ids[a + 1:b] for a, b in zip([-1] + positions,
+                                                                             positions + [len(self.ids)])))
+        self.cursor = max(0, min(self.cursor - bisect_left(positions, self.cursor), len(self.ids) - 1))
+        self._resize()
+        self.scroll_to(y=max(0, top - bisect_left(positions, top)), animate=False)
+        self.refresh()
+        if self.selected_id != selected:
+            self._highlighted()
+
+    def arrive(self, a: Arrivals) -> None:
+        """Apply arrivals(): a cluster taken over by an earlier report is listed again at its
+        new time, and the cursor goes with it if it was on it."""
+        selected = self.selected_id
+        self.remove(a.gone)
+        self.insert(a.placed)
+        if a.touched:
+            self.invalidate(a.touched)
+        target = a.follow.get(selected)
+        if target is not None:
+            try:
+                self.move_to(self.ids.index(target))
+            except ValueError:
+                pass
+
     def invalidate(self, ids: Sequence[int] | None = None) -> None:
         """Forget cached rows (all of them, or `ids`) so the next draw reads them again."""
         if ids is None:
@@ -160,7 +236,7 @@ class ItemList(ScrollView, can_focus=True):
         top, height = round(self.scroll_offset.y), self._height()
         window = self.ids[top:top + height]
         old = {i: self._rows.get(i) for i in window}
-        fresh = self.store.rows(window)
+        fresh = self._fetch(window)
         self._rows.clear()
         self._remember(fresh)
         for offset, item_id in enumerate(window):
@@ -256,7 +332,7 @@ class ItemList(ScrollView, can_focus=True):
         window = self.ids[max(0, top - height):top + 2 * height]
         missing = [i for i in window if i not in self._rows]
         if missing:
-            self._remember(self.store.rows(missing))
+            self._remember(self._fetch(missing))
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._load_window()
@@ -273,7 +349,9 @@ class ItemList(ScrollView, can_focus=True):
         if not self.ids:
             if y == 0:
                 text = render.cut(self.empty_message, width, self.get_component_rich_style("item-list--empty"))
-                return Strip(text.render(self.app.console), text.cell_len).extend_cell_length(width, base)
+                # apply_style: every segment needs a style, or the NO_COLOR filter fails on None
+                strip = Strip(text.render(self.app.console), text.cell_len).apply_style(base)
+                return strip.extend_cell_length(width, base)
             return Strip.blank(width, base)
         if index >= len(self.ids):
             return Strip.blank(width, base)
@@ -283,7 +361,8 @@ class ItemList(ScrollView, can_focus=True):
         # Scrolling one line repaints every line: a drawn row is reused until what it shows
         # changes (its state, the cursor, the width, or the minute its relative time counts).
         key = (item_id, width, index == self.cursor, self.has_focus, int(now.timestamp() // 60),
-               row and (row["title"], row["read"], row["starred"], row["outlet"]))
+               row and (row["title"], row["read"], row["starred"], row["outlet"], row.get("outlets"),
+                        row.get("updated")))
         strip = self._strips.get(key)
         if strip is None:
             if row is None:
@@ -302,7 +381,8 @@ class ItemList(ScrollView, can_focus=True):
         return render.RowStyles(
             unread=get("item-list--unread", partial=True), read=get("item-list--read", partial=True),
             new=get("item-list--new", partial=True), star=get("item-list--star", partial=True),
-            time=get("item-list--time", partial=True), outlet=get("item-list--outlet", partial=True))
+            time=get("item-list--time", partial=True), outlet=get("item-list--outlet", partial=True),
+            updated=get("item-list--updated", partial=True))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -1,0 +1,175 @@
+"""Milestones on the `d` screen: added, edited and removed in the dashboard, validated inline,
+stored in the database so they survive a restart, and counted down to at once (frozen clock)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from tracker.config import load
+from tracker.model import Deadline
+from tracker.store import Store
+from tracker.tui.app import build_app
+from tracker.tui.screens.deadlines import ConfirmRemove, DeadlinesScreen, MilestoneForm, default_zone
+
+from .conftest import write_config
+from .test_tui import DEADLINE, new_york, settle, toasts  # noqa: F401 - the autouse fixture pins the time zone
+
+AFTER = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)  # the feeds.toml deadline (27 Feb) has passed
+
+
+class Env:
+    def __init__(self, tmp_path, extra: str = DEADLINE):
+        self.config = load(write_config(tmp_path, extra=extra))
+        self.store = Store.open(self.config.database_path)
+
+    def app(self):
+        return build_app(self.config, self.store, clock=lambda: AFTER, start_polling=False)
+
+    def restart(self):
+        self.store.close()
+        self.store = Store.open(self.config.database_path)
+        return self.app()
+
+
+@pytest.fixture
+def env(tmp_path):
+    e = Env(tmp_path)
+    yield e
+    e.store.close()
+
+
+def rows(app) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def form_error(app) -> str:
+    return str(app.screen.query_one("#milestone-error").render())
+
+
+async def type_into(pilot, field: str, text: str) -> None:
+    """Fill a field (typing every key costs ~80 ms under Pilot: the label is typed for real)."""
+    pilot.app.screen.query_one(f"#milestone-{field}", Input).value = text
+
+
+async def add(pilot, label: str, when: str, zone: str | None = None, note: str = "") -> None:
+    await pilot.press("a")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, MilestoneForm)
+    await pilot.press(*label)  # the label field has focus
+    await type_into(pilot, "time", when)
+    if zone is not None:
+        await type_into(pilot, "zone", zone)
+    if note:
+        await type_into(pilot, "note", note)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_a_milestone_added_in_the_dashboard_drives_the_countdown_and_survives_a_restart(env):
+    app = env.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.header.countdown.text.startswith("passed 1 day ago")
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        # The zone offered is the story's (its first deadline's).
+        assert app.screen.query_one("#milestone-zone", Input).value == "America/New_York"
+        await pilot.press("escape")
+        await add(pilot, "Court hearing", "2026-03-10 10:00", note="TRO hearing")
+        assert isinstance(app.screen, DeadlinesScreen)
+        # 10:00 in New York on 10 March is daylight time: 14:00 UTC.
+        assert app.header.countdown.text.startswith(
+            "9d 02h 00m 00s to Tue 10 Mar 2026 10:00 EDT · Court hearing")
+        assert app.header.countdown.has_class("-calm")
+        assert [r[3] for r in rows(app)] == ["Pentagon ultimatum to Anthropic expires",
+                                             "Court hearing"]
+        assert rows(app)[1][2] == "in 9d 02h 00m 00s" and rows(app)[1][4] == "added"
+        assert str(app.screen.query_one("#deadline-note").render()) == "TRO hearing"  # the new row is selected
+
+    app = env.restart()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.header.countdown.text.startswith("9d 02h 00m 00s to Tue 10 Mar 2026 10:00 EDT")
+    [stored] = env.store.deadlines()
+    assert (stored.label, stored.at, stored.timezone, stored.note) == (
+        "Court hearing", datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc),
+        "America/New_York", "TRO hearing")
+
+
+async def test_a_bad_time_zone_or_label_is_explained_in_the_form_and_nothing_is_saved(env):
+    app = env.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        await settle(pilot)
+        await add(pilot, "Hearing", "friday at five")
+        assert isinstance(app.screen, MilestoneForm)
+        assert "'friday at five' is not a time like 2026-03-01 17:00" in form_error(app)
+        assert app.screen.query_one("#milestone-time", Input).has_focus
+
+        await type_into(pilot, "time", "2026-03-10 10:00")
+        await type_into(pilot, "zone", "Mars/Olympus")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "unknown time zone 'Mars/Olympus'" in form_error(app)
+        assert app.screen.query_one("#milestone-zone", Input).has_focus
+
+        app.screen.query_one("#milestone-label", Input).value = "  "
+        await type_into(pilot, "zone", "Europe/Paris")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "a label is needed" in form_error(app)
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeadlinesScreen)
+    assert env.store.deadlines() == []
+
+
+async def test_e_edits_and_x_removes_only_the_users_own_milestones(env):
+    hearing = env.store.add_deadline("Hearing", datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc),
+                                     "America/New_York", "first date")
+    app = env.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d")
+        await settle(pilot)
+        # feeds.toml's deadline (the first row) is read-only.
+        for key in ("e", "x"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, DeadlinesScreen)
+            assert "this deadline is in feeds.toml: change it there" in toasts(app)[-1]
+
+        await pilot.press("down", "e")
+        await settle(pilot)
+        assert [app.screen.query_one(f"#milestone-{f}", Input).value for f in ("label", "time", "zone", "note")] == [
+            "Hearing", "2026-03-10 10:00", "America/New_York", "first date"]
+        await type_into(pilot, "time", "2026-03-03 09:30")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.header.countdown.text.startswith("2d 02h 30m 00s to Tue 03 Mar 2026 09:30 EST · Hearing")
+        assert env.store.deadlines()[0].at == datetime(2026, 3, 3, 14, 30, tzinfo=timezone.utc)
+
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmRemove)
+        await pilot.press("n")
+        await settle(pilot)
+        assert [d.id for d in env.store.deadlines()] == [hearing]
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert env.store.deadlines() == []
+        assert [r[3] for r in rows(app)] == ["Pentagon ultimatum to Anthropic expires"]
+        assert app.header.countdown.text.startswith("passed 1 day ago")
+
+
+def test_the_default_zone_is_the_storys_else_the_systems(monkeypatch):
+    paris = Deadline("x", AFTER, "Europe/Paris")
+    assert default_zone((paris,)) == "Europe/Paris"
+    assert default_zone(()) == "America/New_York"  # TZ, pinned by the fixture
+    monkeypatch.setenv("TZ", ":Asia/Tokyo")
+    assert default_zone(()) == "Asia/Tokyo"
