@@ -22,6 +22,9 @@ except ImportError:
     # cached, so each try scans sys.path (~1.3 ms a request, a third of a 304-only poll's CPU).
     # None in sys.modules makes the same ImportError immediate.
     sys.modules.setdefault("sniffio", None)
+# httpx imports its command-line client (click, rich, pygments: ~40 ms, ~10 MB) only to
+# offer httpx.main, and falls back to a stub when that import fails. tracker never calls it.
+sys.modules.setdefault("httpx._main", None)
 
 import httpx
 

@@ -57,7 +57,20 @@ def _invisible_class() -> str:
     return "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]"
 
 
-_INVISIBLE = re.compile(_invisible_class())
+class _LazyRegex:
+    """A regex compiled at its first use. Building _INVISIBLE's class scans ~200,000 code
+    points (~18 ms): every `tracker` command imports this module, and most never need it."""
+
+    def __init__(self, build) -> None:
+        self._build, self._regex = build, None
+
+    def __getattr__(self, name: str):
+        if self._regex is None:
+            self._regex = self._build()  # two threads may both build it: the same regex either way
+        return getattr(self._regex, name)
+
+
+_INVISIBLE = _LazyRegex(lambda: re.compile(_invisible_class()))
 _WHITESPACE = re.compile(r"\s")
 
 
