@@ -28,7 +28,7 @@ class Dash:
 
     def app(self):
         app = build_app(self.config, self.store, clock=self.clock, start_polling=False)
-        app.arrivals_quiet = 0
+        app.arrivals_quiet = app.check_spacing = 0  # the tests wait for workers, not for the clock
         return app
 
 

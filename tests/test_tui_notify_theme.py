@@ -51,6 +51,10 @@ async def test_new_items_from_our_polls_ring_the_bell_and_run_the_hook_off_the_e
         assert len(out.read_text().splitlines()) == 2 and rang == [1]
 
 
+def article_colours(app) -> set:
+    return {span.style.color for span in app.article.body.content.spans if span.style.color}
+
+
 async def test_T_switches_light_and_dark_and_the_choice_survives_a_restart(tmp_path):
     d = Dash(tmp_path, [])
     app = d.app()
@@ -58,10 +62,15 @@ async def test_T_switches_light_and_dark_and_the_choice_survives_a_restart(tmp_p
         assert app.current_theme.dark
         assert "Light / dark (T)" in [c.title for c in app.get_system_commands(app.screen)]
         dark_background = app.screen.styles.background
+        dark_meta = article_colours(app)
         await pilot.press("T")
         await settle(pilot)
         assert app.theme == "textual-light" and not app.current_theme.dark
         assert app.screen.styles.background != dark_background
+        # Muted text is drawn in the new theme's colours, dark enough to read on a light background.
+        assert article_colours(app) != dark_meta
+        muted = app.items._styles().time.color.triplet
+        assert sum(muted) < 3 * 128, muted
         assert d.store.setting("theme") == "textual-light"
 
     app = d.app()

@@ -99,6 +99,7 @@ class TrackerApp(App[None]):
         self._list_title = ""
         self._arrived, self._arrived_titles, self._toast_quiet = 0, [], None
         self.arrivals_quiet = ARRIVALS_QUIET
+        self.check_spacing = CHECK_SPACING
         # Ids our own polls stored: only these are notified ([notify]), so a daemon polling the
         # same database and this dashboard never both ring for one item.
         self._ours: set[int] = set()
@@ -259,7 +260,7 @@ class TrackerApp(App[None]):
                     break
                 # During a poll of many feeds results come every few milliseconds; each look
                 # redraws the list, so looks are spaced out (items still show within a beat).
-                await asyncio.sleep(CHECK_SPACING)
+                await asyncio.sleep(self.check_spacing)
         finally:
             self._checking = False
 

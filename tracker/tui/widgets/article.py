@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from ...model import Story
 from .. import render
+from .styles import component_style
 
 
 class ArticleView(VerticalScroll, can_focus=True):
@@ -29,14 +30,15 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def on_mount(self) -> None:
         self._draw()
-        # The text's colours are taken from the theme when it is drawn: draw it again on a new theme.
-        self.app.theme_changed_signal.subscribe(self, lambda _: self._draw())
+        # The text's colours are taken from the theme when it is drawn: draw it again on a new
+        # theme, once the new styles are in place (after the refresh the switch causes).
+        self.app.theme_changed_signal.subscribe(self, lambda _: self.call_after_refresh(self._draw))
 
     def _draw(self) -> None:
         missing = f"The article file {self.story.article} could not be read." if self.story.article else ""
         self.body.update(render.article(
-            self.story, self.lines, self.get_component_rich_style("article--heading", partial=True),
-            self.get_component_rich_style("article--meta", partial=True), missing))
+            self.story, self.lines, component_style(self, "article--heading"),
+            component_style(self, "article--meta"), missing))
 
 
 class DetailView(VerticalScroll, can_focus=True):
@@ -59,8 +61,8 @@ class DetailView(VerticalScroll, can_focus=True):
         self.app.theme_changed_signal.subscribe(self, self._new_theme)
 
     def _new_theme(self, _theme) -> None:
-        if self.row is not None:  # its colours were the old theme's
-            self._draw()
+        if self.row is not None:  # its colours were the old theme's (see ArticleView.on_mount)
+            self.call_after_refresh(self._draw)
 
     def show(self, row: dict) -> None:
         self.item_id, self.row = row["id"], row
@@ -70,5 +72,5 @@ class DetailView(VerticalScroll, can_focus=True):
     def _draw(self) -> None:
         row = self.row
         self.body.update(render.item_detail(
-            row, now=self.clock(), meta=self.get_component_rich_style("detail--meta", partial=True),
-            label=self.get_component_rich_style("detail--label", partial=True)))
+            row, now=self.clock(), meta=component_style(self, "detail--meta"),
+            label=component_style(self, "detail--label")))

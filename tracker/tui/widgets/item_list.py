@@ -31,6 +31,7 @@ from textual.strip import Strip
 from ...store import Store
 from .. import render
 from ..messages import ItemChosen, ItemHighlighted
+from .styles import component_style
 
 CACHE_ROWS = 1024
 
@@ -377,12 +378,10 @@ class ItemList(ScrollView, can_focus=True):
         return strip.apply_meta({"row": index})
 
     def _styles(self) -> render.RowStyles:
-        get = self.get_component_rich_style
-        return render.RowStyles(
-            unread=get("item-list--unread", partial=True), read=get("item-list--read", partial=True),
-            new=get("item-list--new", partial=True), star=get("item-list--star", partial=True),
-            time=get("item-list--time", partial=True), outlet=get("item-list--outlet", partial=True),
-            updated=get("item-list--updated", partial=True))
+        def get(name: str) -> Style:
+            return component_style(self, f"item-list--{name}")
+        return render.RowStyles(unread=get("unread"), read=get("read"), new=get("new"), star=get("star"),
+                                time=get("time"), outlet=get("outlet"), updated=get("updated"))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from .. import render
+from .styles import component_style
 
 
 class StatusLine(Widget):
@@ -47,9 +48,9 @@ class StatusLine(Widget):
         return self.render().plain
 
     def render(self) -> Text:
-        get = self.get_component_rich_style
+        def get(name: str):  # colours as they show on this theme (see component_style)
+            return component_style(self, name)
         return render.status_line(
             self.feeds, now=self.clock(), polling=sorted(self.polling), frame=self.frame,
             next_poll=self.next_poll, width=self.content_size.width or 200,
-            ok=get("status--ok", partial=True), bad=get("status--bad", partial=True),
-            dim=get("status--dim", partial=True))
+            ok=get("status--ok"), bad=get("status--bad"), dim=get("status--dim"))
