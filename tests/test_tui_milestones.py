@@ -12,7 +12,8 @@ from tracker.config import load
 from tracker.model import Deadline
 from tracker.store import Store
 from tracker.tui.app import build_app
-from tracker.tui.screens.deadlines import ConfirmRemove, DeadlinesScreen, MilestoneForm, default_zone
+from tracker.tui.screens.confirm import ConfirmScreen
+from tracker.tui.screens.deadlines import DeadlinesScreen, MilestoneForm, default_zone
 
 from .conftest import write_config
 from .test_tui import DEADLINE, new_york, settle, toasts  # noqa: F401 - the autouse fixture pins the time zone
@@ -156,7 +157,7 @@ async def test_e_edits_and_x_removes_only_the_users_own_milestones(env):
 
         await pilot.press("x")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmRemove)
+        assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await settle(pilot)
         assert [d.id for d in env.store.deadlines()] == [hearing]

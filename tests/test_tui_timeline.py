@@ -15,7 +15,7 @@ from tracker.store import Store
 from tracker.tui.app import build_app
 from tracker.tui.screens.help import help_text
 from tracker.tui.screens.timeline import (Bucket, TimelineChart, TimelineScreen, chart, day_buckets,
-                                          layout)
+                                          hour_buckets, layout)
 
 from .conftest import write_config
 from .test_tui import DEADLINE, new_york, settle  # noqa: F401 - the autouse fixture pins the time zone
@@ -145,6 +145,12 @@ async def test_left_right_h_l_move_the_day_and_its_list_without_a_new_group_by(s
         await pilot.press("right")
         await settle(pilot)
         assert "◆ 17:00 Pentagon ultimatum to Anthropic expires" in summary(screen)
+        # A click on a bar selects its day.
+        chart_widget = screen.query_one(TimelineChart)
+        at = chart_widget.at
+        await pilot.click(TimelineChart, offset=(chart_widget.gutter.left + at.gutter + at.column + 1, 3))
+        await settle(pilot)
+        assert screen.selected == 1
         assert len(calls) == 1
 
 
@@ -247,6 +253,19 @@ def test_days_run_from_the_first_development_to_today_and_nearby_deadlines():
     assert [b.start.date().day for b in days] == list(range(20, 29))
     assert [b.count for b in days][:3] == [2, 0, 1] and days[-1].marks == (near,)
     assert day_buckets({}, [], NOW)[0].today  # nothing yet: today alone
+
+
+def test_hours_of_a_daylight_saving_day_follow_the_clock():
+    # 8 March 2026 in New York: 02:00 does not exist; the bars still cover the local day exactly.
+    hours = hour_buckets(date(2026, 3, 8), {"2026-03-08 03": 2}, [], NOW)
+    assert hours[0].start == datetime(2026, 3, 8, 5, tzinfo=timezone.utc)
+    assert hours[-1].end == datetime(2026, 3, 9, 4, tzinfo=timezone.utc)  # 23 hours later
+    assert hours[2].start == hours[2].end and hours[3].count == 2
+    assert all(a.end == b.start for a, b in zip(hours, hours[1:]))
+    # 1 November: 01:00 comes twice; its bar holds both, as SQLite's 'localtime' grouping does.
+    hours = hour_buckets(date(2026, 11, 1), {}, [], NOW)
+    assert hours[1].end - hours[1].start == timedelta(hours=2)
+    assert hours[-1].end - hours[0].start == timedelta(hours=25)
 
 
 def test_timeline_snapshot(snap_compare, story):

@@ -22,6 +22,7 @@ from ...model import Deadline
 from ...timeutil import local
 from .. import render
 from ..widgets.footer import KeyFooter
+from .confirm import ConfirmScreen
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
@@ -70,20 +71,20 @@ class MilestoneForm(ModalScreen[MilestoneInput | None]):
         d = deadline
         when = d.at.astimezone(_zone(d.timezone)).strftime(TIME_FORMAT) if d else ""
         fields = (("label", d.label if d else "", "what happens then"),
-                  ("time", when, "2026-03-10 10:00"),
+                  ("time", when, "YYYY-MM-DD HH:MM, e.g. 2026-03-10 10:00"),
                   ("zone", d.timezone if d else zone, "America/New_York"),
                   ("note", d.note if d else "", "a line of context (optional)"))
         self.fields = {name: Input(value, placeholder=hint, id=f"milestone-{name}", compact=True)
                        for name, value, hint in fields}
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="milestone-form"):
+        with Vertical(id="milestone-form", classes="dialog"):
             yield Static(Text("Edit milestone" if self.deadline else "Add a milestone", style="bold"))
             for name, field in self.fields.items():
                 yield Label(Text(name))
                 yield field
             yield Static(id="milestone-error")
-            yield Static(Text("Enter saves · Tab next field · Esc cancels", style="dim"))
+            yield Static(Text("Enter saves · Tab next field · Esc cancels", style="dim"), classes="dialog-hint")
 
     @on(Input.Submitted)
     def save(self) -> None:
@@ -102,21 +103,6 @@ class MilestoneForm(ModalScreen[MilestoneInput | None]):
             self.fields[field].focus()
             return
         self.dismiss(MilestoneInput(values["label"], at, values["zone"], values["note"]))
-
-
-class ConfirmRemove(ModalScreen[bool]):
-    BINDINGS = [Binding("y", "dismiss(True)", "Remove"), Binding("n,escape", "dismiss(False)", "Keep")]
-
-    def __init__(self, deadline: Deadline):
-        super().__init__()
-        self.deadline = deadline
-
-    def compose(self) -> ComposeResult:
-        text = Text("Remove the milestone ", end="")
-        text.append_text(render.cut(self.deadline.label, 60, "bold"))
-        text.append(f" ({render.deadline_when(self.deadline)})?\n\n")
-        text.append("y removes it · n or Esc keeps it", Style(dim=True))
-        yield Static(text, id="milestone-confirm")
 
 
 class DeadlinesScreen(Screen[None]):
@@ -158,7 +144,7 @@ class DeadlinesScreen(Screen[None]):
                 render.cell(when),
                 render.cell(here if here != when else ""),  # only when the reader's clock says otherwise
                 render.cell(render.deadline_status(d, now), style=status_style),
-                render.cell(d.label, 48),
+                render.cell(d.label, max(24, self.size.width - 76)),  # the rest of the row fits beside it
                 render.cell("added" if d.id is not None else "feeds.toml", style=Style(dim=True)),
                 key=key)
         if select in self.rows:
@@ -196,7 +182,8 @@ class DeadlinesScreen(Screen[None]):
     def action_remove(self) -> None:
         d = self._editable()
         if d is not None:
-            self.app.push_screen(ConfirmRemove(d), lambda yes: self._remove(d.id) if yes else None)
+            self.app.push_screen(ConfirmScreen(f"Remove the milestone “{d.label}”?", render.deadline_when(d)),
+                                 lambda yes: self._remove(d.id) if yes else None)
 
     async def _save(self, deadline_id: int | None, m: MilestoneInput | None) -> None:
         if m is None:  # cancelled

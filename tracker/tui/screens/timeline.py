@@ -47,9 +47,20 @@ class Bucket:
     today: bool = False
 
 
+def _local(day: date, hour: int = 0) -> datetime:
+    """When the local clock reads `hour` o'clock on `day` (astimezone() reads a naive time as
+    local). A time the clock skips (spring forward) starts when the clock jumps, so the skipped
+    hour is an empty bar; a time it repeats (fall back) starts at its first pass, so that hour's
+    bar holds both, as SQLite's 'localtime' grouping does."""
+    naive = datetime.combine(day, time(hour))
+    aware = naive.astimezone()
+    if aware.replace(tzinfo=None) != naive:
+        aware = naive.replace(fold=1).astimezone()
+    return aware
+
+
 def _midnight(day: date) -> datetime:
-    # A naive time's astimezone() reads it as local time: the local day's bounds, DST included.
-    return datetime.combine(day, time()).astimezone()
+    return _local(day)
 
 
 def _marks(deadlines: Sequence[Deadline], start: datetime, end: datetime) -> tuple[Deadline, ...]:
@@ -76,7 +87,7 @@ def day_buckets(counts: dict[str, int], deadlines: Sequence[Deadline], now: date
 
 
 def hour_buckets(day: date, counts: dict[str, int], deadlines: Sequence[Deadline], now: datetime) -> list[Bucket]:
-    starts = [datetime.combine(day, time(h)).astimezone() for h in range(24)] + [_midnight(day + timedelta(days=1))]
+    starts = [_local(day, h) for h in range(24)] + [_midnight(day + timedelta(days=1))]
     here = local(now)
     return [Bucket(starts[h], starts[h + 1], counts.get(f"{day.isoformat()} {h:02d}", 0), f"{h:02d}",
                    day.strftime("%a %d %b %Y"), _marks(deadlines, starts[h], starts[h + 1]),
@@ -146,10 +157,13 @@ def chart(buckets: Sequence[Bucket], selected: int, at: Layout, width: int, heig
     for i, b in shown:
         out.append((MARK if b.marks else " ").ljust(at.column), styles.mark)
     labels, groups = ([(" ", Style())] * (width - at.gutter) for _ in range(2))
-    # The selected bar's label first, so a crowded axis never hides it.
+    # Narrow bars: a label every other bar, by absolute index so they stay put while scrolling;
+    # the selected bar's first, so a crowded axis never hides it.
+    every = -(-3 // at.column)
     for i, b in sorted(shown, key=lambda ib: ib[0] != selected):
         style = styles.label_selected if i == selected else styles.today if b.today else styles.axis
-        _put(labels, (i - at.first) * at.column, b.label, style)
+        if i == selected or i % every == 0:
+            _put(labels, (i - at.first) * at.column, b.label, style)
     previous = None
     for i, b in shown:
         if b.group != previous:
