@@ -1,0 +1,341 @@
+"""How the dashboard holds up on a 100,000-item database, and while it polls 200 feeds.
+
+    python benchmarks/tui_bench.py                  # makes the database once (~1-2 min), then measures
+    python benchmarks/tui_bench.py --presses 200 --no-poll
+
+Each measurement runs in a fresh process, so start-up and imports count where they should:
+
+- first screen: from the process's start to the first frame that shows the list (the app
+  headless at 160x48; only writing the frame to a terminal is skipped, and that is done
+  here too, into a string: the terminal update's bytes are made all the same);
+- keypress latency: j/k/G/g through the app's own key handling (the driver's key event,
+  as a terminal sends it), from the key to the end of the frame that shows it; p50/p99;
+- search as you type: "/" then a word, a key at a time; from each key to the frame that
+  shows the list for what is typed so far (the search runs in a worker);
+- resident memory after all that (VmRSS, and the peak VmHWM);
+- event-loop lag during a cold poll of 200 feeds (poll_bench's feeds, served from another
+  process) with parse worker processes, as `tracker` runs them: how late a 10 ms sleep
+  wakes, max and p99, while R (poll all) runs, on a copy of the big database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+SIZE = (160, 48)
+
+
+# ---------------------------------------------------------------------- helpers (child side)
+def _since_process_start() -> float:
+    ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+    return float(Path("/proc/uptime").read_text().split()[0]) - ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_mib(field: str = "VmRSS") -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+class Frames:
+    """Watches the app's frames: Textual hands each screen update to App._display, which a
+    headless app does not write out. Here the update is still turned into the terminal's
+    bytes (what a real terminal write costs), and then the waited-for condition is checked:
+    a frame is "the one that shows X" when X holds as it goes out."""
+
+    def __init__(self, app) -> None:
+        self.app, self.count, self.event = app, 0, asyncio.Event()
+        self.waiting, self.hit, self.hit_cpu = None, None, None
+        original = app._display
+
+        def display(screen, renderable) -> None:
+            original(screen, renderable)
+            if renderable is None:
+                return
+            if hasattr(renderable, "render_segments"):
+                renderable.render_segments(app.console)
+            self.count += 1
+            if self.waiting is not None and self.hit is None and self.waiting():
+                self.hit, self.hit_cpu = time.perf_counter(), time.process_time()
+                self.event.set()
+
+        app._display = display
+
+    def expect(self, ready) -> None:
+        self.waiting, self.hit = ready, None
+        self.event.clear()
+
+    async def wait(self, timeout: float = 5.0) -> float | None:
+        """The time of the first frame drawn with ready() true; None if none within timeout."""
+        try:
+            await asyncio.wait_for(self.event.wait(), timeout)
+        except TimeoutError:
+            pass
+        self.waiting = None
+        return self.hit
+
+
+def _key_event(key: str):
+    from textual import events
+    char = {"slash": "/"}.get(key, key if len(key) == 1 else None)
+    return events.Key(key, char)
+
+
+def _send(app, key: str) -> float:
+    event = _key_event(key)
+    event.set_sender(app)
+    t = time.perf_counter()
+    app._driver.send_message(event)
+    return t
+
+
+# ---------------------------------------------------------------------- child: screen, keys, search, memory
+def child_screen(config_path: str, presses: int, word: str) -> dict:
+    process_start = time.perf_counter() - _since_process_start()
+    from tracker.cli import load_config, open_store
+    from tracker.tui.app import build_app
+
+    args = argparse.Namespace(config=config_path)
+    config = load_config(args)
+    # As `tracker` opens the dashboard (run_app): no re-score on open, the app does that later.
+    store = open_store(args, config, refresh=False, polls=True)
+    out: dict = {}
+
+    async def run() -> None:
+        app = build_app(config, store, start_polling=False)
+        frames = Frames(app)
+        frames.expect(lambda: len(app.items.ids) > 0)  # the first frame with the list in it
+        async with app.run_test(size=SIZE) as pilot:
+            if await frames.wait(30) is None:
+                raise SystemExit("no frame showed the list")
+            out["first_screen_s"] = frames.hit - process_start
+            out["first_screen_cpu_s"] = frames.hit_cpu
+            out["list_items"] = len(app.items.ids)
+            await pilot.pause()
+
+            # keypresses: j x40, G, k x40, g, ...: every key moves the cursor, so every key draws
+            pattern = ["j"] * 40 + ["G"] + ["k"] * 40 + ["g"]
+            latencies, missed = [], 0
+            for i in range(presses):
+                before = app.items.cursor
+                frames.expect(lambda: app.items.cursor != before)
+                t = _send(app, pattern[i % len(pattern)])
+                done = await frames.wait()
+                if done is None:
+                    missed += 1
+                else:
+                    latencies.append(done - t)
+                if i % 25 == 24:
+                    await asyncio.sleep(0.05)  # timers get their turn, as between a person's keys
+            out["key_p50_ms"] = _pct(latencies, 50) * 1000
+            out["key_p99_ms"] = _pct(latencies, 99) * 1000
+            out["key_max_ms"] = max(latencies) * 1000
+            out["key_presses"], out["key_missed"] = len(latencies), missed
+
+            # search as you type: each key reloads the list in a worker; done when the list is set
+            lists = [0]
+            set_ids = app.items.set_ids
+
+            def counting_set_ids(ids):
+                set_ids(ids)
+                lists[0] += 1
+            app.items.set_ids = counting_set_ids
+            frames.expect(lambda: app.search.has_focus)
+            _send(app, "slash")
+            await frames.wait()
+            typed = []
+            for ch in word:
+                n = lists[0]
+                frames.expect(lambda: lists[0] > n)
+                t = _send(app, ch)
+                done = await frames.wait(10)
+                typed.append((done - t) * 1000 if done else float("nan"))
+            out["search_word"] = word
+            out["search_ms"] = typed
+            out["search_matches"] = len(app.items.ids)
+            out["rss_mib"], out["hwm_mib"] = _rss_mib(), _rss_mib("VmHWM")
+
+    asyncio.run(run())
+    store.close()
+    return out
+
+
+# ---------------------------------------------------------------------- child: loop lag during a poll
+def child_poll(config_path: str) -> dict:
+    from tracker.cli import load_config, open_store
+    from tracker.tui.app import build_app
+
+    args = argparse.Namespace(config=config_path)
+    config = load_config(args)
+    store = open_store(args, config, refresh=False, polls=True)
+    out: dict = {}
+
+    async def run() -> None:
+        app = build_app(config, store, start_polling=False, processes=True)
+        finished = asyncio.Event()
+        results: list = []
+        original = app._poll
+
+        async def poll(name):
+            try:
+                r = await original(name)
+                results.extend(r)
+                return r
+            finally:
+                finished.set()
+        app._poll = poll
+
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await app.polling_ready()
+            await asyncio.sleep(1.0)  # the parse workers are warmed after the first frame
+            lags: list[float] = []
+            stop = asyncio.Event()
+
+            async def watch() -> None:
+                while not stop.is_set():
+                    t = time.perf_counter()
+                    await asyncio.sleep(0.01)
+                    lags.append(time.perf_counter() - t - 0.01)
+
+            watcher = asyncio.create_task(watch())
+            await asyncio.sleep(2.0)  # idle, for comparison: the app's own timers
+            idle, lags[:] = list(lags), []
+            out["idle_lag_max_ms"] = max(idle) * 1000
+            out["idle_lag_p99_ms"] = _pct(idle, 99) * 1000
+            started = time.perf_counter()
+            _send(app, "R")
+            await asyncio.wait_for(finished.wait(), 600)
+            out["poll_s"] = time.perf_counter() - started
+            await asyncio.sleep(1.0)  # and the list taking in the last arrivals
+            stop.set()
+            await watcher
+            out["lag_max_ms"] = max(lags) * 1000
+            out["lag_p99_ms"] = _pct(lags, 99) * 1000
+            out["lag_p50_ms"] = _pct(lags, 50) * 1000
+            out["lag_over_50ms"] = sum(x > 0.05 for x in lags)
+            out["lag_samples"] = len(lags)
+            out["new_items"] = sum(len(r.new) for r in results)
+            out["failed"] = sum(1 for r in results if r.error)
+            out["rss_mib"], out["hwm_mib"] = _rss_mib(), _rss_mib("VmHWM")
+
+    asyncio.run(run())
+    store.close()
+    return out
+
+
+# ---------------------------------------------------------------------- parent
+def ensure_db(directory: Path, items: int) -> Path:
+    config, db = directory / "feeds.toml", directory / "tracker.db"
+    if config.exists() and db.exists():
+        with sqlite3.connect(db) as c:
+            have = c.execute("SELECT COUNT(*) FROM items").fetchone()[0]
+        if have == items:
+            return config
+    import make_db
+    print(f"making a {items:,}-item database in {directory} (once; reused next time) ...", flush=True)
+    path, seconds = make_db.make(directory, items)
+    print(f"  done in {seconds:.0f} s", flush=True)
+    return path
+
+
+def run_child(*argv: str) -> dict:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's Python caches bytecode
+    r = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *argv],
+                       capture_output=True, text=True, env=env, timeout=1800)
+    if r.returncode != 0:
+        raise SystemExit(f"child {argv[0]} failed:\n{r.stderr[-4000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def poll_config(base: Path, big: Path, work: Path, urls: list[str]) -> Path:
+    """feeds.toml with the 200 bench feeds, on a copy of the big database."""
+    db = work / "tracker.db"
+    shutil.copyfile(big / "tracker.db", db)
+    head = (big / "feeds.toml").read_text(encoding="utf-8").split("[[feeds]]", 1)[0]
+    head = "\n".join(line for line in head.splitlines() if not line.startswith("database ="))
+    feeds = "".join(f'\n[[feeds]]\nname = "bench {i}"\nurl = "{u}"\ninterval = "1h"\n' for i, u in enumerate(urls))
+    path = work / "feeds.toml"
+    path.write_text(f'database = "{db}"\n' + head + feeds, encoding="utf-8")
+    return path
+
+
+def stat(values: list[float], fmt: str = "{:.0f}") -> str:
+    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        kind, *rest = sys.argv[2:]
+        out = child_screen(rest[0], int(rest[1]), rest[2]) if kind == "screen" else child_poll(rest[0])
+        print(json.dumps(out))
+        return
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "tracker-tui-bench",
+                    help="where the big database is made (and found again next time)")
+    ap.add_argument("--items", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=3, help="fresh processes for the screen/keys/search figures")
+    ap.add_argument("--presses", type=int, default=500)
+    ap.add_argument("--word", default="pentagon", help="typed into the search, a key at a time")
+    ap.add_argument("--no-poll", action="store_true", help="skip the event-loop lag during a poll")
+    args = ap.parse_args()
+
+    print(f"tui_bench: {args.items:,} items, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    config = ensure_db(args.dir, args.items)
+
+    runs = [run_child("screen", str(config), str(args.presses), args.word) for _ in range(args.runs)]
+    r0 = runs[0]
+    print(f"\nlist: {r0['list_items']:,} rows on the story (one per cluster), {SIZE[0]}x{SIZE[1]}; "
+          f"median (min–max) of {args.runs} fresh processes")
+    print(f"  first screen drawn, from process start   {stat([r['first_screen_s'] * 1000 for r in runs])} ms"
+          f"   (CPU {stat([r['first_screen_cpu_s'] * 1000 for r in runs])} ms)   target < 1000 ms")
+    print(f"  keypress j/k/G/g, p50                     {stat([r['key_p50_ms'] for r in runs], '{:.1f}')} ms")
+    print(f"  keypress j/k/G/g, p99                     {stat([r['key_p99_ms'] for r in runs], '{:.1f}')} ms"
+          f"   target < 50 ms   ({r0['key_presses']} presses, max {max(r['key_max_ms'] for r in runs):.0f} ms)")
+    per_key = [max(r["search_ms"]) for r in runs]
+    print(f"  search as you type '{args.word}', slowest key {stat(per_key)} ms   target < 100 ms"
+          f"   (per key, first run: {', '.join(f'{x:.0f}' for x in r0['search_ms'])}; {r0['search_matches']:,} matches)")
+    print(f"  resident memory                           {stat([r['rss_mib'] for r in runs])} MiB"
+          f"   (peak {stat([r['hwm_mib'] for r in runs])} MiB)   target < 150 MiB")
+
+    if args.no_poll:
+        return
+    import poll_bench
+    with tempfile.TemporaryDirectory(prefix="tui_bench.") as tmp, poll_bench.ServerProcess(200, 25) as server:
+        docs, _ = poll_bench.build_feeds(200, 25)
+        urls = [server.base_url + p for p in docs]
+        del docs
+        p = run_child("poll", str(poll_config(args.dir, args.dir, Path(tmp), urls)))
+    print(f"\nevent loop during a cold poll of 200 feeds (R), parse workers, on a copy of the database:")
+    print(f"  poll took {p['poll_s']:.1f} s: {p['new_items']:,} new items, {p['failed']} feeds failed")
+    print(f"  10 ms sleep woke late by: max {p['lag_max_ms']:.0f} ms, p99 {p['lag_p99_ms']:.0f} ms, "
+          f"p50 {p['lag_p50_ms']:.1f} ms; {p['lag_over_50ms']} of {p['lag_samples']} over 50 ms   target: never > 50 ms")
+    print(f"  (idle, before the poll: max {p['idle_lag_max_ms']:.0f} ms, p99 {p['idle_lag_p99_ms']:.0f} ms)")
+    print(f"  resident memory after the poll {p['rss_mib']:.0f} MiB (peak {p['hwm_mib']:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""The core and `tracker poll` never import Textual: the core stays UI-free, and a poll does
+not pay for the dashboard's imports (each run of a headless poll or of cron starts afresh)."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+import textwrap
+
+import tracker
+from tracker import feedgen
+
+from .conftest import write_config
+
+# Every module of the package but the dashboard's, and __main__ (importing it runs tracker).
+CORE = sorted(m.name for m in pkgutil.iter_modules(tracker.__path__, "tracker.")
+              if m.name not in ("tracker.tui", "tracker.__main__"))
+
+
+def loaded_after(code: str) -> list[str]:
+    """The textual modules loaded once `code` has run in a fresh interpreter."""
+    probe = code + textwrap.dedent("""
+        import json, sys
+        print(json.dumps(sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))))
+    """)
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_core_modules_do_not_import_textual():
+    assert "tracker.update" in CORE and "tracker.store" in CORE
+    assert loaded_after("\n".join(f"import {m}" for m in CORE)) == []
+
+
+def test_tracker_poll_does_not_import_textual(tmp_path, server):
+    items = feedgen.story_items(5, feedgen.datetime(2026, 2, 24, tzinfo=feedgen.timezone.utc))
+    for n in range(3):  # more than two feeds: the poll uses its parse worker processes
+        server.set_feed(f"/f{n}.xml", feedgen.rss(items))
+    config = write_config(tmp_path, [(f"feed {n}", server.url(f"/f{n}.xml")) for n in range(3)])
+    code = textwrap.dedent(f"""
+        import sys
+        from tracker.cli import main
+        assert main(["--config", {str(config)!r}, "poll", "-q"]) == 0
+        assert main(["--config", {str(config)!r}, "poll", "-q"]) == 0  # now every feed answers 304
+    """)
+    assert loaded_after(code) == []
+
+
+def test_tracker_version_does_not_import_textual():
+    code = textwrap.dedent("""
+        from tracker.cli import main
+        try:
+            main(["--version"])
+        except SystemExit:
+            pass
+    """)
+    assert loaded_after(code) == []
