@@ -443,11 +443,6 @@ def test_c1_bytes_of_cp1252_mislabelled_as_latin1_never_become_controls(tmp_path
 
 # ----------------------------------------------------------------------------- 20,000 items
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "cluster.attach (store._upsert_entry) compares each new item with every stored item of a "
-    "similar title: 5,000 near-identical titles take ~30-47 s, all inside the feed's one write "
-    "transaction, longer than the 30 s busy timeout another process waits for the lock "
-    "(the whole poll took ~2 s before clustering)"))
 def test_a_feed_of_20000_items(tmp_path, server, capsys):
     big = [FeedItem(f"Anthropic Pentagon item {n}", link=f"http://big.test/{n}", guid=f"b{n}",
                     published=T0 - timedelta(minutes=n), summary="<p>filler</p>") for n in range(20_000)]

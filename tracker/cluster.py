@@ -325,6 +325,7 @@ def band_keys(f: Features) -> list[int]:
 # kill leaves an item either fully clustered or not at all. "Clustered" = title_key is set.
 
 MAX_CANDIDATES = 20  # a flood of look-alikes (a generator, a spam feed) must not stall a poll
+BAND_ROWS = 4 * MAX_CANDIDATES  # newest items read per band key
 
 
 def attach(c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str,
@@ -369,8 +370,12 @@ def _best_match(c: sqlite3.Connection, item_id: int, f: Features, keys: list[int
         return None
     # Most shared bands first: the likeliest match is checked first, and the first that holds
     # wins. Counting in Python off the covering primary key beats a GROUP BY join in SQL.
-    shared = Counter(r[0] for r in c.execute(
-        f"SELECT item_id FROM item_bands WHERE key IN ({','.join('?' * len(keys))})", keys))
+    # Each band reads only its newest BAND_ROWS items: a flood of look-alikes shares every
+    # band, and reading all of them made each arrival cost O(items) inside the write lock.
+    per_band = " UNION ALL ".join(
+        ["SELECT item_id FROM (SELECT item_id FROM item_bands WHERE key = ? ORDER BY item_id DESC LIMIT ?)"]
+        * len(keys))
+    shared = Counter(r[0] for r in c.execute(per_band, [v for k in keys for v in (k, BAND_ROWS)]))
     shared.pop(item_id, None)
     if not shared:
         return None
