@@ -59,14 +59,6 @@ def assert_inert(text, styles_allowed: set) -> None:
 
 
 # ------------------------------------------------------------------ TUI
-# Found by the width properties below; tracker/tui/render.py is the dashboard's module, so
-# they are reported rather than fixed here. strict: whoever fixes it sees these pass and
-# removes the marker.
-NARROW = pytest.mark.xfail(strict=True, reason=(
-    "render.cut(s, 0) returns all of s (rich's Text.truncate(0) does not truncate), and "
-    "item_row's fixed part (markers, times: 23 cells) is never cut, so a row narrower than "
-    "that shows the whole title"))
-
 
 @SETTINGS
 @given(hostile, st.integers(min_value=1, max_value=120))
@@ -83,7 +75,6 @@ def test_cut_is_the_cleaned_text_cut_to_width(s, width):
         assert cleaned.startswith(text.plain[:-1].rstrip())  # a cut wide character leaves a pad space
 
 
-@NARROW
 @SETTINGS
 @given(hostile)
 def test_cut_to_no_width_is_empty(s):
@@ -120,7 +111,6 @@ def test_item_row(title, outlet, feeds, width, new):
     assert clean_text(title)[:5] in text.plain or text.plain.endswith("…") or not clean_text(title)
 
 
-@NARROW
 @SETTINGS
 @given(hostile, st.integers(min_value=0, max_value=29))
 def test_item_row_in_a_narrow_list_still_fits(title, width):
@@ -225,18 +215,15 @@ def test_html_digest_has_no_markup_from_the_text(texts, links):
 
     html = digest.render_html(make_digest(texts, links))
     # the same digest with harmless words (empty where the text is: empty fields drop elements)
-    benign = digest.render_html(make_digest(["plain words" if t else "" for t in texts],
-                                            ["https://ok.example/x" if safe_link(u) else None for u in links]))
+    # (the renderer cleans every string first, so "empty" and "a link" are judged after cleaning)
+    benign = digest.render_html(make_digest(["plain words" if clean_text(t) else "" for t in texts],
+                                            ["https://ok.example/x" if u and safe_link(clean_text(u)) else None
+                                             for u in links]))
     got, want = structure(html), structure(benign)
     assert got.shape == want.shape, "the text added or removed elements or attributes"
     assert all(h.startswith(("http://", "https://")) for h in got.hrefs)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "tracker/digest.py renders the Digest's strings as they are: text that did not come through "
-    "the store (a hand-built Digest, a database another program wrote) keeps ESC and other "
-    "controls in .txt/.md/.html files, which `cat` then hands to the terminal. The dashboard's "
-    "render.plain() cleans again at this point; the digest renderers do not"))
 @SETTINGS
 @given(st.lists(hostile, min_size=1, max_size=8), LINKS)
 def test_digests_carry_no_control_characters(texts, links):

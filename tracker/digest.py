@@ -27,6 +27,7 @@ import re
 import sys
 import tempfile
 import textwrap
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
@@ -517,7 +518,22 @@ def _md_url(url: str) -> str:
     return "".join(f"%{ord(c):02X}" if c in "()<>\\`'\" " else c for c in url)
 
 
+def inert(value):
+    """Every string of a digest cleaned once more as it is rendered. The store cleans feed text
+    on the way in, but a Digest may come from elsewhere (a database another program wrote, a
+    script), and a file that is later `cat` to a terminal must carry no escape sequence."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: inert(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    if isinstance(value, (tuple, list)):
+        return type(value)(inert(v) for v in value)
+    return value
+
+
 def render_markdown(d: Digest) -> str:
+    d = inert(d)
     out = [f"# {md_escape(d.story)}", "",
            f"Digest of {md_escape(fmt_time(d.created))}, {md_escape(d.description)}.", ""]
     for dl in d.deadlines:
@@ -546,6 +562,7 @@ def render_markdown(d: Digest) -> str:
 
 # ------------------------------------------------------------------ plain text
 def render_text(d: Digest) -> str:
+    d = inert(d)
     def wrap(text: str, first: str = "", rest: str = "") -> list[str]:
         return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest,
                              break_long_words=True, break_on_hyphens=False) or [first.rstrip()]
@@ -580,6 +597,7 @@ def render_text(d: Digest) -> str:
 
 # ------------------------------------------------------------------ JSON
 def to_data(d: Digest) -> dict:
+    d = inert(d)
     def item(i: DigestItem) -> dict:
         return {"ids": list(i.ids), "time": i.time.isoformat(), "published": to_iso(i.time), "title": i.title,
                 "link": i.link, "summary": i.summary, "outlets": list(i.outlets), "feeds": list(i.feeds),
@@ -680,6 +698,7 @@ def _e(text: str) -> str:
 
 
 def render_html(d: Digest) -> str:
+    d = inert(d)
     h: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en">',

@@ -38,8 +38,10 @@ def plain(s: object) -> str:
 
 def cut(s: object, width: int, style: Style | str = "") -> Text:
     """`s` as Text no wider than `width` cells, ending in '…' when cut."""
+    if width <= 0:  # rich's truncate(0) leaves the text whole
+        return Text("", style=style, no_wrap=True, end="")
     text = Text(plain(s), style=style, no_wrap=True, end="")
-    text.truncate(max(0, width), overflow="ellipsis")
+    text.truncate(width, overflow="ellipsis")
     return text
 
 
@@ -83,6 +85,8 @@ def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
         text.append("✎ ", styles.updated)
     rest = max(0, width - text.cell_len)
     text.append_text(cut(row.get("title"), rest, styles.read if row.get("read") else styles.unread))
+    if text.cell_len > width:  # a list narrower than the markers and times: cut those too
+        text.truncate(max(0, width))
     return text
 
 
