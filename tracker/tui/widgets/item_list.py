@@ -33,7 +33,11 @@ from .. import render
 from ..messages import ItemChosen, ItemHighlighted
 from .styles import component_style
 
-CACHE_ROWS = 1024
+CACHE_ROWS = 1024  # row dicts by id: the window and a page either side, with room to spare
+# Drawn rows are keyed by the minute their relative time shows, so each minute adds a screenful
+# of keys: a few screens' worth keeps redraws cheap without growing for an hour (soak: 1,024
+# of them grew RSS 22 MB per 10,000 polls, 64 grew it 5.6 MB).
+CACHE_STRIPS = 64
 
 
 def insertion_points(store: Store, ids: Sequence[int], new_ids: Sequence[int]) -> list[tuple[int, int]]:
@@ -127,7 +131,7 @@ class ItemList(ScrollView, can_focus=True):
         self.empty_message = "No items yet."
         self._rows: LRUCache[int, dict] = LRUCache(CACHE_ROWS)
         self._frame: tuple | None = None  # per-frame lookups, see render_lines
-        self._strips: LRUCache[tuple, Strip] = LRUCache(CACHE_ROWS)
+        self._strips: LRUCache[tuple, Strip] = LRUCache(CACHE_STRIPS)
 
     # ------------------------------------------------------------ data
     @property
