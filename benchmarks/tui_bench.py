@@ -41,16 +41,7 @@ SIZE = (160, 48)
 
 
 # ---------------------------------------------------------------------- helpers (child side)
-def _since_process_start() -> float:
-    ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
-    return float(Path("/proc/uptime").read_text().split()[0]) - ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _rss_mib(field: str = "VmRSS") -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+from make_db import _rss_mib, _since_process_start  # noqa: E402  (benchmarks/ is on sys.path)
 
 
 def _pct(values: list[float], p: float) -> float:
