@@ -19,6 +19,7 @@ import feedparser.api
 import feedparser.mixin
 import feedparser.urls
 
+from . import fastfeed
 from .errors import FeedError
 from .match import Match, Matcher, Rules
 from .model import Entry, ParsedFeed
@@ -112,7 +113,19 @@ def parse(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
         raise FeedError("the server answered with an empty body")
     body = defuse(body)
     body, found = cap_entries(body)
-    headers = {"content-type": content_type or "application/xml", "content-location": url}
+    content_type = content_type or "application/xml"
+    try:
+        title, raw_entries = fastfeed.read(body, content_type, url)
+    except fastfeed.NotSimple:
+        return _parse_with_feedparser(body, content_type, url, found)
+    entries = tuple(e for e in (_entry(raw) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
+    total = max(found, len(raw_entries))
+    problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}" if total > MAX_ENTRIES else None
+    return ParsedFeed(entries=entries, title=clean_text(title, TITLE_LIMIT), problem=problem)
+
+
+def _parse_with_feedparser(body: bytes, content_type: str, url: str, found: int) -> ParsedFeed:
+    headers = {"content-type": content_type, "content-location": url}
     try:
         d = feedparser.parse(io.BytesIO(body), response_headers=headers,
                              sanitize_html=False, resolve_relative_uris=False)

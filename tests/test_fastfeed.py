@@ -1,0 +1,244 @@
+"""The expat fast path (tracker/fastfeed.py) must read every feed exactly as feedparser does,
+or hand it to feedparser. Each case compares parse.parse() with the feedparser-only path on
+the same bytes, entry by entry; the common shapes must also really take the fast path, so
+that the optimisation cannot quietly switch itself off."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker import fastfeed, feedgen, parse
+from tracker.errors import FeedError
+
+T0 = datetime(2026, 2, 24, 9, 0, tzinfo=timezone.utc)
+URL = "http://127.0.0.1:8080/feeds/news.xml"
+
+
+def feedparser_only(body: bytes, content_type: str = "application/rss+xml", url: str = URL):
+    body, found = parse.cap_entries(parse.defuse(body))
+    return parse._parse_with_feedparser(body, content_type or "application/xml", url, found)
+
+
+def outcome(fn):
+    try:
+        return fn()
+    except FeedError as e:
+        return ("error", str(e))
+
+
+def assert_agree(body: bytes, content_type: str = "application/rss+xml", url: str = URL, fast: bool | None = None):
+    got = outcome(lambda: parse.parse(body, content_type, url))
+    want = outcome(lambda: feedparser_only(body, content_type, url))
+    assert got == want
+    if fast is not None:
+        try:
+            fastfeed.read(parse.defuse(body), content_type or "application/xml", url)
+            took = True
+        except fastfeed.NotSimple:
+            took = False
+        assert took is fast
+    return got
+
+
+def _items(seed: int) -> list[feedgen.FeedItem]:
+    items = feedgen.story_items(12, T0, seed=seed, outlet_suffix=bool(seed % 2))
+    items += feedgen.off_story_items(8, T0, seed=seed)
+    items[0].link = None  # the guid then stands in for the link (RSS), or nothing (Atom)
+    items[1].guid = None
+    items[2].published = None
+    items[3].author = None
+    items[4].summary = None
+    items[4].content = "<p>Only a body: it becomes the summary.</p>"
+    return items
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_generated_feeds_take_the_fast_path_and_read_the_same(kind, seed):
+    body = getattr(feedgen, kind)(_items(seed), title=f"Feed {seed} & co")
+    parsed = assert_agree(body, f"application/{kind}+xml", fast=True)
+    assert len(parsed.entries) == 20
+    assert parsed.title == f"Feed {seed} & co"
+
+
+def test_rss_1_0_goes_to_feedparser():
+    assert_agree(feedgen.rdf(_items(1)), "application/rdf+xml", fast=False)
+
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom"
+     xmlns:wp="com-wordpress:feed-additions:1" xmlns:slash="http://purl.org/rss/1.0/modules/slash/">
+<channel><title>  Channel  </title><link>http://example.com/</link>
+<atom:link rel="self" href="http://example.com/feed" type="application/rss+xml"/>
+<image><title>not the feed title</title><url>http://example.com/i.png</url></image>
+{items}
+</channel></rss>"""
+
+RSS_ITEMS = {
+    "relative link and guid": "<item><title>A</title><link>/news/a?x=1&amp;y=2</link><guid>a-1</guid></item>",
+    "guid as link": "<item><title>B</title><guid>http://example.com/b</guid></item>",
+    "relative guid as link": "<item><title>B2</title><guid>b/2</guid></item>",
+    "guid not a permalink": '<item><title>C</title><guid isPermaLink="false">http://example.com/c</guid></item>',
+    "guid before link": "<item><guid>http://example.com/g</guid><link>http://example.com/d</link><title>D</title></item>",
+    "empty link": "<item><title>E</title><link></link><guid>http://example.com/e</guid></item>",
+    "two titles": "<item><title></title><title>First</title><title>Second</title></item>",
+    "entities and CDATA": "<item><title>AT&amp;T &#x2019;s &lt;b&gt;deal&lt;/b&gt;</title>"
+                          "<description><![CDATA[<p>Hello <b>world</b> &amp; more</p>]]></description>"
+                          "<link>http://example.com/f</link></item>",
+    "mojibake and C1": "<item><title>Caf\u00c3\u00a9 \u0092quoted\u0093</title><link>http://example.com/g</link></item>",
+    "two descriptions": "<item><title>H</title><description>one</description><description>two</description></item>",
+    "content before description": "<item><title>I</title><content:encoded>&lt;p&gt;body&lt;/p&gt;</content:encoded>"
+                                  "<description>lede</description></item>",
+    "empty description and content": "<item><title>J</title><description></description>"
+                                     "<content:encoded>body</content:encoded></item>",
+    "dates": "<item><title>K</title><pubDate>Tue, 24 Feb 2026 10:00:00 EST</pubDate>"
+             "<dc:date>2026-02-25T01:02:03+05:30</dc:date></item>",
+    "bad date": "<item><title>L</title><pubDate>yesterday-ish</pubDate><dc:date>2026-02-25</dc:date></item>",
+    "two pubDates": "<item><title>L2</title><pubDate>Tue, 24 Feb 2026 10:00:00 GMT</pubDate>"
+                    "<pubDate>garbage</pubDate></item>",
+    "author with email": "<item><title>M</title><author>jane@example.com (Jane Doe)</author></item>",
+    "dc creator": "<item><title>N</title><dc:creator>  Joe  </dc:creator><dc:creator>Ann</dc:creator></item>",
+    "source": '<item><title>O - Reuters</title><source url="http://reuters.com/">Reuters</source></item>',
+    "harmless extras": '<item><title>P</title><category>x</category><comments>http://e/c</comments>'
+                       '<enclosure url="http://e/a.mp3" length="1" type="audio/mpeg"/>'
+                       '<media:content url="http://e/i.jpg"/><wp:post-id>12</wp:post-id>'
+                       "<slash:comments>3</slash:comments></item>",
+    "atom link in rss": '<item><title>Q</title><atom:link rel="alternate" href="/q"/></item>',
+    "upper case names": "<item><TITLE>R</TITLE><Link>http://example.com/r</Link></item>",
+    "whitespace": "<item>\n  <title>\n  S  \n</title>\n  <link>\n http://example.com/s \n</link>\n</item>",
+    "title with type": '<item><title type="html">T &amp;lt;i&amp;gt;</title></item>',
+}
+
+
+@pytest.mark.parametrize("case", RSS_ITEMS)
+def test_rss_edge_cases_read_as_feedparser_reads_them(case):
+    assert_agree(RSS.format(items=RSS_ITEMS[case] + RSS_ITEMS["guid as link"]).encode(), fast=True)
+
+
+RSS_FALLBACK = {
+    "media title": "<item><media:title>M</media:title><link>http://e/m</link></item>",
+    "dc title": "<item><dc:title>M</dc:title><link>http://e/m</link></item>",
+    "xml:base": '<item xml:base="http://other.example/"><title>X</title><link>x</link></item>',
+    "element in title": "<item><title>A <b>bold</b> title</title></item>",
+    "child of an ignored element": "<item><title>A</title><category><title>B</title></category></item>",
+    "base64": '<item><title>A</title><description mode="base64">aGVsbG8=</description></item>',
+    "undefined entity": "<item><title>A&nbsp;B</title></item>",
+    "lastBuildDate in an item": "<item><title>A</title><lastBuildDate>Tue, 24 Feb 2026 10:00:00 GMT</lastBuildDate></item>",
+}
+
+
+@pytest.mark.parametrize("case", RSS_FALLBACK)
+def test_what_the_fast_path_does_not_model_goes_to_feedparser(case):
+    assert_agree(RSS.format(items=RSS_FALLBACK[case]).encode(), fast=False)
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">
+<title type="text">Atom feed</title><id>urn:uuid:feed</id><updated>2026-02-24T00:00:00Z</updated>
+{entries}
+</feed>"""
+
+ATOM_ENTRIES = {
+    "links": '<entry><title>A</title><id>urn:uuid:1</id><link rel="self" href="/self"/>'
+             '<link href="/a1"/><link rel="alternate" type="text/html" href="http://e/a2"/>'
+             '<link rel="enclosure" href="http://e/x.mp3"/></entry>',
+    "id as link": "<entry><title>B</title><id>http://example.com/b</id></entry>",
+    "id then link": '<entry><id>http://example.com/c-id</id><link href="http://example.com/c"/><title>C</title></entry>',
+    "non-html alternate": '<entry><title>D</title><id>tag:e,2026:d</id>'
+                          '<link rel="alternate" type="application/pdf" href="http://e/d.pdf"/></entry>',
+    "summary and content": '<entry><title type="html">E &lt;em&gt;x&lt;/em&gt;</title>'
+                           '<summary type="html">&lt;p&gt;lede&lt;/p&gt;</summary>'
+                           '<content type="html">&lt;p&gt;body&lt;/p&gt;</content></entry>',
+    "content only": '<entry><title>F</title><content type="text">just text</content></entry>',
+    "author": "<entry><title>G</title><author><name>Jane</name><email>j@e.com</email>"
+              "<uri>http://e/j</uri></author></entry>",
+    "author text": "<entry><title>I</title><author>Plain Name</author></entry>",
+    "contributor": "<entry><title>J</title><contributor><name>Helper</name></contributor></entry>",
+    "source": '<entry><title>K - Outlet</title><source><id>urn:s</id><title>Outlet</title>'
+              '<link rel="alternate" href="http://outlet/"/><updated>2026-01-01T00:00:00Z</updated>'
+              "<author><name>Someone</name></author></source></entry>",
+    "dates": "<entry><title>L</title><updated>2026-02-24T10:00:00-05:00</updated>"
+             "<published>2026-02-24T09:00:00.123Z</published></entry>",
+    "unknown element": '<entry><title>M</title><foo xmlns="urn:x" a="1">baz</foo></entry>',
+}
+
+
+@pytest.mark.parametrize("case", ATOM_ENTRIES)
+def test_atom_edge_cases_read_as_feedparser_reads_them(case):
+    assert_agree(ATOM.format(entries=ATOM_ENTRIES[case]).encode(), "application/atom+xml", fast=True)
+
+
+ATOM_FALLBACK = {
+    "xhtml": '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>b</b></div></title></entry>',
+    "out-of-line content": '<entry><title>A</title><content src="http://e/a"/></entry>',
+    "base64 by type": '<entry><title>A</title><content type="image/png">aGVsbG8=</content></entry>',
+    "media title": "<entry><media:title>A</media:title></entry>",
+    "inside an unknown element": '<entry><foo xmlns="urn:x"><title>A</title></foo></entry>',
+    "authors": "<entry><title>H</title><author><name>One</name></author><author><email>two@e.com</email></author></entry>",
+}
+
+
+@pytest.mark.parametrize("case", ATOM_FALLBACK)
+def test_atom_the_fast_path_does_not_model_goes_to_feedparser(case):
+    assert_agree(ATOM.format(entries=ATOM_FALLBACK[case]).encode(), "application/atom+xml", fast=False)
+
+
+ONE = RSS.format(items="<item><title>Caf\u00e9</title><link>http://e/1</link></item>")
+
+
+@pytest.mark.parametrize("content_type, body, fast", [
+    ("application/rss+xml", ONE.encode(), True),
+    ("application/rss+xml; charset=UTF-8", ONE.encode(), True),
+    ("application/xml", b"\xef\xbb\xbf" + ONE.encode(), True),
+    ("text/xml; charset=utf-8", ONE.encode(), True),
+    ("text/xml", ONE.replace("\u00e9", "e").encode(), True),
+    ("", ONE.encode(), True),
+    ("text/xml", ONE.encode(), False),  # us-ascii by RFC 3023: feedparser overrides, and says so
+    ("text/html", ONE.encode(), False),  # not an XML type: feedparser flags it
+    ("application/rss+xml; charset=iso-8859-1", ONE.encode(), False),
+    ("application/rss+xml", ONE.replace("utf-8", "iso-8859-1").encode("latin-1"), False),
+    ("application/rss+xml", ONE.replace("utf-8", "utf-16").encode("utf-16"), False),
+    ("application/rss+xml", ONE.encode()[:-40], False),  # cut short
+    ("application/rss+xml", ONE.encode().replace(b"Caf\xc3\xa9", b"Caf\xe9"), False),  # not UTF-8
+])
+def test_encodings_the_fast_path_takes_and_leaves(content_type, body, fast):
+    assert_agree(body, content_type, fast=fast)
+
+
+def test_a_doctype_is_cut_before_either_parser_sees_it():
+    body = ONE.replace("<rss", '<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+                               '"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n<rss', 1)
+    assert_agree(body.encode(), fast=True)
+
+
+def test_not_a_feed_and_empty_feeds():
+    assert_agree(b"<?xml version='1.0'?><html><body>hi</body></html>", "application/xml", fast=False)
+    empty = assert_agree(RSS.format(items="").encode(), fast=True)
+    assert empty.entries == () and empty.title == "Channel"
+    assert_agree(ATOM.format(entries="").encode(), "application/atom+xml", fast=True)
+
+
+def test_the_entry_cap_applies_on_the_fast_path():
+    items = feedgen.story_items(parse.MAX_ENTRIES + 5, T0, interval=timedelta(seconds=1))
+    parsed = assert_agree(feedgen.rss(items), fast=True)
+    assert len(parsed.entries) == parse.MAX_ENTRIES
+    assert str(parse.MAX_ENTRIES + 5) in parsed.problem
+
+
+text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=text, summary=text, author=text, link=text, guid=st.none() | text, outlet=text,
+       atom=st.booleans())
+def test_any_text_reads_the_same(title, summary, author, link, guid, outlet, atom):
+    item = feedgen.FeedItem(title=title, link=link or None, guid=guid, published=T0, summary=summary,
+                            author=author or None, source=(outlet, "http://outlet.example/") if outlet else None)
+    body = (feedgen.atom if atom else feedgen.rss)([item])
+    assert_agree(body, "application/atom+xml" if atom else "application/rss+xml")
