@@ -329,9 +329,10 @@ BAND_ROWS = 4 * MAX_CANDIDATES  # newest items read per band key
 
 
 def attach(c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str,
-           cache: FeatureCache | None = None) -> int:
-    """Index an on-story item and put it in the cluster of its best match; -> its cluster id."""
-    f = Features.of(title, summary)
+           cache: FeatureCache | None = None, features: Features | None = None) -> int:
+    """Index an on-story item and put it in the cluster of its best match; -> its cluster id.
+    features: Features.of(title, summary), when the caller made them already."""
+    f = features or Features.of(title, summary)
     keys = _index(c, item_id, f)
     cache = cache or FeatureCache(MAX_CANDIDATES)
     cache.put(item_id, title, f)  # the next arrivals will compare with this one

@@ -177,6 +177,18 @@ ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published,
 
 
 @dataclass(frozen=True)
+class Ready:
+    """An entry with the CPU part of storing it done beforehand (Store.ready), outside the
+    write lock: a parse worker does it while the other worker holds the lock."""
+    entry: Entry  # with an outlet suffix split off the title, as far as the outlets known then tell
+    match: Match
+    raw_title: str
+    canonical: str | None
+    terms: str  # the matched terms, as stored (JSON)
+    features: cluster.Features | None  # for on-story entries, of entry.title and entry.summary
+
+
+@dataclass(frozen=True)
 class FeedUpdate:
     """What storing one successful fetch changed."""
 
@@ -398,11 +410,30 @@ class Store:
                        int(gone), fid))
             self._record_fetch(c, fid, now_s, status, error, duration, size, 0, 0)
 
-    def store_fetch(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]], *, status: int,
+    def ready(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]]) -> list[Ready]:
+        """What store_fetch needs to work out for each entry and can without the write lock:
+        outlet suffixes, canonical links, the features clustering compares. Reads only."""
+        outlets = self._outlet_names(self._conn())
+        out = []
+        for e, m in entries:
+            raw_title = e.title
+            if not e.outlet:  # no <source>: a known outlet's " - Outlet" suffix still names it
+                title, outlet = cluster.split_outlet(e.title, outlets)
+                if outlet:
+                    e = dataclasses.replace(e, title=title, outlet=outlet)
+            on = m.on_story or not feed.match
+            out.append(Ready(e, m, raw_title, canonical_link(e.link), json.dumps(list(m.terms)),
+                             cluster.Features.of(e.title, e.summary) if on else None))
+        return out
+
+    def store_fetch(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]] | Sequence[Ready], *, status: int,
                     etag: str | None, last_modified: str | None, next_poll: datetime,
                     moved_to: str | None = None, problem: str | None = None, duration: float = 0.0,
                     size: int = 0, title: str = "", now: datetime | None = None) -> FeedUpdate:
-        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically."""
+        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically.
+        entries: as parsed, or made Ready beforehand (the lock is then held for less time)."""
+        if entries and not isinstance(entries[0], Ready):
+            entries = self.ready(feed, entries)
         now = now or utcnow()
         now_s = to_iso(now)
         new: list[int] = []
@@ -411,8 +442,8 @@ class Store:
             row = c.execute("SELECT id, polls, last_ok FROM feeds WHERE name = ?", (feed.name,)).fetchone()
             fid = row["id"] if row else self._feed_id(c, feed.name, feed.url)
             first_poll = not (row and row["last_ok"])
-            for entry, match in entries:
-                item_id, is_new, changed = self._upsert_entry(c, fid, feed, entry, match, now, first_poll)
+            for entry in entries:
+                item_id, is_new, changed = self._upsert_entry(c, fid, feed, entry, now, first_poll)
                 if is_new:
                     new.append(item_id)
                 elif changed:
@@ -443,17 +474,18 @@ class Store:
                   "(SELECT id FROM fetches WHERE feed_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
                   (fid, fid, FETCH_HISTORY))
 
-    def _upsert_entry(self, c: sqlite3.Connection, fid: int, feed: FeedConfig, e: Entry, m: Match,
+    def _upsert_entry(self, c: sqlite3.Connection, fid: int, feed: FeedConfig, r: Ready,
                       now: datetime, first_poll: bool) -> tuple[int, bool, bool]:
         """-> (item id, first time seen, text changed). The same entry of the same feed is found
         by its id; the same article from another feed by its canonical link."""
+        e, m, raw_title, canonical, features = r.entry, r.match, r.raw_title, r.canonical, r.features
         rule_on = int(m.on_story or not feed.match)
-        raw_title = e.title
-        if not e.outlet:  # no <source>: a known outlet's " - Outlet" suffix still names it
+        if not e.outlet:  # an outlet learned since Ready was made may name a suffix now
             title, outlet = cluster.split_outlet(e.title, self._outlet_names(c))
             if outlet:
                 e = dataclasses.replace(e, title=title, outlet=outlet)
-        elif e.outlet.casefold() not in self._outlet_names(c):
+                features = None
+        elif e.title == raw_title and e.outlet.casefold() not in self._outlet_names(c):  # from <source>
             self._outlets.add(e.outlet.casefold())
         found = c.execute("SELECT item_id FROM item_feeds WHERE feed_id = ? AND entry_id = ?",
                           (fid, e.entry_id)).fetchone()
@@ -467,10 +499,9 @@ class Store:
                           (item_id, old["title"], old["summary"], to_iso(now)))
                 c.execute("UPDATE items SET title = ?, summary = ?, updated = ?, read = 0, matched = ?, "
                           "rule_on_story = ?, on_story = COALESCE(manual, ?) WHERE id = ?",
-                          (e.title, e.summary, to_iso(now), json.dumps(list(m.terms)), rule_on, rule_on, item_id))
+                          (e.title, e.summary, to_iso(now), r.terms, rule_on, rule_on, item_id))
                 cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
             return item_id, False, changed
-        canonical = canonical_link(e.link)
         item_id = None
         if canonical:
             row = c.execute("SELECT id, rule_on_story FROM items WHERE canonical = ? LIMIT 1", (canonical,)).fetchone()
@@ -491,10 +522,10 @@ class Store:
                 "INSERT INTO items (link, canonical, title, summary, author, outlet, published, dated, "
                 "first_seen, rule_on_story, on_story, matched, backlog) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (e.link, canonical, e.title, e.summary, e.author, e.outlet or feed.name, published, dated,
-                 to_iso(now), rule_on, rule_on, json.dumps(list(m.terms)), int(first_poll))).lastrowid
+                 to_iso(now), rule_on, rule_on, r.terms, int(first_poll))).lastrowid
             c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
             if rule_on:
-                cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache)
+                cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
         c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen) VALUES (?,?,?,?)",
                   (fid, e.entry_id, item_id, to_iso(now)))
         return item_id, is_new, False

@@ -164,8 +164,9 @@ def parse_and_store(db: str, feed: FeedConfig, body: bytes, content_type: str, u
     store = _worker_stores.get(db)
     if store is None:
         store = _worker_stores[db] = Store.open(db, create=False)
+    ready = store.ready(feed, matched)  # while the other worker may hold the lock
     with _write_lock or contextlib.nullcontext():
-        change = store.store_fetch(feed, matched, problem=parsed.problem, title=parsed.title, **record)
+        change = store.store_fetch(feed, ready, problem=parsed.problem, title=parsed.title, **record)
     return parsed.title, parsed.problem, change
 
 
