@@ -430,6 +430,26 @@ async def test_search_filters_as_you_type_and_esc_clears(env):
         assert len(titles(app)) == 5
 
 
+async def test_search_waits_for_a_second_letter_unless_enter_is_pressed(env):
+    app = env.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await polled(pilot)
+        everything = titles(app)
+        await pilot.press("slash", "v")
+        await settle(pilot)
+        assert titles(app) == everything and app.filter.query == ""  # one letter filters nothing yet
+        await pilot.press("e")
+        await settle(pilot)
+        assert titles(app) == ["Venezuela raid strained Anthropic's Pentagon ties (#4)"]
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert titles(app) == everything  # back to one letter: back to the whole list
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.filter.query == "v" and titles(app) == ["Venezuela raid strained Anthropic's Pentagon ties (#4)"]
+        assert "search: v" in str(app.items.border_title)
+
+
 async def test_u_cycles_all_unread_starred_off_story(env):
     app = env.app()
     async with app.run_test(size=(120, 40)) as pilot:
