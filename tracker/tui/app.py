@@ -632,7 +632,10 @@ def _runner(app: App, action: str):
 
 
 def _warm_pool(pool: Executor) -> None:
-    workers = getattr(pool, "workers", None) or getattr(pool, "_max_workers", 2)
+    if hasattr(pool, "start"):  # a ParsePool: its parsers and its writer
+        pool.start(wait=True)
+        return
+    workers = getattr(pool, "_max_workers", 2)
     for future in [pool.submit(time.sleep, 0.05) for _ in range(workers)]:
         future.result()
 
