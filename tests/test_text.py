@@ -245,3 +245,14 @@ def test_safe_link_is_none_or_http(prefix, rest):
         assert out.startswith(("http://", "https://"))
         assert not any(unicodedata.category(c) in ("Cc", "Cf", "Cs") or c.isspace() for c in out)
         assert len(out) <= 2048
+
+
+@settings(max_examples=500)
+@given(scheme=st.sampled_from(["http", "HTTPS", "https", "javascript", "file"]),
+       rest=st.text(st.sampled_from("aZ09.-_~/%:@?#&=+ \t\u200bé\x7f[]"), max_size=20),
+       port=st.none() | st.integers(0, 99999))
+def test_the_safe_link_fast_path_agrees_with_the_full_check(scheme, rest, port):
+    from tracker.text import _checked_link
+    host, _, path = rest.partition("/")
+    url = f"{scheme}://{host}" + (f":{port}" if port is not None else "") + ("/" + path if _ else "")
+    assert safe_link(url) == _checked_link(url.strip())

@@ -3,6 +3,7 @@ aggregator's click-through is one item."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Parameters that identify the click, not the article.
@@ -16,12 +17,33 @@ REDIRECT_PARAMS = {"www.bing.com": "url", "bing.com": "url", "www.google.com": "
                    "google.com": "url", "l.facebook.com": "u"}
 
 
+# A link with no query and no fragment, an ASCII host and perhaps a port: nearly every
+# article link. Made canonical directly, ~10x faster than urlsplit/urlunsplit (a cold poll
+# makes 5,000 of them in the writer, whose pace sets the poll's).
+_PLAIN = re.compile(r"(https?)://([a-z0-9.-]+)(?::([0-9]{1,5}))?(/[^?#]*)?", re.I | re.A)
+
+
 def canonical_link(url: str | None) -> str | None:
     if not url:
         return None
+    m = _PLAIN.fullmatch(url.strip())
+    if m:
+        scheme, host, port, path = m[1].lower(), m[2].lower(), m[3], (m[4] or "").rstrip("/")
+        if port is not None:
+            port = int(port)
+            if port > 65535:
+                return None
+            if port and port != (80 if scheme == "http" else 443):
+                host = f"{host}:{port}"
+        return f"{scheme}://{host}{path}"
+    return _canonical_link(url)
+
+
+def _canonical_link(url: str) -> str | None:
     try:
         parts = urlsplit(url.strip())
-    except ValueError:
+        port = parts.port
+    except ValueError:  # a port that is not a number, or out of range
         return None
     scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
     if scheme not in ("http", "https") or not host:
@@ -32,8 +54,8 @@ def canonical_link(url: str | None) -> str | None:
         target = dict(query).get(inner)
         if target and target.startswith(("http://", "https://")):
             return canonical_link(target)
-    if parts.port and not ((scheme == "http" and parts.port == 80) or (scheme == "https" and parts.port == 443)):
-        host = f"{host}:{parts.port}"
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
     kept = [(k, v) for k, v in query
             if k.lower() not in TRACKING and not k.lower().startswith(TRACKING_PREFIXES)]
     path = parts.path.rstrip("/") or ""

@@ -479,6 +479,7 @@ class Store:
         """-> (item id, first time seen, text changed). The same entry of the same feed is found
         by its id; the same article from another feed by its canonical link."""
         e, m, raw_title, canonical, features = r.entry, r.match, r.raw_title, r.canonical, r.features
+        now_s = to_iso(now)
         rule_on = int(m.on_story or not feed.match)
         if not e.outlet:  # an outlet learned since Ready was made may name a suffix now
             title, outlet = cluster.split_outlet(e.title, self._outlet_names(c))
@@ -496,10 +497,10 @@ class Store:
             changed = (old["title"] not in (e.title, raw_title) or e.summary != old["summary"]) and bool(e.title)
             if changed:
                 c.execute("INSERT INTO item_versions (item_id, title, summary, replaced) VALUES (?, ?, ?, ?)",
-                          (item_id, old["title"], old["summary"], to_iso(now)))
+                          (item_id, old["title"], old["summary"], now_s))
                 c.execute("UPDATE items SET title = ?, summary = ?, updated = ?, read = 0, matched = ?, "
                           "rule_on_story = ?, on_story = COALESCE(manual, ?) WHERE id = ?",
-                          (e.title, e.summary, to_iso(now), r.terms, rule_on, rule_on, item_id))
+                          (e.title, e.summary, now_s, r.terms, rule_on, rule_on, item_id))
                 cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
             return item_id, False, changed
         item_id = None
@@ -514,20 +515,20 @@ class Store:
         is_new = item_id is None
         if is_new:
             published, dated = e.published, 1
-            if not published or published > to_iso(now):
+            if not published or published > now_s:
                 # no usable date, or one in the future (which would pin the item to the top):
                 # either way the time stored is tracker's, not the feed's
-                published, dated = to_iso(now), 0
+                published, dated = now_s, 0
             item_id = c.execute(
                 "INSERT INTO items (link, canonical, title, summary, author, outlet, published, dated, "
                 "first_seen, rule_on_story, on_story, matched, backlog) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (e.link, canonical, e.title, e.summary, e.author, e.outlet or feed.name, published, dated,
-                 to_iso(now), rule_on, rule_on, r.terms, int(first_poll))).lastrowid
+                 now_s, rule_on, rule_on, r.terms, int(first_poll))).lastrowid
             c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
             if rule_on:
                 cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
         c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen) VALUES (?,?,?,?)",
-                  (fid, e.entry_id, item_id, to_iso(now)))
+                  (fid, e.entry_id, item_id, now_s))
         return item_id, is_new, False
 
     def _outlet_names(self, c: sqlite3.Connection) -> set[str]:

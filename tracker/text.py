@@ -246,11 +246,24 @@ def html_to_text(html: str | None, limit: int | None = None) -> str:
     return clean_text("".join(parser.parts), limit)
 
 
+# An http(s) URL of printable ASCII with a plain host: nearly every link, and one the checks
+# below would pass unchanged but for the scheme's case; ~10x faster than urlsplit.
+_PLAIN_LINK = re.compile(r"(https?)://[a-z0-9.-]+(?::([0-9]{1,5}))?(?:[/?#][!-~]*)?", re.I | re.A)
+
+
 def safe_link(url: str | None) -> str | None:
     """`url` if it is an absolute http(s) URL with a host, else None."""
     if not url:
         return None
-    url = _INVISIBLE.sub("", url.strip())
+    url = url.strip()
+    m = _PLAIN_LINK.fullmatch(url)
+    if m and len(url) <= MAX_URL and (m[2] is None or int(m[2]) <= 65535):
+        return m[1].lower() + url[len(m[1]):]
+    return _checked_link(url)
+
+
+def _checked_link(url: str) -> str | None:
+    url = _INVISIBLE.sub("", url)
     if not url or len(url) > MAX_URL or _WHITESPACE.search(url):
         return None
     try:
