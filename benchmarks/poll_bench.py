@@ -20,7 +20,9 @@ a broken run cannot pass for a fast one. For each: median (min-max) of
 - rss: ru_maxrss of the process itself (what `/usr/bin/time -v` shows);
 - tree: the peak, sampled every 25 ms, of the summed PSS of the process and its descendants:
   the fair figure for tracker (a parent and its workers) against newsboat (one process
-  with threads). PSS divides pages shared between processes among them.
+  with threads). PSS divides pages shared between processes among them. Sampled in two
+  more runs of each client, not in the timed ones: reading every process's smaps every
+  25 ms costs CPU on the same cores, and more for three processes than for one.
 
 Then start-up (`tracker --version`, and importing what `tracker poll` needs) and what each
 stage costs alone, in this process: fetch, parse+match, store.
@@ -269,11 +271,12 @@ def _tree(root: int) -> tuple[int, dict[int, tuple[int, float]]]:
     return total, seen
 
 
-def measure(cmd: list[str], env: dict | None = None, cwd: str | None = None, sample: float = 0.025) -> dict:
+def measure(cmd: list[str], env: dict | None = None, cwd: str | None = None, sample: float | None = None) -> dict:
     """Run cmd: wall seconds, ru_maxrss (KiB) of the process, peak summed PSS (KiB) of its
     tree, and CPU seconds of the tree: wait4's figure (the process and the children it
     reaped, exact) plus the last sampled figure of every other descendant (forkserver
-    workers, which the forkserver reaps; a forkserver or resource tracker outliving it)."""
+    workers, which the forkserver reaps; a forkserver or resource tracker outliving it).
+    sample=None: no sampling, so no tree figure; for timing (see run_series)."""
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -288,11 +291,13 @@ def measure(cmd: list[str], env: dict | None = None, cwd: str | None = None, sam
                 seen.update(now)
 
         t = threading.Thread(target=sampler, daemon=True)
-        t.start()
+        if sample is not None:
+            t.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
         done.set()
-        t.join()
+        if sample is not None:
+            t.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
         # A child of the process that is gone by now was reaped by it: already in wait4's figure.
         others = sum(cpu for pid, (ppid, cpu) in seen.items()
@@ -301,7 +306,8 @@ def measure(cmd: list[str], env: dict | None = None, cwd: str | None = None, sam
         text = out.read().decode(errors="replace")
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{text[-3000:]}")
-    return {"wall": wall, "rss": usage.ru_maxrss, "tree": peak or usage.ru_maxrss,  # a run too short to sample
+    tree = None if sample is None else peak or usage.ru_maxrss  # peak 0: a run too short to sample
+    return {"wall": wall, "rss": usage.ru_maxrss, "tree": tree,
             "cpu": usage.ru_utime + usage.ru_stime + others, "out": text}
 
 
@@ -338,9 +344,9 @@ class Tracker:
         shutil.rmtree(self.dir / "data", ignore_errors=True)
         (self.dir / "data").mkdir()
 
-    def poll(self) -> dict:
+    def poll(self, sample: float | None = None) -> dict:
         r = measure(tracker_cmd(self.source) + ["--config", str(self.dir / "feeds.toml"), "poll", "-q"],
-                    self.env, str(self.dir))
+                    self.env, str(self.dir), sample)
         r["summary"] = r["out"].strip().splitlines()[-1] if r["out"].strip() else ""
         return r
 
@@ -372,9 +378,9 @@ class Newsboat:
         for p in self.dir.glob("cache.db*"):
             p.unlink()
 
-    def poll(self) -> dict:
+    def poll(self, sample: float | None = None) -> dict:
         r = measure(["newsboat", "-u", str(self.dir / "urls"), "-C", str(self.dir / "config"),
-                     "-c", str(self.cache), "-x", "reload"], self.env, str(self.dir))
+                     "-c", str(self.cache), "-x", "reload"], self.env, str(self.dir), sample)
         r["summary"] = ""
         return r
 
@@ -420,6 +426,16 @@ def run_series(server: ServerProcess, clients: list, runs: int, cold: bool, n_fe
             if cold and n == 0 and c.stored() != want:
                 raise SystemExit(f"{c.name} stored {c.stored()} items, expected {want}: the benchmark is broken")
             results[c.name].append(r)
+    # Memory from runs of their own: sampling every process's PSS every 25 ms costs CPU on
+    # the same cores (more for tracker's three processes than newsboat's one) and would
+    # slow the runs being timed.
+    for _ in range(2):
+        for c in clients:
+            if cold:
+                c.reset()
+            peak = c.poll(sample=0.025)["tree"]
+            for r in results[c.name]:
+                r["tree"] = max(r["tree"] or 0, peak)
     return results
 
 
