@@ -181,3 +181,38 @@ def test_match_false_keeps_every_item_of_a_feed(tmp_path, server, capsys):
     config.write_text(config.read_text() + f'\n[[feeds]]\nname = "Story feed"\nurl = "{server.url("/story.xml")}"\nmatch = false\n')
     poll(config)
     assert len(items_json(config, capsys=capsys)) == 2
+
+
+@pytest.mark.parametrize("parse_here", [True, False], ids=["parse on a thread", "parse in processes"])
+def test_the_pool_stores_what_it_parses_either_way(tmp_path, server, parse_here):
+    """`tracker poll` parses on a thread of its own on two cores, in processes on more; the
+    writer process stores either way. Both must store the same, whatever this machine has."""
+    import asyncio
+
+    from tracker.update import Updater, parse_pool
+
+    feeds = []
+    for n in range(4):
+        server.set_feed(f"/f{n}.xml", (rss if n % 2 else atom)(
+            [FeedItem(f"Hegseth and Anthropic, round {n}.{k}", link=f"http://news.test/{n}/{k}", guid=f"{n}-{k}",
+                      published=T0 + timedelta(minutes=k), summary="The Pentagon deadline.") for k in range(5)]))
+        feeds.append((f"Feed {n}", server.url(f"/f{n}.xml")))
+    config = load(write_config(tmp_path, feeds))
+    store = Store.open(tmp_path / "tracker.db")
+    store.sync_feeds(config.feeds)
+    pool = parse_pool(2, parse_here=parse_here)
+
+    async def run():
+        updater = Updater(config, store, pool=pool)
+        try:
+            return await updater.update_all()
+        finally:
+            await updater.aclose()
+    try:
+        results = asyncio.run(run())
+    finally:
+        pool.shutdown()
+    assert [r.error for r in results] == [None] * 4
+    assert sum(len(r.new) for r in results) == 20
+    titles = {i["title"] for i in store.items(Filter(story=True))}
+    assert titles == {f"Hegseth and Anthropic, round {n}.{k}" for n in range(4) for k in range(5)}

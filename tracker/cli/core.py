@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -32,7 +33,7 @@ def cmd_poll(args) -> int:
     if len(feeds) > 2:
         known = {r[0] for r in store.execute(
             "SELECT name FROM feeds WHERE etag IS NOT NULL OR last_modified IS NOT NULL")}
-        pool = parse_pool(start=any(f.name not in known for f in feeds))
+        pool = parse_pool(start=any(f.name not in known for f in feeds), parse_here=(os.cpu_count() or 2) <= 2)
 
     async def run():
         updater = Updater(config, store, pool=pool)
