@@ -30,6 +30,7 @@ import sqlite3
 import sys
 import threading
 import unicodedata
+from array import array
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -399,31 +400,47 @@ class FeatureCache:
 
     def __init__(self, size: int = 512):
         self.size = size
-        self._data: OrderedDict[tuple[int, str | None, str], Features] = OrderedDict()
+        self._data: OrderedDict[tuple[int, str | None, str], tuple] = OrderedDict()
         self._lock = threading.Lock()
 
     def put(self, item_id: int, title: str, f: Features) -> None:
         """Features of a new item: filed as never updated (for an item whose text did change,
         this entry is simply never found)."""
-        with self._lock:
-            self._data[(item_id, None, title)] = f
-            if len(self._data) > self.size:
-                self._data.popitem(last=False)
+        self._file((item_id, None, title), f)
 
     def get(self, c: sqlite3.Connection, item_id: int, updated: str | None, title: str) -> Features:
         key = (item_id, updated, title)
         with self._lock:
-            f = self._data.get(key)
-            if f is not None:
+            packed = self._data.get(key)
+            if packed is not None:
                 self._data.move_to_end(key)
-                return f
+        if packed is not None:
+            return _unpack(packed)
         summary = c.execute("SELECT summary FROM items WHERE id = ?", (item_id,)).fetchone()[0]
         f = Features.of(title, summary)
+        self._file(key, f)
+        return f
+
+    def _file(self, key: tuple, f: Features) -> None:
+        packed = _pack(f)
         with self._lock:
-            self._data[key] = f
+            self._data[key] = packed
             if len(self._data) > self.size:
                 self._data.popitem(last=False)
-        return f
+
+
+def _pack(f: Features) -> tuple:
+    """Features as the cache keeps them: the shingles as 8 bytes each, not a set of Python
+    ints (~75 bytes each), and no `words` (made again if ever needed): ~2.5 KB instead of
+    7-14 KB, so the writer's cache holds the same candidates in a third of the memory."""
+    return f.key, f.tokens, array("Q", f.shingles).tobytes(), f.names, f.text, f.cut
+
+
+def _unpack(packed: tuple) -> Features:
+    key, tokens, shingles, names, text, cut = packed
+    values = array("Q")
+    values.frombytes(shingles)
+    return Features(key=key, tokens=tokens, shingles=frozenset(values), names=names, text=text, cut=cut)
 
 
 def _join(c: sqlite3.Connection, item_id: int, published: str, cid: int) -> int:
