@@ -541,3 +541,18 @@ async def test_help_palette_export_and_quit(env):
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_poll_results_arriving_while_the_app_closes_are_ignored(env):
+    """A poll's result can arrive after q has closed the screens: no traceback on the way out."""
+    from tracker.tui.messages import PollFinished, StoreChanged
+    from tracker.update import UpdateResult
+
+    app = env.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await polled(pilot)
+        await pilot.press("enter")  # the detail is showing when the app closes
+        await settle(pilot)
+        shown = app.detail.item_id
+    app.on_poll_finished(PollFinished(UpdateResult("Wire", status=200, new=(shown,), updated=(shown,))))
+    app.on_store_changed(StoreChanged())

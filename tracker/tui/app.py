@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from textual import on
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input
 
@@ -215,7 +216,10 @@ class TrackerApp(App[None]):
         return self.items.selected_id
 
     def side_shows(self, name: str) -> bool:
-        return self.query_one("#side", ContentSwitcher).current == name
+        try:
+            return self.query_one("#side", ContentSwitcher).current == name
+        except NoMatches:  # the app has closed (a poll's result arriving on the way out)
+            return False
 
     def toast(self, message: str, *, title: str = "", severity: str = "information",
               timeout: float | None = None) -> None:
@@ -254,10 +258,19 @@ class TrackerApp(App[None]):
         self.items.set_ids(ids)
         self._update_list_title()
 
+    def _top_screen(self) -> Screen | None:
+        """The screen on top, or None once the app has closed its screens: a poll's result
+        can still arrive while the app shuts down."""
+        try:
+            return self.screen
+        except ScreenStackError:
+            return None
+
     def on_store_changed(self, message: StoreChanged) -> None:
         self.run_worker(self.check_new, group="check")
-        if isinstance(self.screen, (TimelineScreen, OutletsScreen)):  # left open, they follow new items too
-            self.screen.refresh_data()
+        screen = self._top_screen()
+        if isinstance(screen, (TimelineScreen, OutletsScreen)):  # left open, they follow new items too
+            screen.refresh_data()
 
     async def check_new(self) -> None:
         """Bring in items written since the list last looked (ids > last_max): by our polls or
@@ -367,8 +380,9 @@ class TrackerApp(App[None]):
             if self.detail.item_id in result.updated and self.side_shows("detail"):
                 self._show_detail(self.detail.item_id, mark_read=False)
         self.run_worker(self._refresh_feeds, group="feeds", exclusive=True)
-        if isinstance(self.screen, FeedsScreen):
-            self.run_worker(self.screen.reload, group="feeds-screen", exclusive=True)
+        screen = self._top_screen()
+        if isinstance(screen, FeedsScreen):
+            self.run_worker(screen.reload, group="feeds-screen", exclusive=True)
 
     def poll(self, name: str | None = None) -> None:
         self.run_worker(self._poll(name), group="poll")
