@@ -127,18 +127,21 @@ class ParsePool(Executor):
             threading.Thread(target=self._start_workers, name="tracker-pool-start", daemon=True).start()
 
     def _start_workers(self) -> None:
+        # The writer first: a forking pool's first submit forks its processes and then starts
+        # a thread of its own, and nothing may be forked once another thread exists.
+        self.submit_write(int).result()
         for _ in range(self.workers):
             self.submit(int)
-        self.submit_write(int).result()
 
 
 def parse_pool(workers: int | None = None, start: bool = False, parse_here: bool = False) -> ParsePool:
     """Worker processes for polls: as many as cores (parsers and a writer).
 
     parse_here: parse on a thread of this process instead, and start only the writer: for a
-    process with nothing else to do than the poll (`tracker poll`) on two cores, where this
-    process and the writer keep both cores busy already and a parser process would only add
-    its memory (~12 MiB of the 58 MiB of a cold poll of 200 feeds, for the same speed).
+    process with nothing else to do than the poll (`tracker poll`), where this process and
+    the writer keep two cores busy already. On two cores a parser process only added its
+    memory (~12 MiB of the 58 MiB of a cold poll of 200 feeds, for the same speed); and with
+    a single forked process nothing is forked after a pool's thread exists.
 
     Normally forkserver, not fork: the parent has threads (asyncio, httpx, sqlite) whose
     locks a forked child could inherit held. But with start=True in a process that has no

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 import time
 
@@ -24,16 +23,16 @@ def cmd_poll(args) -> int:
         return EXIT_OK
     started = time.monotonic()
     show_bar = sys.stderr.isatty() and not getattr(args, "quiet", False)
-    # One worker process per core parses while the event loop fetches; a single feed is
-    # cheaper to parse here than to start a process for. When some feed is sure to send a
-    # whole document (new, or without validators that could get a 304), the workers start
-    # now, before the event loop's threads exist, so they can be forked; a poll of feeds
-    # that may all answer 304 starts them only if a document arrives.
+    # A thread parses while the event loop fetches, and a writer process stores; a single
+    # feed is cheaper to parse and store here than to start a process for. When some feed is
+    # sure to send a whole document (new, or without validators that could get a 304), the
+    # writer starts now, before the event loop's threads exist, so it can be forked; a poll
+    # of feeds that may all answer 304 starts it only if a document arrives.
     pool = None
     if len(feeds) > 2:
         known = {r[0] for r in store.execute(
             "SELECT name FROM feeds WHERE etag IS NOT NULL OR last_modified IS NOT NULL")}
-        pool = parse_pool(start=any(f.name not in known for f in feeds), parse_here=(os.cpu_count() or 2) <= 2)
+        pool = parse_pool(start=any(f.name not in known for f in feeds), parse_here=True)
 
     async def run():
         updater = Updater(config, store, pool=pool)
