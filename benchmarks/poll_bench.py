@@ -526,7 +526,7 @@ def breakdown(urls: list[str], work: Path) -> None:
     print(f"  parse + match             {parse_s:6.2f} s   {items / parse_s:,.0f} entries/s")
     print(f"  store, 1 txn per feed     {store_s:6.2f} s   {items / store_s:,.0f} entries/s "
           "(FTS5 indexing and clustering included)")
-    print("  in `tracker poll` the workers parse and store (one core each); the parent fetches")
+    print("  in `tracker poll` the event loop fetches, a thread parses, and one writer process stores")
 
 
 # ---------------------------------------------------------------------- main

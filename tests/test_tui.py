@@ -556,3 +556,13 @@ async def test_poll_results_arriving_while_the_app_closes_are_ignored(env):
         shown = app.detail.item_id
     app.on_poll_finished(PollFinished(UpdateResult("Wire", status=200, new=(shown,), updated=(shown,))))
     app.on_store_changed(StoreChanged())
+
+
+async def test_the_dashboard_prefetches_the_database_after_the_first_screen(env, monkeypatch):
+    called = []
+    monkeypatch.setattr(Store, "prefetch", lambda self: called.append(self.path))
+    app = env.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.polling_ready()
+        await settle(pilot)
+    assert called == [env.store.path]

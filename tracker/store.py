@@ -257,6 +257,9 @@ def explain(error: BaseException, path: Path) -> str:
     return f"database error on {path}: {error}"
 
 
+PREFETCH_MAX = 256 << 20  # bytes of the database file prefetch() asks the OS to read (~200,000 items)
+
+
 class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -620,6 +623,27 @@ class Store:
                                   f"WHERE x.item_id IN ({marks}) ORDER BY x.first_seen, f.id", chunk):
                 by_id[r[0]]["feeds"].append(r[1])
         return rows
+
+    def prefetch(self) -> None:
+        """Ask the OS to read the database file into its cache, in the background. A search
+        reads the full-text index and items from all over the file: with the file not in
+        the page cache (just after boot, or pages reclaimed while the dashboard sat idle),
+        the first search at 100,000 items took ~240 ms instead of ~40 ms."""
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                # One call for the whole file reads only its first 8 MB (the kernel's cap on
+                # a request); a call per 8 MB reads it all. Past PREFETCH_MAX, a larger
+                # database is left to be read as it is used.
+                for offset in range(0, min(os.fstat(fd).st_size, PREFETCH_MAX), 8 << 20):
+                    os.posix_fadvise(fd, offset, 8 << 20, os.POSIX_FADV_WILLNEED)
+            except (OSError, AttributeError):  # not on this OS: only the first search is slower
+                pass
+            finally:
+                os.close(fd)
 
     def max_item_id(self) -> int:
         return self._conn().execute("SELECT COALESCE(MAX(id), 0) FROM items").fetchone()[0]

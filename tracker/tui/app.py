@@ -160,6 +160,7 @@ class TrackerApp(App[None]):
         """After the first frame: import the polling machinery and make the poller in a thread,
         so neither the imports nor the HTTP client's TLS setup hold up the first screen."""
         def build():
+            self.store.prefetch()
             from ..schedule import Poller
             from ..update import Updater, parse_pool
             if self._own_pool:
