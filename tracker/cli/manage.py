@@ -13,8 +13,6 @@ from pathlib import Path
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import tomlkit
-
 from .. import config as config_module
 from ..errors import ConfigError
 from ..timeutil import utcnow
@@ -118,6 +116,8 @@ def parse_deadline(text: str) -> tuple[datetime, str]:
 
 def _s(value) -> str:
     """A TOML value, quoted and escaped as TOML wants it."""
+    import tomlkit  # here: every command builds the parser, which imports this module
+
     return tomlkit.item(value).as_string()
 
 
