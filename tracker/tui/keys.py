@@ -29,7 +29,7 @@ KEYS: list[Key] = [
     Key("s", "s", "toggle_star", "star / unstar"),
     Key("o", "o", "open_link", "open the link in the browser (http and https only)", footer=False),
     Key("y", "y", "copy_link", "copy the link", footer=False),
-    Key("slash", "/", "search", "search titles and summaries (Esc clears)"),
+    Key("slash", "/", "search", "search titles and summaries, from 2 letters (Enter: any; Esc clears)"),
     Key("u", "u", "cycle_filter", "show all / unread / starred / off-story (what the rules left out)"),
     Key("plus", "+", "mark_on", "mark the item (every report of it) on the story; again: back to the rules"),
     Key("minus", "-", "mark_off", "mark it off the story; again: back to the rules"),
