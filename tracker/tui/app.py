@@ -160,7 +160,6 @@ class TrackerApp(App[None]):
         """After the first frame: import the polling machinery and make the poller in a thread,
         so neither the imports nor the HTTP client's TLS setup hold up the first screen."""
         def build():
-            self.store.prefetch()
             from ..schedule import Poller
             from ..update import Updater, parse_pool
             if self._own_pool:
@@ -180,6 +179,7 @@ class TrackerApp(App[None]):
         # them all and stalls the screen for 50-100 ms; frozen, it walks only what came later.
         gc.freeze()
         self._poller_made.set()
+        await asyncio.to_thread(self.store.prefetch)
         if self.start_polling:
             self.poller.start()
         self.status.set_state(next_poll=self.poller.next_any())
