@@ -34,14 +34,14 @@ from pathlib import Path
 
 from .config import parse_duration
 from .errors import TrackerError
-from .model import Config
+from .model import DIGEST_FORMATS, Config
 from .paths import digests_dir
 from .store import Store
 from .text import clean_text, safe_link
 from .timeutil import from_iso, local, to_iso, utcnow
 
 SCHEMA = 1
-FORMATS = {"md": ".md", "html": ".html", "json": ".json", "txt": ".txt"}
+FORMATS = DIGEST_FORMATS
 DEFAULT_FORMAT = "md"
 FIRST_RUN = timedelta(days=7)  # what `--since last` covers before any digest exists
 TITLE_LIMIT = 300

@@ -97,3 +97,8 @@ class FetchResult:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+
+# Digest formats and their file extensions. Here, not in digest.py, because every command's
+# parser lists them, and importing digest.py for that cost each command ~13 ms.
+DIGEST_FORMATS = {"md": ".md", "html": ".html", "json": ".json", "txt": ".txt"}

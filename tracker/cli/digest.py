@@ -39,7 +39,7 @@ def cmd_digest(args) -> int:
 
 
 def register(sub, common) -> None:
-    from ..digest import FORMATS
+    from ..model import DIGEST_FORMATS as FORMATS
 
     p = sub.add_parser(
         "digest", parents=[common], help="export what happened since the last digest (md, html, json, txt)",
