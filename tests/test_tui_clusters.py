@@ -68,6 +68,25 @@ async def test_one_report_from_three_feeds_is_one_row_x3_and_enter_lists_every_o
         assert "matched: Anthropic · Pentagon\n" in detail  # what the rules found in this copy
 
 
+async def test_reading_a_cluster_row_reads_every_copy_and_m_makes_them_unread_again(tmp_path, server):
+    d = Dash(tmp_path, three_feeds(server))
+    app = d.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await polled(pilot)
+        row = next(i for i, line in enumerate(screen_lines(app)) if "×3" in line)
+        app.items.move_to(row)
+        cluster = d.store.item(app.items.selected_id)["cluster"]
+        copies = "SELECT read FROM items WHERE cluster = ?"
+        assert [r[0] for r in d.store.execute(copies, (cluster,))] == [0, 0, 0]
+        await pilot.press("enter")  # opening the row reads it: all three copies
+        await settle(pilot)
+        assert [r[0] for r in d.store.execute(copies, (cluster,))] == [1, 1, 1]
+        assert d.store.execute("SELECT COUNT(*) FROM items WHERE read = 1")[0][0] == 3  # the other report untouched
+        await pilot.press("escape", "m")  # m on the row: unread again, all three
+        await settle(pilot)
+        assert [r[0] for r in d.store.execute(copies, (cluster,))] == [0, 0, 0]
+
+
 async def test_a_new_report_of_a_listed_cluster_changes_its_count_and_moves_nothing(tmp_path, server):
     wire = story_items(60)
     server.set_feed("/wire.xml", rss(wire))

@@ -678,6 +678,15 @@ class Store:
         with self.write() as c:
             c.executemany("UPDATE items SET read = ? WHERE id = ?", [(int(read), i) for i in ids])
 
+    def set_cluster_read(self, item_ids: Iterable[int], read: bool = True) -> None:
+        """Read marks for whole clusters: every report in the cluster of each given item. The
+        dashboard's row is the cluster, so reading it reads its copies too (else a digest of
+        unread items would list a report already read on the dashboard)."""
+        ids = list(item_ids)
+        with self.write() as c:
+            c.executemany("UPDATE items SET read = ? WHERE cluster = (SELECT cluster FROM items WHERE id = ?)",
+                          [(int(read), i) for i in ids])
+
     def set_starred(self, item_id: int, starred: bool) -> None:
         with self.write() as c:
             c.execute("UPDATE items SET starred = ? WHERE id = ?", (int(starred), item_id))

@@ -421,7 +421,8 @@ class TrackerApp(App[None]):
 
     def _set_read(self, item_id: int, read: bool) -> None:
         self.items.patch(item_id, read=int(read))
-        self.run_worker(self.write(self.store.set_read, [item_id], read), group="write")
+        mark = self.store.set_cluster_read if self.filter.clusters else self.store.set_read
+        self.run_worker(self.write(mark, [item_id], read), group="write")
 
     def action_toggle_read(self) -> None:
         item_id = self.current_id()
