@@ -180,8 +180,9 @@ ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published,
 
 @dataclass(frozen=True)
 class Ready:
-    """An entry with the CPU part of storing it done beforehand (Store.ready), outside the
-    write lock: a parse worker does it while the other worker holds the lock."""
+    """An entry with the CPU part of storing it done beforehand (Store.ready), before the
+    write transaction begins: the database's write lock, which the dashboard's read and star
+    marks and other processes' polls wait for, is held for less time."""
     entry: Entry  # with an outlet suffix split off the title, as far as the outlets known then tell
     match: Match
     raw_title: str
