@@ -180,7 +180,7 @@ ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published,
 
 @dataclass(frozen=True)
 class Ready:
-    """An entry with the CPU part of storing it done beforehand (Store.ready), before the
+    """An entry with the CPU part of storing it done beforehand (Store._ready), before the
     write transaction begins: the database's write lock, which the dashboard's read and star
     marks and other processes' polls wait for, is held for less time."""
     entry: Entry  # with an outlet suffix split off the title, as far as the outlets known then tell
@@ -436,7 +436,7 @@ class Store:
                        int(gone), fid))
             self._record_fetch(c, fid, now_s, status, error, duration, size, 0, 0)
 
-    def ready(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]]) -> list[Ready]:
+    def _ready(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]]) -> list[Ready]:
         """What store_fetch needs to work out for each entry and can without the write lock:
         outlet suffixes, canonical links, the features clustering compares. Reads only."""
         outlets = self._outlet_names(self._conn())
@@ -452,14 +452,12 @@ class Store:
                              cluster.Features.of(e.title, e.summary) if on else None))
         return out
 
-    def store_fetch(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]] | Sequence[Ready], *, status: int,
+    def store_fetch(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]], *, status: int,
                     etag: str | None, last_modified: str | None, next_poll: datetime,
                     moved_to: str | None = None, problem: str | None = None, duration: float = 0.0,
                     size: int = 0, title: str = "", now: datetime | None = None) -> FeedUpdate:
-        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically.
-        entries: as parsed, or made Ready beforehand (the lock is then held for less time)."""
-        if entries and not isinstance(entries[0], Ready):
-            entries = self.ready(feed, entries)
+        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically."""
+        entries = self._ready(feed, entries)
         now = now or utcnow()
         now_s = to_iso(now)
         new: list[int] = []

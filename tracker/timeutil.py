@@ -3,7 +3,7 @@ that converts between the two, so the TUI, CLI and digest agree."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timezone, tzinfo
 
 
 def utcnow() -> datetime:
@@ -51,13 +51,3 @@ def short_ago(then: datetime, now: datetime | None = None) -> str:
         return "now"
     n, name = _unit(seconds)
     return f"{n}{ {'year': 'y', 'month': 'mo', 'week': 'w', 'day': 'd', 'hour': 'h', 'minute': 'm'}[name] }"
-
-
-def countdown(delta: timedelta) -> str:
-    """'2d 03:04:05' for the header; negative deltas are the caller's business."""
-    total = max(0, int(delta.total_seconds()))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    clock = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
-    return f"{days}d {clock}" if days else clock

@@ -453,30 +453,30 @@ class TrackerApp(App[None]):
         else:
             self.items.move_to(index)
 
-    def _link(self) -> tuple[str | None, str]:
-        """(the current item's link if it is safe to hand to a browser, what it said)."""
+    def _link(self, verb: str) -> str | None:
+        """The current item's link if it is safe to hand to a browser or the clipboard; else
+        None, and a toast saying why it was not `verb` ("opened", "copied")."""
         item_id = self.current_id()
         row = self.items.row(item_id) if item_id is not None else None
         raw = (row or {}).get("link") or ""
-        return safe_link(raw), clean_text(raw, 80)
+        link = safe_link(raw)
+        if link is None:
+            shown = clean_text(raw, 80)
+            self.toast(f"not {verb}: {shown!r} is not an http(s) link" if shown else "this item has no link",
+                       severity="warning")
+        return link
 
     def action_open_link(self) -> None:
-        link, shown = self._link()
-        if link is None:
-            self.toast(f"not opened: {shown!r} is not an http(s) link" if shown else "this item has no link",
-                       severity="warning")
-            return
-        self.run_worker(asyncio.to_thread(self.browser, link), group="browser")
-        self.toast(f"opening {clean_text(link, 80)}", timeout=3)
+        link = self._link("opened")
+        if link is not None:
+            self.run_worker(asyncio.to_thread(self.browser, link), group="browser")
+            self.toast(f"opening {clean_text(link, 80)}", timeout=3)
 
     def action_copy_link(self) -> None:
-        link, shown = self._link()
-        if link is None:
-            self.toast(f"not copied: {shown!r} is not an http(s) link" if shown else "this item has no link",
-                       severity="warning")
-            return
-        self.copy_to_clipboard(link)
-        self.toast(f"copied {clean_text(link, 80)}", timeout=3)
+        link = self._link("copied")
+        if link is not None:
+            self.copy_to_clipboard(link)
+            self.toast(f"copied {clean_text(link, 80)}", timeout=3)
 
     # ------------------------------------------------------------ verdicts: + and -
     def action_mark_on(self) -> None:
