@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,16 @@ require = [["Anthropic", "Claude", "Amodei"], ["Pentagon", "Hegseth", "Departmen
 def _own_config_dir(tmp_path_factory, monkeypatch):
     """Without ./feeds.toml tracker falls back to the user config dir: never the real one."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+
+
+@pytest.fixture
+def new_york(monkeypatch):
+    """The process's local zone pinned to New York, for what shows local times."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture

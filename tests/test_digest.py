@@ -6,7 +6,6 @@ import json
 import os
 import sqlite3
 import threading
-import time
 from datetime import datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
@@ -127,16 +126,6 @@ UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"  # UPDATE_GOLDEN=1 pytest tests/
 @pytest.fixture
 def db(tmp_path):
     return story_db(tmp_path)
-
-
-@pytest.fixture
-def new_york(monkeypatch):
-    """The process's local zone, for code that (like the dashboard) passes no tz."""
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 # ------------------------------------------------------------------ golden files

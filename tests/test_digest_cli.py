@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,15 +24,6 @@ HOSTILE = FeedItem("&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=
                    link="javascript:alert(1)", guid="evil",
                    summary='<p>"><img src=x onerror=alert(1)> Hegseth <b>said</b> <iframe src="http://evil.example">'
                            "</iframe></p>")
-
-
-@pytest.fixture
-def new_york(monkeypatch):
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def story(now: datetime) -> tuple[list[FeedItem], list[FeedItem]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -57,17 +55,10 @@ class Clock:
 
 
 @pytest.fixture(autouse=True)
-def new_york():
-    """Local times on screen depend on the zone: pin it."""
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "America/New_York"
-    time.tzset()
+def new_york(new_york):
+    """Local times on screen depend on the zone: conftest's New York, for every test here
+    and in the modules that import this fixture."""
     yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
 
 
 class Env:
