@@ -100,8 +100,8 @@ def check(db: Path, etags: dict[str, int]) -> tuple[set[str], set[tuple[str, str
         orphans = conn.execute("SELECT COUNT(*) FROM item_feeds x LEFT JOIN items i ON i.id = x.item_id "
                                "WHERE i.id IS NULL").fetchone()[0]
         assert orphans == 0
-        fts = conn.execute("SELECT COUNT(*) FROM items_fts").fetchone()[0]
-        assert fts == conn.execute("SELECT COUNT(*) FROM items").fetchone()[0], "full-text index out of step"
+        # (COUNT(*) of an external-content index counts the items table; this reads the index)
+        conn.execute("INSERT INTO items_fts (items_fts, rank) VALUES ('integrity-check', 1)")  # raises if out of step
         for name, etag, stored in conn.execute(
                 "SELECT f.name, f.etag, (SELECT COUNT(*) FROM item_feeds x WHERE x.feed_id = f.id) FROM feeds f"):
             if etag:

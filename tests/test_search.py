@@ -1,0 +1,105 @@
+"""Search as the dashboard and `tracker items --search` run it: words of the title or the
+summary, by prefix, whatever the user types; and a database from before the index lost its
+word positions is re-indexed when it is opened."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracker.match import Match
+from tracker.model import Entry, FeedConfig
+from tracker.store import MIGRATIONS, Filter, Store
+
+T0 = datetime(2026, 2, 27, 22, 10, tzinfo=timezone.utc)
+FEED = FeedConfig("Wire", "http://127.0.0.1/w", 600)
+ON = Match(True, ("Anthropic",))
+ITEMS = [
+    ("Pentagon sets a Friday deadline for Anthropic", "Defense Secretary Pete Hegseth wants the safeguards gone."),
+    ("Anthropic's Claude_Gov model, explained", "The model_card lists the safeguards the Pentagon objects to."),
+    ("Café owners and naïve chatbots", "Nothing to do with the Pentagon dispute."),
+]
+
+
+def stored(path) -> Store:
+    store = Store.open(path)
+    entries = [(Entry(entry_id=f"e{n}", title=t, link=f"https://news.test/{n}",
+                      published=(T0 + timedelta(minutes=n)).strftime("%Y-%m-%dT%H:%M:%SZ"), summary=s), ON)
+               for n, (t, s) in enumerate(ITEMS)]
+    store.store_fetch(FEED, entries, status=200, etag=None, last_modified=None,
+                      next_poll=T0 + timedelta(days=1), now=T0 + timedelta(days=1))
+    return store
+
+
+def found(store: Store, query: str) -> list[str]:
+    return [store.item(i)["title"] for i in store.item_ids(Filter(story=None, query=query))]
+
+
+def test_words_are_found_by_prefix_in_titles_and_summaries(tmp_path):
+    store = stored(tmp_path / "t.db")
+    assert found(store, "hegs") == [ITEMS[0][0]]  # a summary's word, by its start
+    assert found(store, "PENTAGON deadline") == [ITEMS[0][0]]  # every word, any case
+    assert found(store, "safeguard") == [ITEMS[1][0], ITEMS[0][0]]  # stemmed: "safeguards"
+    assert found(store, "cafe naive") == [ITEMS[2][0]]  # accents need not be typed
+    # Words joined by "_" are two words to the index: a query with one finds them all the same.
+    assert found(store, "claude_gov") == [ITEMS[1][0]]
+    assert found(store, "model_card") == [ITEMS[1][0]]
+    assert found(store, "hegseth supply") == []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.text(max_size=40), st.lists(st.sampled_from(
+    ["pent", "anthropic", "a", "_", " ", "-", "é", "\u0301", '"', "*", "OR", "NEAR", "(", "^", ":", "\u00b2"]),
+    max_size=8).map("".join)))
+def test_any_text_typed_searches_without_an_error(tmp_path_factory, text):
+    store = _shared(tmp_path_factory)
+    ids = store.item_ids(Filter(story=None, query=text))
+    assert set(ids) <= set(store.item_ids(Filter(story=None)))
+
+
+_STORES: dict[int, Store] = {}
+
+
+def _shared(factory) -> Store:
+    key = id(factory)
+    if key not in _STORES:
+        _STORES.clear()
+        _STORES[key] = stored(factory.mktemp("any") / "t.db")
+    return _STORES[key]
+
+
+def test_a_database_indexed_with_word_positions_is_reindexed_on_open(tmp_path):
+    """Schema 2 had an index with positions (detail=full); opening it makes the new index
+    from the items already stored, so they are found as before."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        for statement in [s for s in script.split(";") if s.strip()]:
+            conn.execute(statement)
+    conn.execute("CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, content='items', content_rowid='id', "
+                 "tokenize='porter unicode61')")
+    conn.execute("CREATE TRIGGER items_fts_ai AFTER INSERT ON items BEGIN "
+                 "INSERT INTO items_fts (rowid, title, summary) VALUES (new.id, new.title, new.summary); END")
+    for n, (title, summary) in enumerate(ITEMS):
+        conn.execute("INSERT INTO items (title, summary, published, first_seen, rule_on_story, on_story) "
+                     "VALUES (?, ?, ?, ?, 1, 1)", (title, summary, f"2026-02-27T22:1{n}:00Z", "2026-02-28T00:00:00Z"))
+    conn.execute("PRAGMA user_version=2")
+    conn.commit()
+    conn.close()
+
+    store = Store.open(path)
+    assert store.execute("PRAGMA user_version")[0][0] == len(MIGRATIONS)
+    sql = store.execute("SELECT sql FROM sqlite_master WHERE name = 'items_fts'")[0][0]
+    assert "detail=none" in sql
+    assert found(store, "hegs") == [ITEMS[0][0]]
+    assert found(store, "safeguards pentagon") == [ITEMS[1][0], ITEMS[0][0]]
+    store.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+    # the triggers are the new index's: an item changed after the upgrade is found by its new words
+    with store.write() as c:
+        c.execute("UPDATE items SET summary = 'Amodei answers the ultimatum.' WHERE title = ?", (ITEMS[0][0],))
+    assert found(store, "amodei") == [ITEMS[0][0]]
+    assert found(store, "hegseth") == []
+    store.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
