@@ -88,6 +88,10 @@ class ParsePool(Executor):
         self._writer: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
         self._started = False
+        # A submit can block while it starts a worker process (a forkserver's ~0.2 s), so the
+        # event loop submits from a thread; once a forking pool has started every process at
+        # once (parse_pool(start=True)), no submit starts one again, and the loop submits itself.
+        self.submit_blocks = True
 
     def _executors(self) -> tuple[Executor, ProcessPoolExecutor]:
         with self._lock:
@@ -123,6 +127,7 @@ class ParsePool(Executor):
         self._started = True
         if wait:
             self._start_workers()
+            self.submit_blocks = self._context.get_start_method() != "fork"  # forked all at once
         else:
             threading.Thread(target=self._start_workers, name="tracker-pool-start", daemon=True).start()
 
@@ -266,9 +271,13 @@ class Updater:
         return isinstance(self.pool, ParsePool) and self.store.path.is_file()
 
     async def _in_writer(self, fn: Callable, *args):
+        if not self.pool.submit_blocks:
+            return await asyncio.wrap_future(self.pool.submit_write(fn, *args))
         return await asyncio.wrap_future(await asyncio.to_thread(self.pool.submit_write, fn, *args))
 
     async def _in_pool(self, fn: Callable, *args):
+        if isinstance(self.pool, ParsePool) and not self.pool.submit_blocks:
+            return await asyncio.wrap_future(self.pool.submit(fn, *args))
         if isinstance(self.pool, (ProcessPoolExecutor, ParsePool)):
             # Submitted from a thread: a submit that has to start a worker process blocks
             # until the forkserver is up (~0.2 s), which would stall the event loop (and a
