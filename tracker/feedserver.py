@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import socket
+import ssl
 import sys
 import threading
 from collections import Counter, deque
@@ -250,8 +251,10 @@ class FeedServer:
             httpx.get(srv.url("/feed.xml"))
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, max_records: int = 100_000):
-        self._host, self._port = host, port
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, max_records: int = 100_000,
+                 tls: ssl.SSLContext | None = None):
+        """tls: a server-side context (certificate loaded) to serve https instead."""
+        self._host, self._port, self._tls = host, port, tls
         self._lock = threading.Lock()
         self._routes: dict[str, _Feed | _Fixed | _Custom] = {}
         # Bounded so a long demo or a benchmark does not grow memory without end;
@@ -273,6 +276,10 @@ class FeedServer:
         self._stop = threading.Event()
         httpd = _Server((self._host, self._port), _RequestHandler)
         httpd.owner = self
+        if self._tls is not None:
+            # The handshake on the handler's thread at its first read, not in accept(): a
+            # client that never completes one must not hold up the others.
+            httpd.socket = self._tls.wrap_socket(httpd.socket, server_side=True, do_handshake_on_connect=False)
         self._httpd = httpd
         # Short poll interval: shutdown() waits for the loop to notice.
         self._thread = threading.Thread(
@@ -316,7 +323,7 @@ class FeedServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self._host}:{self.port}"
+        return f"{'https' if self._tls else 'http'}://{self._host}:{self.port}"
 
     def url(self, path: str) -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
