@@ -216,3 +216,24 @@ def test_the_pool_stores_what_it_parses_either_way(tmp_path, server, parse_here)
     assert sum(len(r.new) for r in results) == 20
     titles = {i["title"] for i in store.items(Filter(story=True))}
     assert titles == {f"Hegseth and Anthropic, round {n}.{k}" for n in range(4) for k in range(5)}
+
+
+def test_the_tracker_program_polls_and_leaves_the_database_closed(tmp_path, server):
+    """`tracker` as its own process (forked writer, objects frozen out of the collector's sight
+    for a quick exit): every item stored, and each connection closed at exit, so SQLite has
+    folded its log back into the database and removed it."""
+    import subprocess
+    import sys
+
+    feeds = []
+    for n in range(3):
+        server.set_feed(f"/f{n}.xml", rss([FeedItem(f"Hegseth and Anthropic, part {n}", link=f"http://news.test/p{n}",
+                                                    guid=f"p{n}", published=T0, summary="The Pentagon deadline.")]))
+        feeds.append((f"Feed {n}", server.url(f"/f{n}.xml")))
+    config = write_config(tmp_path, feeds)
+    done = subprocess.run([sys.executable, "-m", "tracker", "--config", str(config), "poll", "-q"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "3 new items (3 on the story)" in done.stdout
+    db = load(config).database_path
+    assert db.is_file() and not db.with_name(db.name + "-wal").exists() and not db.with_name(db.name + "-shm").exists()
