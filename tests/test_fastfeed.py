@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from feedparser.urls import _urljoin
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tracker import fastfeed, feedgen, parse
@@ -242,3 +243,28 @@ def test_any_text_reads_the_same(title, summary, author, link, guid, outlet, ato
                             author=author or None, source=(outlet, "http://outlet.example/") if outlet else None)
     body = (feedgen.atom if atom else feedgen.rss)([item])
     assert_agree(body, "application/atom+xml" if atom else "application/rss+xml")
+
+
+def _pieces(*options: str, most: int = 3):
+    return st.lists(st.sampled_from(options), max_size=most).map("".join)
+
+
+_LINKS = st.tuples(
+    st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "//", "", " http://", "javascript:"]),
+    st.sampled_from(["news.test", "a-b.c", "", "[::1]", "[x", "u@h.test", "h.test:", "h.test:80", "h.test:x", "é.test"]),
+    _pieces("/", "a", "..", ".", ";p", ";", " ", "\t", "\n", "%20", "é", "\x7f", "//", most=5),
+    st.none() | _pieces("", "q=1", "&b", " ", "?", "\x01"),
+    st.none() | _pieces("", "f", "?", "#", " "),
+).map(lambda p: p[0] + p[1] + p[2] + ("" if p[3] is None else "?" + p[3]) + ("" if p[4] is None else "#" + p[4]))
+
+
+@settings(max_examples=1000, deadline=None)
+@example(link="http://news.test/a?", base="http://feeds.test/rss")  # urlsplit drops an empty query,
+@example(link="http://news.test/a#", base="http://feeds.test/rss")  # an empty fragment,
+@example(link="http://news.test/a;", base="http://feeds.test/rss")  # and empty ;params
+@example(link="HTTP://news.test/a", base="http://feeds.test/rss")  # and lowers the scheme
+@example(link="http://[x/a", base="http://feeds.test/rss")  # and refuses this host
+@example(link="http://news.test/a b#c d", base="http://feeds.test/rss")
+@given(link=_LINKS, base=st.sampled_from(["http://feeds.test/rss", "https://feeds.test/a/b?x=1", "http://[::1]:8080/f"]))
+def test_links_the_fast_path_keeps_as_they_are_are_the_links_feedparser_keeps(link, base):
+    assert fastfeed._join(base, link) == _urljoin(base, link)

@@ -29,6 +29,16 @@ ATOM = "http://www.w3.org/2005/Atom"
 _UTF8 = ("utf-8", "utf8")
 _XML_ENCODING = re.compile(rb'^<\?xml[^>]*?encoding\s*=\s*["\']([^"\']+)["\']')
 _LINK_FIX = re.compile("&([A-Za-z0-9_]+);")
+# A link feedparser's _urljoin (urllib's urljoin) gives back unchanged, whatever the feed's
+# own address: absolute, lower-case http(s), a plain host, nothing urlsplit drops or moves
+# (an empty "?" or "#", ";params", control characters or spaces). Nearly every link; the
+# join it skips was a tenth of the parse.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:/[^?#;\x00-\x20\x7f]*)?"
+                        r"(?:\?[^#\x00-\x20\x7f]+)?(?:#[^\x00-\x20\x7f]+)?\Z")
+
+
+def _join(base: str, link: str) -> str:
+    return link if _PLAIN_URL.match(link) else _urljoin(base, link)
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TYPE_NAMES = {"text": "text/plain", "html": "text/html", "xhtml": "application/xhtml+xml"}
 
@@ -215,7 +225,7 @@ class _Reader:
         rel = attrs.get("rel", "alternate").lower()
         kind = attrs.get("type", "application/atom+xml" if rel == "self" else "text/html").lower()
         if rel == "alternate" and _TYPE_NAMES.get(kind, kind) in _HTML_TYPES:
-            self.entry["link"] = _urljoin(self.base, attrs["href"])
+            self.entry["link"] = _join(self.base, attrs["href"])
             self.entry["link_set"] = True
 
     def data(self, text: str) -> None:
@@ -263,12 +273,12 @@ class _Reader:
                 entry["title_locked"] = bool(value)
         elif fp == "link":
             if value:
-                value = _urljoin(self.base, value)
+                value = _join(self.base, value)
             entry["link"] = _LINK_FIX.sub(r"&\g<1>", value)
             entry["link_set"] = True
         elif fp in ("guid", "id"):
             if entry["guid_is_link"] and value:
-                value = _urljoin(self.base, value)
+                value = _join(self.base, value)
             entry["id"] = value
             if entry["guid_is_link"] and not entry["link_set"]:
                 entry["link"] = value
