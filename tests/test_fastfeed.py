@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from feedparser.datetimes import _parse_date
 from feedparser.urls import _urljoin
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -268,3 +269,35 @@ _LINKS = st.tuples(
 @given(link=_LINKS, base=st.sampled_from(["http://feeds.test/rss", "https://feeds.test/a/b?x=1", "http://[::1]:8080/f"]))
 def test_links_the_fast_path_keeps_as_they_are_are_the_links_feedparser_keeps(link, base):
     assert fastfeed._join(base, link) == _urljoin(base, link)
+
+
+_DAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
+_MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+@st.composite
+def _dates(draw):
+    """Dates as feeds write them, in and near the two forms the fast path reads."""
+    y, mo, d = draw(st.integers(1, 9999)), draw(st.integers(0, 13)), draw(st.integers(0, 32))
+    h, mi, s = draw(st.integers(0, 25)), draw(st.integers(0, 60)), draw(st.integers(0, 61))
+    sign, zh, zm = draw(st.sampled_from("+-")), draw(st.integers(0, 99)), draw(st.integers(0, 99))
+    if draw(st.booleans()):
+        zone = draw(st.sampled_from(["Z", "z", f"{sign}{zh:02}:{zm:02}", f"{sign}{zh:02}{zm:02}", ""]))
+        return f"{y:04}-{mo:02}-{d:02}{draw(st.sampled_from('Tt '))}{h:02}:{mi:02}:{s:02}{zone}"
+    day = draw(st.sampled_from(_DAYS + ["", "Xyz"]))
+    month = _MONTH_NAMES[mo - 1] if 1 <= mo <= 12 else draw(st.sampled_from(["Foo", "feb"]))
+    zone = draw(st.sampled_from(["GMT", "UT", "UTC", "Z", "EST", f"{sign}{zh:02}{zm:02}", f"{sign}{zh:02}:{zm:02}"]))
+    year = draw(st.sampled_from([f"{y:04}", f"{y % 100:02}"]))
+    return f"{day + ', ' if day else ''}{d} {month} {year} {h:02}:{mi:02}:{s:02} {zone}"
+
+
+@settings(max_examples=1500, deadline=None)
+@example("Wed, 25 Feb 2026 10:00:00 GMT")
+@example("Wed, 25 Feb 2026 10:00:00 -0530")
+@example("2026-02-25T10:00:00+05:30")
+@example("2026-02-25T10:00:00-05:30")
+@example("2026-02-29T10:00:00Z")  # no such day
+@example("Sun, 31 Dec 9999 23:59:59 -0100")  # past year 9999 in UTC
+@given(_dates())
+def test_dates_read_as_feedparser_reads_them(value):
+    assert fastfeed._date(value) == _parse_date(value)

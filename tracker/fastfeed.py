@@ -16,6 +16,7 @@ tests make, hostile ones included.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from xml.parsers import expat
 
 import feedparser.mixin
@@ -39,6 +40,34 @@ _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:/[^?#;\x00-\x20\
 
 def _join(base: str, link: str) -> str:
     return link if _PLAIN_URL.match(link) else _urljoin(base, link)
+
+
+# The two dates nearly every feed writes, RFC 822 with a numeric or GMT zone (RSS) and RFC 3339
+# to the second (Atom), read with feedparser's arithmetic but without trying its other
+# formats first (its W3C-DTF parser fails on every RSS date before the RFC 822 one reads it).
+_RFC822 = re.compile(r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                     r"([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) (?:GMT|UT|Z|([+-])([0-9]{2})([0-9]{2}))\Z")
+_RFC3339 = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:Z|([+-])([0-9]{2}):([0-9]{2}))\Z")
+_MONTHS = {m: n for n, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+
+
+def _date(value: str):
+    """feedparser's _parse_date(value): a UTC time tuple, or None."""
+    m = _RFC3339.match(value)
+    if m:
+        year, month, day, hour, minute, second, sign, zh, zm = m.groups()
+    else:
+        m = _RFC822.match(value)
+        if m is None:
+            return _parse_date(value)
+        day, month, year, hour, minute, second, sign, zh, zm = m.groups()
+        month = _MONTHS[month]
+    try:
+        stamp = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+        zone = timedelta(hours=int(zh), minutes=int(zm)) if sign else timedelta(0)
+        return (stamp + zone if sign == "-" else stamp - zone).utctimetuple()
+    except (ValueError, OverflowError):  # a day or hour out of range: feedparser decides
+        return _parse_date(value)
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TYPE_NAMES = {"text": "text/plain", "html": "text/html", "xhtml": "application/xhtml+xml"}
 
@@ -291,11 +320,11 @@ class _Reader:
         elif fp in ("content", "content_encoded"):
             self._content(entry, value)
         elif fp in _PUBLISHED:
-            entry["published_parsed"] = _parse_date(value)
+            entry["published_parsed"] = _date(value)
         elif fp in _UPDATED:
-            entry["updated_parsed"] = _parse_date(value)
+            entry["updated_parsed"] = _date(value)
         elif fp == "created":
-            entry["created_parsed"] = _parse_date(value)
+            entry["created_parsed"] = _date(value)
         elif fp in ("author", "dc_creator", "dc_author"):
             entry["author"] = value[:1000]  # parse.PERSON_INPUT_LIMIT, as feedparser is patched
         elif fp == "source":
