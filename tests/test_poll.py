@@ -58,9 +58,10 @@ def test_poll_stores_on_story_items_and_lists_them(tmp_path, server, capsys):
     assert set(first["matched"]) >= {"Anthropic", "Hegseth"}
 
     everything = items_json(config, "--all", capsys=capsys)
-    assert len(everything) == 4
+    newest_first = [OFF[1].title, OFF[0].title, ON[1].title, ON[0].title]
+    assert [i["title"] for i in everything] == newest_first  # on and off the story, by time
     assert sum(not i["on_story"] for i in everything) == 2
-    assert len(items_json(config, "--all", "--limit", "3", capsys=capsys)) == 3
+    assert [i["title"] for i in items_json(config, "--all", "--limit", "3", capsys=capsys)] == newest_first[:3]
 
 
 def test_second_poll_is_answered_304_and_adds_nothing(tmp_path, server, capsys):
