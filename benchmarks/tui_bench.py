@@ -247,6 +247,14 @@ def ensure_db(directory: Path, items: int) -> Path:
         with sqlite3.connect(db) as c:
             have = c.execute("SELECT COUNT(*) FROM items").fetchone()[0]
         if have == items:
+            from tracker.store import MIGRATIONS, Store
+            with sqlite3.connect(db) as c:
+                version = c.execute("PRAGMA user_version").fetchone()[0]
+            if version < len(MIGRATIONS):  # else the first child's first screen would include it
+                print(f"upgrading {db} from schema {version} (once) ...", flush=True)
+                started = time.perf_counter()
+                Store.open(db).close()
+                print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
             return config
     import make_db
     print(f"making a {items:,}-item database in {directory} (once; reused next time) ...", flush=True)
