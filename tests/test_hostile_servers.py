@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import tracemalloc
 import zlib
@@ -644,3 +645,47 @@ def test_peak_rss_of_a_whole_poll_with_the_default_cap(tmp_path, server, kind):
     print(f"{kind}: a plain poll's peak RSS grows {baseline / 1024:.0f} MB, this one {peak / 1024:.0f} MB; "
           f"server sent {sent[0] / 1e6:.1f} MB")
     assert growth_mb < 48, f"{kind}: peak RSS grew {growth_mb:.0f} MB over a plain poll"
+
+
+# ----------------------------------------------------------------------------- kept-alive connections
+def test_a_connection_the_server_closed_while_idle_is_not_reused():
+    """The pool asks each idle connection whether the server has closed it (its socket turns
+    readable) before placing a request on it; tracker answers that question more cheaply than
+    httpcore's default, and must answer it as truly: the second fetch goes out on a new
+    connection instead of failing on the dead one."""
+    body = rss([FeedItem("Anthropic and the Pentagon", link="http://news.test/k", guid="k")])
+    response = (b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: "
+                + str(len(body)).encode() + b"\r\n\r\n" + body)
+    listener = socket.create_server(("127.0.0.1", 0))
+    closed, connections = threading.Event(), []
+
+    def serve():
+        for n in range(2):
+            conn, _ = listener.accept()
+            connections.append(conn)
+            conn.recv(65536)
+            conn.sendall(response)  # keep-alive by HTTP/1.1's default ...
+            if n == 0:
+                conn.close()  # ... and then closed while the client holds it idle
+                closed.set()
+        listener.close()
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/f.xml"
+
+    async def twice():
+        fetcher = Fetcher(PollSettings(timeout=5))
+        try:
+            first = await fetcher.fetch(url)
+            await asyncio.to_thread(closed.wait, 5)
+            await asyncio.sleep(0.05)  # the FIN reaches the client's socket (loopback: at once)
+            second = await fetcher.fetch(url)
+            return first, second
+        finally:
+            await fetcher.aclose()
+
+    first, second = asyncio.run(twice())
+    server.join(5)
+    assert first.body == body and second.body == body
+    assert len(connections) == 2
