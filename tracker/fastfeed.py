@@ -45,9 +45,11 @@ def _join(base: str, link: str) -> str:
 # The two dates nearly every feed writes, RFC 822 with a numeric or GMT zone (RSS) and RFC 3339
 # to the second (Atom), read with feedparser's arithmetic but without trying its other
 # formats first (its W3C-DTF parser fails on every RSS date before the RFC 822 one reads it).
-_RFC822 = re.compile(r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
-                     r"([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) (?:GMT|UT|Z|([+-])([0-9]{2})([0-9]{2}))\Z")
-_RFC3339 = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:Z|([+-])([0-9]{2}):([0-9]{2}))\Z")
+_RFC822 = re.compile(r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) "
+                     r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([0-9]{4}) "
+                     r"([0-9]{2}):([0-9]{2}):([0-9]{2}) (?:GMT|UT|Z|([+-])([0-9]{2})([0-9]{2}))\Z")
+_RFC3339 = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})"
+                      r"(?:Z|([+-])([0-9]{2}):([0-9]{2}))\Z")
 _MONTHS = {m: n for n, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 
 
@@ -68,6 +70,8 @@ def _date(value: str):
         return (stamp + zone if sign == "-" else stamp - zone).utctimetuple()
     except (ValueError, OverflowError):  # a day or hour out of range: feedparser decides
         return _parse_date(value)
+
+
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _TYPE_NAMES = {"text": "text/plain", "html": "text/html", "xhtml": "application/xhtml+xml"}
 

@@ -162,10 +162,16 @@ def _quick_readability_check() -> None:
     def get_extra_info(self, info: str):
         if info != "is_readable":
             return ask(self, info)
-        try:
-            sock = self._tracker_socket
-        except AttributeError:
-            sock = self._tracker_socket = self._stream.extra(SocketAttribute.raw_socket, None)
+        sock = getattr(self, "_tracker_socket", None)
+        if sock is None:
+            stream = getattr(self, "_stream", None)  # the anyio stream, in the httpcore this knows
+            sock = stream.extra(SocketAttribute.raw_socket, None) if stream is not None else None
+            if sock is None:
+                return ask(self, info)
+            try:
+                self._tracker_socket = sock
+            except AttributeError:  # a class with __slots__: asked again next time
+                pass
         return is_socket_readable(sock)
 
     get_extra_info._tracker = True
