@@ -60,3 +60,15 @@ def _canonical_link(url: str) -> str | None:
             if k.lower() not in TRACKING and not k.lower().startswith(TRACKING_PREFIXES)]
     path = parts.path.rstrip("/") or ""
     return urlunsplit((scheme, host, path, urlencode(kept, doseq=True), ""))
+
+
+def link_key(url: str | None) -> str | None:
+    """What the store merges items by: the canonical link with the link's #fragment kept.
+    One page can hold many posts told apart only by their fragments (a blog's day page,
+    scripting.com's feed: 48 posts on 7 pages), so links that differ there are different
+    items; the rest of canonical_link's cleaning still makes a tracked copy the same item."""
+    key = canonical_link(url)
+    if key is None or "#" not in url:
+        return key
+    fragment = url.strip().split("#", 1)[1]
+    return f"{key}#{fragment}" if fragment else key

@@ -30,7 +30,7 @@ from typing import Iterable, Iterator, Sequence
 
 from . import cluster
 from .errors import StoreError
-from .links import canonical_link
+from .links import link_key
 from .match import Match
 from .model import Deadline, Entry, FeedConfig
 from .timeutil import from_iso, to_iso, utcnow
@@ -173,6 +173,15 @@ MIGRATIONS: list[str] = [
     """
     DROP INDEX IF EXISTS items_time;
     """,
+    # 5: links told apart by their #fragment are different items (links.link_key): the
+    # fragment joins the merge key. Where one feed's entries were merged into one item (the
+    # posts of a page, told apart by fragments), each entry but the first forgets that item,
+    # so the next poll stores it as the item of its own it always was.
+    """
+    UPDATE items SET canonical = canonical || '#' || substr(link, instr(link, '#') + 1)
+        WHERE canonical IS NOT NULL AND instr(link, '#') > 0 AND substr(link, instr(link, '#') + 1) != '';
+    DELETE FROM item_feeds WHERE rowid NOT IN (SELECT MIN(rowid) FROM item_feeds GROUP BY feed_id, item_id);
+    """,
 ]
 
 # Full-text search over titles and summaries, kept in step by triggers. Only a change of
@@ -203,7 +212,7 @@ class Ready:
     entry: Entry  # with an outlet suffix split off the title, as far as the outlets known then tell
     match: Match
     raw_title: str
-    canonical: str | None
+    canonical: str | None  # links.link_key: the canonical link and its #fragment
     terms: str  # the matched terms, as stored (JSON)
     features: cluster.Features | None  # for on-story entries, of entry.title and entry.summary
 
@@ -468,7 +477,7 @@ class Store:
                 if outlet:
                     e = dataclasses.replace(e, title=title, outlet=outlet)
             on = m.on_story or not feed.match
-            out.append(Ready(e, m, raw_title, canonical_link(e.link), json.dumps(list(m.terms)),
+            out.append(Ready(e, m, raw_title, link_key(e.link), json.dumps(list(m.terms)),
                              cluster.Features.of(e.title, e.summary) if on else None))
         return out
 
@@ -521,7 +530,8 @@ class Store:
     def _upsert_entry(self, c: sqlite3.Connection, fid: int, feed: FeedConfig, r: Ready,
                       now: datetime, first_poll: bool) -> tuple[int, bool, bool]:
         """-> (item id, first time seen, text changed). The same entry of the same feed is found
-        by its id; the same article from another feed by its canonical link."""
+        by its id; the same article from another feed by its link (link_key). Never an item
+        this feed already carries: within a feed, distinct ids are distinct items."""
         e, m, raw_title, canonical, features = r.entry, r.match, r.raw_title, r.canonical, r.features
         now_s = to_iso(now)
         rule_on = int(m.on_story or not feed.match)
@@ -549,7 +559,9 @@ class Store:
             return item_id, False, changed
         item_id = None
         if canonical:
-            row = c.execute("SELECT id, rule_on_story FROM items WHERE canonical = ? LIMIT 1", (canonical,)).fetchone()
+            row = c.execute("SELECT id, rule_on_story FROM items i WHERE canonical = ? AND NOT EXISTS "
+                            "(SELECT 1 FROM item_feeds x WHERE x.item_id = i.id AND x.feed_id = ?) LIMIT 1",
+                            (canonical, fid)).fetchone()
             if row:
                 item_id = row[0]
                 if rule_on and not row[1]:
