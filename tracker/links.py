@@ -72,3 +72,14 @@ def link_key(url: str | None) -> str | None:
         return key
     fragment = url.strip().split("#", 1)[1]
     return f"{key}#{fragment}" if fragment else key
+
+
+def same_site(feed_url: str | None, link: str | None) -> bool:
+    """Whether a feed is on its link's site, so its entry is the publisher's own copy: one
+    host within the other once a leading "www." is dropped (rss.nytimes.com, www.nytimes.com)."""
+    try:
+        a, b = (urlsplit(u.strip()).hostname or "" if u else "" for u in (feed_url, link))
+    except ValueError:
+        return False
+    a, b = (h.removeprefix("www.") for h in (a, b))
+    return bool(a and b) and (a == b or ("." in b and a.endswith("." + b)) or ("." in a and b.endswith("." + a)))

@@ -30,7 +30,7 @@ from typing import Iterable, Iterator, Sequence
 
 from . import cluster
 from .errors import StoreError
-from .links import link_key
+from .links import link_key, same_site
 from .match import Match
 from .model import Deadline, Entry, FeedConfig
 from .timeutil import from_iso, to_iso, utcnow
@@ -181,6 +181,17 @@ MIGRATIONS: list[str] = [
     UPDATE items SET canonical = canonical || '#' || substr(link, instr(link, '#') + 1)
         WHERE canonical IS NOT NULL AND instr(link, '#') > 0 AND substr(link, instr(link, '#') + 1) != '';
     DELETE FROM item_feeds WHERE rowid NOT IN (SELECT MIN(rowid) FROM item_feeds GROUP BY feed_id, item_id);
+    """,
+    # 6: each source's own copy of an item (its headline and date), so the item's title is
+    # chosen by a rule (Store._best_copy) rather than by which fetch was stored first, and the
+    # other headlines stay visible. Existing items: their first source's copy is the item's.
+    """
+    ALTER TABLE item_feeds ADD COLUMN title TEXT;
+    ALTER TABLE item_feeds ADD COLUMN published TEXT;
+    ALTER TABLE item_feeds ADD COLUMN own INTEGER NOT NULL DEFAULT 0;
+    UPDATE item_feeds SET title = (SELECT title FROM items WHERE id = item_id),
+        published = (SELECT published FROM items WHERE id = item_id AND dated = 1)
+        WHERE rowid IN (SELECT MIN(rowid) FROM item_feeds GROUP BY item_id);
     """,
 ]
 
@@ -542,10 +553,18 @@ class Store:
                 features = None
         elif e.title == raw_title and e.outlet.casefold() not in self._outlet_names(c):  # from <source>
             self._outlets.add(e.outlet.casefold())
-        found = c.execute("SELECT item_id FROM item_feeds WHERE feed_id = ? AND entry_id = ?",
+        own = int(same_site(feed.url, e.link))
+        copy = (e.title, e.published, own)
+        found = c.execute("SELECT item_id, title, published, own FROM item_feeds WHERE feed_id = ? AND entry_id = ?",
                           (fid, e.entry_id)).fetchone()
         if found:
             item_id = found[0]
+            if tuple(found)[1:] != copy:  # written only when it changed: a poll of known entries writes nothing
+                c.execute("UPDATE item_feeds SET title = ?, published = ?, own = ? WHERE feed_id = ? AND entry_id = ?",
+                          copy + (fid, e.entry_id))
+            best = self._best_copy(c, item_id)
+            if best is not None and best[:2] != (fid, e.entry_id):  # another source's copy is the item's
+                return item_id, False, self._retitle(c, item_id, best[2])
             old = c.execute("SELECT title, summary, rule_on_story FROM items WHERE id = ?", (item_id,)).fetchone()
             # an item stored before its outlet suffix was recognised has not changed either
             changed = (old["title"] not in (e.title, raw_title) or e.summary != old["summary"]) and bool(e.title)
@@ -568,6 +587,10 @@ class Store:
                     c.execute("UPDATE items SET rule_on_story = 1, on_story = COALESCE(manual, 1) WHERE id = ?",
                               (item_id,))
                     cluster.update(c, item_id, cache=self.cluster_cache)
+                c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, "
+                          "published, own) VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
+                best = self._best_copy(c, item_id)
+                return item_id, False, best is not None and self._retitle(c, item_id, best[2])
         is_new = item_id is None
         if is_new:
             published, dated = e.published, 1
@@ -583,9 +606,29 @@ class Store:
             c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
             if rule_on:
                 cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
-        c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen) VALUES (?,?,?,?)",
-                  (fid, e.entry_id, item_id, now_s))
+        c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, published, own) "
+                  "VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
         return item_id, is_new, False
+
+    @staticmethod
+    def _best_copy(c: sqlite3.Connection, item_id: int) -> tuple[int, str, str] | None:
+        """(feed id, entry id, title) of the source copy whose headline an item shows: the
+        publisher's own (its feed on the link's site), else the earliest dated, then by the
+        headline itself. Nothing here depends on which feed's fetch was stored first."""
+        row = c.execute("SELECT feed_id, entry_id, title FROM item_feeds WHERE item_id = ? AND title IS NOT NULL "
+                        "AND title != '' ORDER BY own DESC, published IS NULL, published, title, entry_id LIMIT 1",
+                        (item_id,)).fetchone()
+        return tuple(row) if row else None
+
+    def _retitle(self, c: sqlite3.Connection, item_id: int, title: str) -> bool:
+        """Show another source's headline: not an edit (no version, not unread again), as the
+        headline it replaces stays with its own source's copy."""
+        old = c.execute("SELECT title, summary FROM items WHERE id = ?", (item_id,)).fetchone()
+        if old is None or old["title"] == title:
+            return False
+        c.execute("UPDATE items SET title = ? WHERE id = ?", (title, item_id))
+        cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
+        return True
 
     def _outlet_names(self, c: sqlite3.Connection) -> set[str]:
         if self._outlets is None:
@@ -658,6 +701,11 @@ class Store:
         if row is not None:
             row["versions"] = [dict(r) for r in self.execute(
                 "SELECT title, summary, replaced FROM item_versions WHERE item_id = ? ORDER BY id", (item_id,))]
+            # The other sources' headlines for it, where they differ from the one shown.
+            row["copies"] = [dict(r) for r in self.execute(
+                "SELECT f.name AS feed, x.title FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+                "WHERE x.item_id = ? AND x.title IS NOT NULL AND x.title != ? ORDER BY x.first_seen, f.id",
+                (item_id, row["title"]))]
         return row
 
     def _with_feeds(self, rows: list[dict]) -> list[dict]:

@@ -163,6 +163,11 @@ def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
         for kind, words in segments:
             out.append(plain(words) + " ", CHANGE_STYLES[kind])
         out.append("\n")
+    if row.get("copies"):  # Store.item(): the other sources' headlines for the same link
+        out.append("\nother headlines:\n", label)
+        for copy in row["copies"]:
+            out.append(f"  {plain(copy['feed'])}  ", meta)
+            out.append(plain(copy["title"]) + "\n")
     if len(row.get("members") or ()) > 1:  # Store.cluster_members(): every outlet that carried it
         out.append("\ncarried by:\n", label)
         for m in row["members"]:
