@@ -4,6 +4,7 @@ one title whichever fetch lands first, bounded growth. Against real loopback fee
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
@@ -173,3 +174,109 @@ def as_schema_4(db):
     for suffix in ("", "-wal", "-shm"):
         db.with_name(db.name + suffix).unlink(missing_ok=True)
     old.rename(db)
+
+
+# ------------------------------------------------------------------ bounded growth
+def on_story_posts(prefix, n, start=T0):
+    return [FeedItem(f"Anthropic and the Pentagon: {prefix} {k}", link=f"http://flood.test/{prefix}/{k}",
+                     guid=f"{prefix}-{k}", published=start - timedelta(minutes=k)) for k in range(n)]
+
+
+def feeds_text(config, capsys):
+    capsys.readouterr()
+    assert main(["--config", str(config), "feeds"]) == 0
+    return capsys.readouterr().out
+
+
+def test_a_flood_is_stored_a_capped_number_of_entries_per_poll_and_says_so(tmp_path, server, capsys):
+    posts = on_story_posts("p", 250)
+    server.set_feed("/flood.xml", rss(posts))
+    config = write_config(tmp_path, [("Flood", server.url("/flood.xml"))], extra="[poll]\nmax_new_items = 100\n")
+    assert poll(config) == 0
+    items = all_items(config)
+    assert sorted(i["title"] for i in items) == sorted(p.title for p in posts[:100])  # the feed's first (newest)
+    assert "capped: stored 100 of the 250 new entries (max_new_items = 100)" in feeds_text(config, capsys)
+    assert poll(config) == 0  # the same document: fetched whole again (no 304), the next 100 stored
+    assert len(all_items(config)) == 200
+    assert poll(config) == 0
+    assert len(all_items(config)) == 250
+    assert "capped" not in feeds_text(config, capsys)
+
+
+def test_a_feed_sets_its_own_cap_and_a_bad_one_is_named(tmp_path):
+    from tracker.config import load
+    from tracker.errors import ConfigError
+
+    config = write_config(tmp_path, [("A", "http://a.test/rss"), ("B", "http://b.test/rss")],
+                          extra="[poll]\nmax_new_items = 50\nkeep_off_story = \"7d\"\n")
+    config.write_text(config.read_text().replace('name = "B"\n', 'name = "B"\nmax_new_items = 7\n'))
+    loaded = load(config)
+    assert [f.max_new_items for f in loaded.feeds] == [50, 7]
+    assert loaded.poll.keep_off_story == 7 * 86400
+    (tmp_path / "d").mkdir()
+    assert load(write_config(tmp_path / "d", [("A", "http://a.test/rss")])).feeds[0].max_new_items == 200
+    config.write_text(config.read_text().replace("max_new_items = 7\n", "max_new_items = 0\n"))
+    try:
+        load(config)
+    except ConfigError as e:
+        message = str(e)
+    else:
+        raise AssertionError("a cap of 0 was accepted")
+    line = config.read_text().splitlines().index("max_new_items = 0") + 1
+    assert str(config) in message and f":{line}" in message and "feeds[1].max_new_items" in message
+
+
+def test_old_off_story_items_are_deleted_after_a_poll_but_never_kept_ones(tmp_path, server):
+    off = [FeedItem(f"Cooking with rhubarb {k}", link=f"http://off.test/{k}", guid=f"off{k}", published=T0)
+           for k in range(5)]
+    on = [FeedItem("Anthropic and the Pentagon meet", link="http://on.test/1", guid="on1", published=T0)]
+    server.set_feed("/mixed.xml", rss(on + off))
+    config = write_config(tmp_path, [("Mixed", server.url("/mixed.xml"))], extra='[poll]\nkeep_off_story = "2d"\n')
+    assert poll(config) == 0
+    db = config.parent / "data" / "tracker.db"
+    store = Store.open(db, create=False)
+    ids = {r["title"]: r["id"] for r in store.items(Filter(story=None))}
+    store.set_starred(ids["Cooking with rhubarb 1"], True)
+    store.set_manual(ids["Cooking with rhubarb 2"], False)  # marked off the story by hand: a verdict to keep
+    with store.write() as c:  # three days pass; the old entries leave the feed
+        c.execute("UPDATE items SET first_seen = '2026-01-01T00:00:00Z'")
+        c.execute("UPDATE items SET first_seen = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day') WHERE id = ?",
+                  (ids["Cooking with rhubarb 3"],))
+    store.close()
+    server.set_feed("/mixed.xml", rss([FeedItem("Cooking with leeks", link="http://off.test/new", guid="new",
+                                                published=T0)]))
+    assert poll(config) == 0
+    assert sorted(i["title"] for i in all_items(config)) == [
+        "Anthropic and the Pentagon meet", "Cooking with leeks", "Cooking with rhubarb 1", "Cooking with rhubarb 2",
+        "Cooking with rhubarb 3"]
+
+
+def test_a_feed_whose_ids_all_change_each_poll_is_flagged(tmp_path, server, capsys):
+    config = write_config(tmp_path, [("Churn", server.url("/churn.xml")), ("Steady", server.url("/steady.xml"))])
+    steady = on_story_posts("s", 5)
+    for n in range(3):
+        server.set_feed("/churn.xml", rss(on_story_posts(f"poll{n}", 5)))  # the same posts, new ids each time
+        steady = on_story_posts(f"s{n}", 2) + steady  # two new posts among the known ones
+        server.set_feed("/steady.xml", rss(steady))
+        assert poll(config) == 0
+        out = feeds_text(config, capsys)
+        assert ("entry ids all changed on each of the last 2 polls" in out) == (n == 2)
+    churn, steady_line = out.split("Steady", 1)
+    assert "entry ids all changed" in churn and "entry ids" not in steady_line
+
+
+def test_paths_show_the_databases_size(tmp_path, server, capsys):
+    import json
+
+    server.set_feed("/rss.xml", rss(on_story_posts("p", 20)))
+    config = write_config(tmp_path, [("Wire", server.url("/rss.xml"))])
+    assert poll(config) == 0
+    db = config.parent / "data" / "tracker.db"
+    on_disk = db.stat().st_size + (db.with_name("tracker.db-wal").stat().st_size
+                                   if db.with_name("tracker.db-wal").exists() else 0)
+    capsys.readouterr()
+    assert main(["--config", str(config), "paths", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["database"]["bytes"] == on_disk
+    assert main(["--config", str(config), "paths"]) == 0
+    shown = re.search(r"size: ([0-9.]+) (MB|kB) \(the file and its -wal\)", capsys.readouterr().out)
+    assert shown and abs(float(shown[1]) * (1e6 if shown[2] == "MB" else 1e3) - on_disk) <= on_disk * 0.06

@@ -15,6 +15,7 @@ class FeedConfig:
     url: str
     interval: float  # seconds
     match: bool = True  # False: the feed is already about the story, keep everything
+    max_new_items: int = 200  # new entries stored per poll; the rest wait (a flood must not fill the disk)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class PollSettings:
     concurrency: int = 8
     near_deadline: float = 0.0  # seconds before and after a deadline to poll faster; 0: off
     near_deadline_interval: float = 120.0  # the interval then (never below 60 s)
+    max_new_items: int = 200  # every feed's cap of new entries per poll, unless the feed sets its own
+    keep_off_story: float = 30 * 86400.0  # seconds an item off the story is kept (starred, marked: always)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,6 +38,9 @@ from .timeutil import from_iso, to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
 FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
+PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
+PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
+CHURN_POLLS = 2  # polls in a row with every entry id new (after the first) that flag a feed
 # A feed's state that belongs to its URL, and its value for a URL never polled.
 URL_STATE = {"moved_to": None, "etag": None, "last_modified": None, "gone": 0, "retry_after": None,
              "failures": 0, "next_poll": None, "last_error": None, "last_status": None}
@@ -193,6 +197,11 @@ MIGRATIONS: list[str] = [
         published = (SELECT published FROM items WHERE id = item_id AND dated = 1)
         WHERE rowid IN (SELECT MIN(rowid) FROM item_feeds GROUP BY item_id);
     """,
+    # 7: how many polls in a row a feed's entry ids were all new (Store.store_fetch): a feed
+    # that makes up ids afresh each time would otherwise store its whole content every poll.
+    """
+    ALTER TABLE feeds ADD COLUMN churn INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 # Full-text search over titles and summaries, kept in step by triggers. Only a change of
@@ -235,6 +244,7 @@ class FeedUpdate:
     new: tuple[int, ...] = ()  # ids of items seen for the first time (any feed)
     updated: tuple[int, ...] = ()  # ids whose title or summary the feed changed
     entries: int = 0
+    problem: str | None = None  # the feed's status note as stored: the parser's, a cap, churning ids
 
 
 @dataclass
@@ -330,6 +340,7 @@ class Store:
         self._lock = threading.Lock()
         self._outlets: set[str] | None = None  # casefolded names an aggregator's title may end in
         self.cluster_cache = cluster.FeatureCache()
+        self._prune_due = 0.0  # time.monotonic() of this process's next prune of old off-story items
 
     # ---------------------------------------------------------------- connections
     @classmethod
@@ -495,23 +506,48 @@ class Store:
     def store_fetch(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]], *, status: int,
                     etag: str | None, last_modified: str | None, next_poll: datetime,
                     moved_to: str | None = None, problem: str | None = None, duration: float = 0.0,
-                    size: int = 0, title: str = "", now: datetime | None = None) -> FeedUpdate:
-        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically."""
+                    size: int = 0, title: str = "", now: datetime | None = None,
+                    keep_off_story: float | None = None) -> FeedUpdate:
+        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically.
+        At most feed.max_new_items entries it never sent before are stored (the first ones, as
+        feeds list the newest first); the rest wait for a later poll. keep_off_story: seconds
+        after which items off the story are deleted (prune_off_story), None: never."""
         entries = self._ready(feed, entries)
         now = now or utcnow()
         now_s = to_iso(now)
         new: list[int] = []
         updated: list[int] = []
+        seen = fresh = held = 0  # entries this feed sent before / new ones stored / new ones left for later
         with self.write() as c:
-            row = c.execute("SELECT id, polls, last_ok FROM feeds WHERE name = ?", (feed.name,)).fetchone()
+            row = c.execute("SELECT id, polls, last_ok, churn FROM feeds WHERE name = ?", (feed.name,)).fetchone()
             fid = row["id"] if row else self._feed_id(c, feed.name, feed.url)
             first_poll = not (row and row["last_ok"])
             for entry in entries:
+                if c.execute("SELECT 1 FROM item_feeds WHERE feed_id = ? AND entry_id = ?",
+                             (fid, entry.entry.entry_id)).fetchone():
+                    seen += 1
+                elif fresh >= feed.max_new_items:
+                    held += 1
+                    continue
+                else:
+                    fresh += 1
                 item_id, is_new, changed = self._upsert_entry(c, fid, feed, entry, now, first_poll)
                 if is_new:
                     new.append(item_id)
                 elif changed:
                     updated.append(item_id)
+            churn = (row["churn"] if row else 0) if not entries else \
+                (row["churn"] + 1 if row and not first_poll and not seen and len(entries) >= 3 else 0)
+            notes = [problem] if problem else []
+            if held:
+                notes.append(f"capped: stored {fresh} of the {fresh + held} new entries "
+                             f"(max_new_items = {feed.max_new_items}); the rest wait for later polls")
+            if churn >= CHURN_POLLS:
+                notes.append(f"its entry ids all changed on each of the last {churn} polls: "
+                             "every poll looks all new (a feed that makes up ids?)")
+            problem = "; ".join(notes) or None
+            if held:  # no validators: a 304 next time would leave the held entries unsent
+                etag = last_modified = None
             c.execute("UPDATE feeds SET last_poll = ?, last_ok = ?, last_status = ?, last_error = ?, "
                       "failures = 0, retry_after = NULL, next_poll = ?, gone = 0, polls = polls + 1, "
                       # A 200 states the validators now in force (none is an answer too: sending
@@ -519,11 +555,30 @@ class Store:
                       # may leave them out, and then the stored ones still hold.
                       "etag = COALESCE(?, CASE WHEN ? = 304 THEN etag END), "
                       "last_modified = COALESCE(?, CASE WHEN ? = 304 THEN last_modified END), "
-                      "moved_to = COALESCE(?, moved_to), title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?",
+                      "moved_to = COALESCE(?, moved_to), title = CASE WHEN ? != '' THEN ? ELSE title END, "
+                      "churn = ? WHERE id = ?",
                       (now_s, now_s, status, problem, to_iso(next_poll), etag, status, last_modified, status,
-                       moved_to, title, title, fid))
+                       moved_to, title, title, churn, fid))
             self._record_fetch(c, fid, now_s, status, problem, duration, size, len(entries), len(new))
-        return FeedUpdate(new=tuple(new), updated=tuple(updated), entries=len(entries))
+        if keep_off_story is not None and time.monotonic() >= self._prune_due:
+            pruned = self.prune_off_story(now - timedelta(seconds=keep_off_story))
+            self._prune_due = time.monotonic() + (0 if pruned >= PRUNE_BATCH else PRUNE_EVERY)
+        return FeedUpdate(new=tuple(new), updated=tuple(updated), entries=len(entries), problem=problem)
+
+    def prune_off_story(self, before: datetime, limit: int = PRUNE_BATCH) -> int:
+        """Delete up to `limit` items off the story first seen before `before`: never one on
+        the story, starred, or given a verdict by hand (+/-), nor one in a cluster. -> how many.
+        Oldest first (ids order arrival). An entry its feed still sends comes back as new."""
+        with self.write() as c:
+            ids = [r[0] for r in c.execute(
+                "SELECT id FROM items WHERE on_story = 0 AND starred = 0 AND manual IS NULL AND title_key IS NULL "
+                "AND first_seen < ? ORDER BY id LIMIT ?", (to_iso(before), limit))]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                c.execute(f"DELETE FROM item_bands WHERE item_id IN ({marks})", chunk)
+                c.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)  # item_feeds, versions: cascade
+        return len(ids)
 
     def _feed_id(self, c: sqlite3.Connection, name: str, url: str = "") -> int:
         row = c.execute("SELECT id FROM feeds WHERE name = ?", (name,)).fetchone()

@@ -254,15 +254,17 @@ class Updater:
         if parsed is not None and self._workers_write():
             change = await self._in_writer(
                 store_parsed, str(self.store.path), feed, matched, parsed.problem, parsed.title,
-                dict(record, next_poll=done + timedelta(seconds=feed.interval), now=done))
+                dict(record, next_poll=done + timedelta(seconds=feed.interval), now=done,
+                     keep_off_story=self.config.poll.keep_off_story))
             return UpdateResult(feed.name, status=fetched.status, new=change.new, updated=change.updated,
-                                entries=change.entries, problem=parsed.problem, duration=fetched.duration,
+                                entries=change.entries, problem=change.problem, duration=fetched.duration,
                                 size=fetched.size)
         change = await self._in_db(
             self.store.store_fetch, feed, matched, **record, next_poll=done + timedelta(seconds=feed.interval),
-            problem=parsed.problem if parsed else None, title=parsed.title if parsed else "", now=done)
+            problem=parsed.problem if parsed else None, title=parsed.title if parsed else "", now=done,
+            keep_off_story=self.config.poll.keep_off_story)
         return UpdateResult(feed.name, status=fetched.status, new=change.new, updated=change.updated,
-                            entries=change.entries, problem=parsed.problem if parsed else None,
+                            entries=change.entries, problem=change.problem,
                             duration=fetched.duration, size=fetched.size)
 
     def _workers_write(self) -> bool:

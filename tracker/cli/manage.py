@@ -253,6 +253,27 @@ def cmd_init(args) -> int:
 
 
 # ------------------------------------------------------------------ paths
+def _database_bytes(path) -> int | None:
+    """The database's size on disk: the file and its write-ahead log, which holds the newest
+    pages until a checkpoint. None when there is no database file."""
+    try:
+        size = path.stat().st_size if path.is_file() else None
+    except OSError:
+        return None
+    if size is not None:
+        try:
+            size += path.with_name(path.name + "-wal").stat().st_size
+        except OSError:
+            pass
+    return size
+
+
+def _megabytes(size: int) -> str:
+    if size >= 10_000_000:
+        return f"{size / 1e6:.0f} MB"
+    return f"{size / 1e6:.2f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
+
+
 def cmd_paths(args) -> int:
     from ..paths import resolve
 
@@ -267,15 +288,20 @@ def cmd_paths(args) -> int:
     found = resolve(given, getattr(args, "db", None), config)
     rows = [("config", found.config), ("database", found.database), ("digests", found.digests),
             ("log file", found.log)]
+    size = _database_bytes(found.database.path)
     if args.json:
-        json.dump({name.replace(" ", "_"): {"path": str(loc.path.absolute()), "from": loc.source,
-                                            "exists": loc.path.exists()} for name, loc in rows},
-                  sys.stdout, indent=2)
+        out = {name.replace(" ", "_"): {"path": str(loc.path.absolute()), "from": loc.source,
+                                        "exists": loc.path.exists()} for name, loc in rows}
+        if size is not None:
+            out["database"]["bytes"] = size
+        json.dump(out, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         for name, loc in rows:
             missing = "" if loc.path.exists() else "  (not there yet)"
             print(f"{name:<9} {loc.path.absolute()}{missing}\n          why: {loc.source}")
+            if name == "database" and size is not None:
+                print(f"          size: {_megabytes(size)} (the file and its -wal)")
     if not path.is_file():
         print(f"no config at {path}: create one with `tracker init \"WORDS\"`", file=sys.stderr)
     if problem:
