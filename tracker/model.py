@@ -15,7 +15,9 @@ class FeedConfig:
     url: str
     interval: float  # seconds
     match: bool = True  # False: the feed is already about the story, keep everything
-    max_new_items: int = 200  # new entries stored per poll; the rest wait (a flood must not fill the disk)
+    # New entries stored per poll, the rest wait (a flood must not fill the disk). feeds.toml
+    # always sets it (PollSettings.max_new_items by default); None: no cap.
+    max_new_items: int | None = None
 
 
 @dataclass(frozen=True)

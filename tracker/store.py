@@ -523,15 +523,16 @@ class Store:
             fid = row["id"] if row else self._feed_id(c, feed.name, feed.url)
             first_poll = not (row and row["last_ok"])
             for entry in entries:
-                if c.execute("SELECT 1 FROM item_feeds WHERE feed_id = ? AND entry_id = ?",
-                             (fid, entry.entry.entry_id)).fetchone():
+                found = c.execute("SELECT item_id, title, published, own FROM item_feeds "
+                                  "WHERE feed_id = ? AND entry_id = ?", (fid, entry.entry.entry_id)).fetchone()
+                if found:
                     seen += 1
-                elif fresh >= feed.max_new_items:
+                elif feed.max_new_items is not None and fresh >= feed.max_new_items:
                     held += 1
                     continue
                 else:
                     fresh += 1
-                item_id, is_new, changed = self._upsert_entry(c, fid, feed, entry, now, first_poll)
+                item_id, is_new, changed = self._upsert_entry(c, fid, feed, entry, now, first_poll, found)
                 if is_new:
                     new.append(item_id)
                 elif changed:
@@ -594,10 +595,11 @@ class Store:
                   (fid, fid, FETCH_HISTORY))
 
     def _upsert_entry(self, c: sqlite3.Connection, fid: int, feed: FeedConfig, r: Ready,
-                      now: datetime, first_poll: bool) -> tuple[int, bool, bool]:
+                      now: datetime, first_poll: bool, found: sqlite3.Row | None) -> tuple[int, bool, bool]:
         """-> (item id, first time seen, text changed). The same entry of the same feed is found
         by its id; the same article from another feed by its link (link_key). Never an item
-        this feed already carries: within a feed, distinct ids are distinct items."""
+        this feed already carries: within a feed, distinct ids are distinct items.
+        found: the feed's item_feeds row for this entry (item_id, title, published, own), if any."""
         e, m, raw_title, canonical, features = r.entry, r.match, r.raw_title, r.canonical, r.features
         now_s = to_iso(now)
         rule_on = int(m.on_story or not feed.match)
@@ -610,19 +612,19 @@ class Store:
             self._outlets.add(e.outlet.casefold())
         own = int(same_site(feed.url, e.link))
         copy = (e.title, e.published, own)
-        found = c.execute("SELECT item_id, title, published, own FROM item_feeds WHERE feed_id = ? AND entry_id = ?",
-                          (fid, e.entry_id)).fetchone()
         if found:
             item_id = found[0]
-            if tuple(found)[1:] != copy:  # written only when it changed: a poll of known entries writes nothing
-                c.execute("UPDATE item_feeds SET title = ?, published = ?, own = ? WHERE feed_id = ? AND entry_id = ?",
-                          copy + (fid, e.entry_id))
-            best = self._best_copy(c, item_id)
-            if best is not None and best[:2] != (fid, e.entry_id):  # another source's copy is the item's
-                return item_id, False, self._retitle(c, item_id, best[2])
             old = c.execute("SELECT title, summary, rule_on_story FROM items WHERE id = ?", (item_id,)).fetchone()
             # an item stored before its outlet suffix was recognised has not changed either
             changed = (old["title"] not in (e.title, raw_title) or e.summary != old["summary"]) and bool(e.title)
+            if tuple(found)[1:] != copy:  # written only when it changed: a poll of known entries writes nothing
+                c.execute("UPDATE item_feeds SET title = ?, published = ?, own = ? WHERE feed_id = ? AND entry_id = ?",
+                          copy + (fid, e.entry_id))
+            elif not changed:  # nothing new from this source, so no other copy can have overtaken it
+                return item_id, False, False
+            best = self._best_copy(c, item_id)
+            if best is not None and best[:2] != (fid, e.entry_id):  # another source's copy is the item's
+                return item_id, False, self._retitle(c, item_id, best[2])
             if changed:
                 c.execute("INSERT INTO item_versions (item_id, title, summary, replaced) VALUES (?, ?, ?, ?)",
                           (item_id, old["title"], old["summary"], now_s))
