@@ -71,7 +71,16 @@ def link_key(url: str | None) -> str | None:
     if key is None or "#" not in url:
         return key
     fragment = url.strip().split("#", 1)[1]
-    return f"{key}#{fragment}" if fragment else key
+    return f"{key}#{fragment}" if fragment and not _tracking_fragment(fragment) else key
+
+
+def _tracking_fragment(fragment: str) -> bool:
+    """A fragment of tracking parameters ("#xtor=RSS-3208", "#utm_source=feed"): the click's
+    state, not a place in the page."""
+    if "=" not in fragment:
+        return False
+    keys = [k.lower() for k, _ in parse_qsl(fragment, keep_blank_values=True)]
+    return bool(keys) and all(k in TRACKING or k in ("xtor", "ref") or k.startswith(TRACKING_PREFIXES) for k in keys)
 
 
 def same_site(feed_url: str | None, link: str | None) -> bool:

@@ -178,12 +178,13 @@ MIGRATIONS: list[str] = [
     DROP INDEX IF EXISTS items_time;
     """,
     # 5: links told apart by their #fragment are different items (links.link_key): the
-    # fragment joins the merge key. Where one feed's entries were merged into one item (the
+    # fragment joins the merge key (one of key=value pairs is left out: most are tracking). Where one feed's entries were merged into one item (the
     # posts of a page, told apart by fragments), each entry but the first forgets that item,
     # so the next poll stores it as the item of its own it always was.
     """
     UPDATE items SET canonical = canonical || '#' || substr(link, instr(link, '#') + 1)
-        WHERE canonical IS NOT NULL AND instr(link, '#') > 0 AND substr(link, instr(link, '#') + 1) != '';
+        WHERE canonical IS NOT NULL AND instr(link, '#') > 0 AND substr(link, instr(link, '#') + 1) != ''
+        AND instr(substr(link, instr(link, '#') + 1), '=') = 0;
     DELETE FROM item_feeds WHERE rowid NOT IN (SELECT MIN(rowid) FROM item_feeds GROUP BY feed_id, item_id);
     """,
     # 6: each source's own copy of an item (its headline and date), so the item's title is
