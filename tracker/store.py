@@ -40,6 +40,7 @@ BUSY_TIMEOUT_MS = 30_000
 FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
 PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
 PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
+MERGE_CANDIDATES = 64  # items with an entry's link that may become its item (Store._upsert_entry)
 CHURN_POLLS = 2  # polls in a row with every entry id new (after the first) that flag a feed
 # A feed's state that belongs to its URL, and its value for a URL never polled.
 URL_STATE = {"moved_to": None, "etag": None, "last_modified": None, "gone": 0, "retry_after": None,
@@ -636,7 +637,11 @@ class Store:
             return item_id, False, changed
         item_id = None
         if canonical:
-            row = c.execute("SELECT id, rule_on_story FROM items i WHERE canonical = ? AND NOT EXISTS "
+            # Among the newest few with the link only: a feed whose every entry links to one
+            # page (a status page, a home page) would otherwise have each new entry read all
+            # its earlier ones.
+            row = c.execute("SELECT id, rule_on_story FROM (SELECT id, rule_on_story FROM items WHERE canonical = ? "
+                            f"ORDER BY id DESC LIMIT {MERGE_CANDIDATES}) i WHERE NOT EXISTS "
                             "(SELECT 1 FROM item_feeds x WHERE x.item_id = i.id AND x.feed_id = ?) LIMIT 1",
                             (canonical, fid)).fetchone()
             if row:
