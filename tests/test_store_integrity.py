@@ -280,3 +280,16 @@ def test_paths_show_the_databases_size(tmp_path, server, capsys):
     assert main(["--config", str(config), "paths"]) == 0
     shown = re.search(r"size: ([0-9.]+) (MB|kB) \(the file and its -wal\)", capsys.readouterr().out)
     assert shown and abs(float(shown[1]) * (1e6 if shown[2] == "MB" else 1e3) - on_disk) <= on_disk * 0.06
+
+
+def test_a_prune_deletes_a_bounded_batch_oldest_first(tmp_path):
+    store = Store.open(tmp_path / "t.db")
+    feed = FeedConfig("Off", "http://off.test/rss", 600.0)
+    for k in range(10):
+        store.store_fetch(feed, [(Entry(f"o{k}", f"Rhubarb {k}", f"http://off.test/{k}", None), Match(False, ()))],
+                          status=200, etag=None, last_modified=None, next_poll=T0, now=T0 + timedelta(hours=k))
+    assert store.prune_off_story(T0 + timedelta(days=1), limit=3) == 3
+    assert sorted(r["title"] for r in store.items(Filter(story=None))) == [f"Rhubarb {k}" for k in range(3, 10)]
+    assert store.execute("SELECT COUNT(*) FROM item_feeds")[0][0] == 7  # its sources went with it
+    assert store.items(Filter(story=None, query="Rhubarb")) and not store.items(Filter(story=None, query="0"))
+    store.close()
