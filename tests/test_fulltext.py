@@ -204,3 +204,92 @@ def test_extract_refuses_a_teaser():
     with pytest.raises(PageError, match="no article text"):
         extract(b"<html><body><article><p>Subscribe to read.</p></article></body></html>", "https://e.com/a",
                 "text/html")
+
+
+# ------------------------------------------------------------------ reports' pages, in the background
+def _report(n, link, title=None):
+    from datetime import datetime, timedelta, timezone
+
+    from tracker.feedgen import FeedItem
+    return FeedItem(title=title or f"Anthropic and the Pentagon: report {n}", link=link, guid=f"g{n}",
+                    published=datetime(2026, 2, 24, 12, tzinfo=timezone.utc) + timedelta(minutes=n),
+                    summary="A line from the feed.")
+
+
+def test_on_story_reports_get_their_text_and_search_finds_it(tmp_path, server, capsys):
+    from tracker.feedgen import rss
+    server.set_feed("/a1.html", news_page(body=BODY + ["The judge mentioned the word quokka once."]),
+                    content_type="text/html")
+    server.set_feed("/a2.html", b"\x89PNG" + bytes(range(256)) * 20, content_type="image/png")
+    server.set_feed("/off.html", news_page(), content_type="text/html")
+    server.set_feed("/optout.html", news_page(), content_type="text/html")
+    server.set_feed("/news.xml", rss([_report(1, server.url("/a1.html")), _report(2, server.url("/a2.html")),
+                                      _report(3, server.url("/off.html"), title="Weather: rain on Tuesday")]))
+    server.set_feed("/own.xml", rss([_report(4, server.url("/optout.html"))]))
+    config = write_config(tmp_path, [("News", server.url("/news.xml"))], extra="[fulltext]\ndelay = \"0s\"\n")
+    config.write_text(config.read_text() + '\n[[feeds]]\nname = "Own"\nurl = "%s"\nfulltext = false\n'
+                      % server.url("/own.xml"))
+    assert run("--config", str(config), "poll", "-q", capsys=capsys)[0] == 0
+
+    code, out, err = run("--config", str(config), "texts", capsys=capsys)
+
+    assert code == 0, err
+    assert "read 1 page" in out and "1 could not be read" in out
+    assert server.hits("/a1.html") == 1 and server.hits("/a2.html") == 1
+    assert server.hits("/off.html") == 0, "off-story items are never fetched"
+    assert server.hits("/optout.html") == 0, "a feed with fulltext = false is left alone"
+    code, out, _ = run("--config", str(config), "items", "--json", capsys=capsys)
+    by_link = {r["link"]: r for r in json.loads(out)}
+    assert BODY[0] in by_link[server.url("/a1.html")]["text"]
+    assert by_link[server.url("/a2.html")]["text"] is None
+    # The body is searched as the dashboard searches: a word only the article has finds its report.
+    code, out, _ = run("--config", str(config), "items", "--search", "quokka", "--json", capsys=capsys)
+    assert [r["link"] for r in json.loads(out)] == [server.url("/a1.html")]
+    # Nothing is fetched twice: what was read stays, what failed waits before another try.
+    code, out, _ = run("--config", str(config), "texts", capsys=capsys)
+    assert "every on-story report already has its text" in out
+    assert server.hits("/a1.html") == 1 and server.hits("/a2.html") == 1
+
+
+def test_pages_of_one_site_are_read_one_at_a_time_and_spaced(tmp_path, server, capsys):
+    import time
+
+    from tracker.feedgen import rss
+    page, times = news_page(), []
+
+    def answer(handler, stop):
+        times.append(time.monotonic())
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(page)))
+        handler.end_headers()
+        handler.wfile.write(page)
+
+    for n in range(3):
+        server.set_handler(f"/p{n}.html", answer)
+    server.set_feed("/news.xml", rss([_report(n, server.url(f"/p{n}.html")) for n in range(3)]))
+    config = write_config(tmp_path, [("News", server.url("/news.xml"))], extra="[fulltext]\ndelay = \"1s\"\n")
+    assert run("--config", str(config), "poll", "-q", capsys=capsys)[0] == 0
+
+    assert run("--config", str(config), "texts", capsys=capsys)[0] == 0
+
+    assert len(times) == 3
+    assert all(b - a >= 0.95 for a, b in zip(times, times[1:])), times
+
+
+def test_fulltext_can_be_switched_off(tmp_path, server, capsys):
+    from tracker.feedgen import rss
+    server.set_feed("/p.html", news_page(), content_type="text/html")
+    server.set_feed("/news.xml", rss([_report(1, server.url("/p.html"))]))
+    config = write_config(tmp_path, [("News", server.url("/news.xml"))], extra="[fulltext]\nenabled = false\n")
+    assert run("--config", str(config), "poll", "-q", capsys=capsys)[0] == 0
+
+    code, _, err = run("--config", str(config), "texts", capsys=capsys)
+
+    assert code == 0 and "enabled = false" in err and server.hits("/p.html") == 0
+
+
+def test_a_typo_in_the_fulltext_table_names_the_key(tmp_path, capsys):
+    config = write_config(tmp_path, extra="[fulltext]\nenable = false\n")
+    code, _, err = run("--config", str(config), "items", capsys=capsys)
+    assert code == 2 and "fulltext" in err and "enable" in err

@@ -8,14 +8,20 @@ that need them, never by the dashboard's start-up path (tests/test_imports.py ch
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import FeedError, TrackerError
-from .model import PollSettings
+from .model import Config, PollSettings
 from .text import clean_text
+from .timeutil import utcnow
+
+log = logging.getLogger("tracker.fulltext")
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # a news page is 50 KB-2 MB of HTML; more is not an article
 MAX_TEXT_CHARS = 100_000  # ~15,000 words: a long read; the rest is cut, and says so
@@ -162,7 +168,6 @@ async def fetch_article(url: str, settings: PollSettings | None = None, *, fetch
     settings = settings or PollSettings()
     own = fetcher is None
     if own:
-        from dataclasses import replace
         fetcher = Fetcher(replace(settings, max_bytes=min(settings.max_bytes, MAX_PAGE_BYTES), concurrency=1))
     try:
         target = publisher_link(url)
@@ -176,7 +181,8 @@ async def fetch_article(url: str, settings: PollSettings | None = None, *, fetch
             body = result.body or b""
             hop = refresh_target(body)
             if hop is None:
-                return extract(body, result.url, result.content_type)
+                # In a thread: 10-50 ms of lxml and trafilatura must not hold up an event loop.
+                return await asyncio.to_thread(extract, body, result.url, result.content_type)
             from urllib.parse import urljoin
             target = publisher_link(urljoin(result.url, hop))
             if urlsplit(target).scheme not in ("http", "https"):
@@ -185,3 +191,74 @@ async def fetch_article(url: str, settings: PollSettings | None = None, *, fetch
     finally:
         if own:
             await fetcher.aclose()
+
+
+# ------------------------------------------------------------------ reading on-story reports
+class TextReader:
+    """Reads on-story reports' pages in the background and keeps their text (Store.save_text),
+    politely: one page at a time per host, `[fulltext] delay` apart, a few hosts at once, with
+    a client of its own so that it never holds up a feed's poll. Off-story items are never
+    fetched, nor those only feeds with `fulltext = false` carried."""
+
+    HOSTS = 3  # hosts read at once
+
+    def __init__(self, store, config: Config, *, clock=utcnow):
+        self.store, self.config, self.clock = store, config, clock
+        self._fetcher = None  # made for a batch of pages, closed after it
+        self._last: dict[str, float] = {}  # host -> when its last page was asked for (monotonic)
+
+    async def aclose(self) -> None:
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
+            self._fetcher = None
+
+    async def read_some(self, limit: int = 20, on_read=None) -> int:
+        """Read up to `limit` pages of reports that have no text yet. -> how many were tried.
+        on_read(item_id, error or None) after each, for progress."""
+        if not self.config.fulltext.enabled:
+            return 0
+        skip = [f.name for f in self.config.feeds if not f.fulltext]
+        wanted = await asyncio.to_thread(self.store.texts_wanted, self.clock(), limit, skip)
+        by_host: dict[str, list[tuple[int, str]]] = {}
+        for item_id, link in wanted:
+            target = publisher_link(link)
+            by_host.setdefault((urlsplit(target).hostname or "").lower(), []).append((item_id, link))
+        gate = asyncio.Semaphore(self.HOSTS)
+
+        async def host_worker(host: str, pages: list[tuple[int, str]]) -> None:
+            async with gate:
+                for item_id, link in pages:
+                    wait = self._last.get(host, -1e9) + self.config.fulltext.delay - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)  # politeness towards the publisher, not a test's pause
+                    self._last[host] = time.monotonic()
+                    error = await self._read_one(item_id, link)
+                    if on_read:
+                        on_read(item_id, error)
+
+        if not wanted:
+            return 0
+        from .fetch import Fetcher
+        poll = self.config.poll
+        self._fetcher = Fetcher(replace(poll, max_bytes=min(poll.max_bytes, MAX_PAGE_BYTES), concurrency=self.HOSTS))
+        try:
+            await asyncio.gather(*(host_worker(h, p) for h, p in by_host.items()))
+        finally:
+            await self.aclose()
+        return len(wanted)
+
+    async def _read_one(self, item_id: int, link: str) -> str | None:
+        try:
+            article = await fetch_article(link, fetcher=self._fetcher)
+        except PageError as e:
+            error = str(e)
+            await asyncio.to_thread(self.store.save_text, item_id, link, None, error=error, now=self.clock())
+            return error
+        except Exception as e:  # a bug here must not stop the others, nor a poll
+            log.exception("reading %s failed", link)
+            error = f"tracker could not read the page ({type(e).__name__})"
+            await asyncio.to_thread(self.store.save_text, item_id, link, None, error=error, now=self.clock())
+            return error
+        await asyncio.to_thread(self.store.save_text, item_id, article.url, article.text,
+                                author=article.author, now=self.clock())
+        return None

@@ -15,6 +15,7 @@ class FeedConfig:
     url: str
     interval: float  # seconds
     match: bool = True  # False: the feed is already about the story, keep everything
+    fulltext: bool = True  # False: never fetch its reports' pages (fulltext.py)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ class PollSettings:
 
 
 @dataclass(frozen=True)
+class FulltextSettings:
+    """[fulltext]: fetching on-story reports' pages for their text (fulltext.py)."""
+    enabled: bool = True
+    delay: float = 5.0  # seconds between two pages of one host: one page at a time per host
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     story: Story
@@ -56,6 +64,7 @@ class Config:
     database: Path | None = None
     poll: PollSettings = field(default_factory=PollSettings)
     notify: dict = field(default_factory=dict)
+    fulltext: FulltextSettings = field(default_factory=FulltextSettings)
 
     @property
     def database_path(self) -> Path:

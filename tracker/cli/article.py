@@ -7,10 +7,11 @@ import os
 import re
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import EXIT_OK, EXIT_USAGE, config_path
+from . import EXIT_OK, EXIT_USAGE, config_path, positive_int
 from ..config import is_http_url
 from ..text import clean_text
 
@@ -71,6 +72,41 @@ def cmd_article(args) -> int:
     return EXIT_OK
 
 
+def cmd_texts(args) -> int:
+    """Read now the pages of on-story reports that have no text yet (the dashboard and the
+    daemon do this in the background)."""
+    from ..fulltext import TextReader
+    from . import load_config, open_store
+
+    config = load_config(args)
+    if not config.fulltext.enabled:
+        print("tracker: [fulltext] enabled = false in feeds.toml: no pages are read", file=sys.stderr)
+        return EXIT_OK
+    store = open_store(args, config, refresh=False)
+    done = {"ok": 0, "failed": 0}
+
+    def progress(item_id: int, error: str | None) -> None:
+        done["failed" if error else "ok"] += 1
+        if sys.stderr.isatty():
+            print(f"\rread {done['ok'] + done['failed']} of {total} pages", end="", file=sys.stderr, flush=True)
+
+    async def run() -> int:
+        reader = TextReader(store, config)
+        try:
+            return await reader.read_some(args.limit, on_read=progress)
+        finally:
+            await reader.aclose()
+    total = len(store.texts_wanted(datetime.now(timezone.utc), args.limit,
+                                   [f.name for f in config.feeds if not f.fulltext]))
+    asyncio.run(run())
+    if sys.stderr.isatty() and total:
+        print(file=sys.stderr)
+    print(f"read {done['ok']} page{'s' if done['ok'] != 1 else ''}"
+          + (f", {done['failed']} could not be read (`tracker items --json` shows why)" if done["failed"] else "")
+          + ("" if total else ": every on-story report already has its text"))
+    return EXIT_OK
+
+
 def register(sub, common) -> None:
     p = sub.add_parser("article", parents=[common], help="fetch the story's anchor article from its page",
                        description="Fetch the page at URL, keep the article's own text (headline, byline, "
@@ -78,3 +114,10 @@ def register(sub, common) -> None:
                                    "story's anchor article in feeds.toml.")
     p.add_argument("url", metavar="URL")
     p.set_defaults(func=cmd_article)
+
+    p = sub.add_parser("texts", parents=[common], help="read the pages of on-story reports now",
+                       description="Fetch the pages of on-story reports that have no text yet and keep each "
+                                   "article's own text (the dashboard and the daemon do this in the background), "
+                                   "one page at a time per site.")
+    p.add_argument("--limit", type=positive_int, default=200, metavar="N", help="at most N pages (default 200)")
+    p.set_defaults(func=cmd_texts)
