@@ -167,7 +167,7 @@ def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
         out.append(f" from {plain(urlsplit(text['url']).hostname or text['url'])}"
                    + (f", by {plain(text['author'])}" if text.get("author") else "") + SEP + "r: the feed's summary\n",
                    meta)
-        body(out, text["body"].split("\n\n"), label)
+        body(out, text["body"].split("\n\n"), label + Style(bold=True))
     else:
         if row.get("summary"):
             out.append("\n" + plain(row["summary"]) + "\n")
