@@ -197,12 +197,13 @@ class Fetcher:
         await self.client.aclose()
 
     async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
-                    now: datetime | None = None) -> FetchResult:
+                    now: datetime | None = None, accept: str | None = None) -> FetchResult:
         started = time.monotonic()
         deadline = self.settings.timeout
         try:
             async with asyncio.timeout(deadline):
-                return await self._fetch(url, etag, last_modified, started, now or datetime.now(timezone.utc))
+                return await self._fetch(url, etag, last_modified, started, now or datetime.now(timezone.utc),
+                                         accept)
         except TimeoutError:
             raise FeedError(f"no complete answer within {deadline:g} s (the server is too slow or not answering)") from None
         except httpx.ConnectError as e:
@@ -214,8 +215,8 @@ class Fetcher:
         except httpx.HTTPError as e:
             raise FeedError(f"HTTP error: {_reason(e)}") from None
 
-    async def _fetch(self, url, etag, last_modified, started, now) -> FetchResult:
-        headers = {}
+    async def _fetch(self, url, etag, last_modified, started, now, accept=None) -> FetchResult:
+        headers = {"Accept": accept} if accept else {}  # a web page, not a feed (fulltext.py)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

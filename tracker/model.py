@@ -18,6 +18,7 @@ class FeedConfig:
     # New entries stored per poll, the rest wait (a flood must not fill the disk). feeds.toml
     # always sets it (PollSettings.max_new_items by default); None: no cap.
     max_new_items: int | None = None
+    fulltext: bool = True  # False: never fetch its reports' pages (fulltext.py)
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,13 @@ class PollSettings:
 
 
 @dataclass(frozen=True)
+class FulltextSettings:
+    """[fulltext]: fetching on-story reports' pages for their text (fulltext.py)."""
+    enabled: bool = True
+    delay: float = 5.0  # seconds between two pages of one host: one page at a time per host
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     story: Story
@@ -61,6 +69,7 @@ class Config:
     database: Path | None = None
     poll: PollSettings = field(default_factory=PollSettings)
     notify: dict = field(default_factory=dict)
+    fulltext: FulltextSettings = field(default_factory=FulltextSettings)
 
     @property
     def database_path(self) -> Path:

@@ -19,6 +19,8 @@ from .update import Updater, UpdateResult
 OnResult = Callable[[UpdateResult], Awaitable[None] | None]
 NEAR_FLOOR = 60.0  # seconds: near a deadline or not, no feed is polled more often than this
 RETUNE_JOB = "tracker:near-deadline"
+TEXTS_JOB = "tracker:texts"  # reads on-story reports' pages (fulltext.TextReader)
+TEXTS_EVERY = 60.0  # seconds between two batches of pages
 # APScheduler waits on the event loop's timer, which is monotonic: it stands still while a
 # laptop sleeps, so after a resume the missed polls would wait up to a whole interval more.
 # Its run times are wall-clock: a clock set back by hours would hold every poll back as long.
@@ -63,6 +65,7 @@ class Poller:
         self.deadlines = deadlines or self._deadlines
         self.clock = clock
         self.intervals: dict[str, float] = {}  # each feed's current interval, seconds
+        self.texts = None  # the TextReader, when [fulltext] is enabled
 
     def _deadlines(self) -> list[datetime]:
         return [d.at for d in self.updater.config.deadlines] + [d.at for d in self.updater.store.deadlines()]
@@ -90,6 +93,12 @@ class Poller:
                 first = max(stagger, min(first, from_iso(state["last_poll"]) + timedelta(seconds=interval)))
             self._add_job(feed, interval, first)
         self._plan_retune(poll, deadlines, now)
+        if self.updater.config.fulltext.enabled:
+            from .fulltext import TextReader
+            self.texts = TextReader(self.updater.store, self.updater.config, clock=self.clock)
+            self.scheduler.add_job(self.texts.read_some, IntervalTrigger(seconds=TEXTS_EVERY), id=TEXTS_JOB,
+                                   next_run_time=now + timedelta(seconds=TEXTS_EVERY), coalesce=True,
+                                   max_instances=1, misfire_grace_time=None)
         self.scheduler.start()
         self._clock_seen = (now, time.monotonic())
         self._watch_clock()
@@ -111,7 +120,7 @@ class Poller:
         now = now or self.clock()
         names = {f.name for f in self.feeds}
         for job in self.scheduler.get_jobs():
-            if job.id != RETUNE_JOB and job.id not in names:
+            if job.id not in (RETUNE_JOB, TEXTS_JOB) and job.id not in names:
                 job.remove()
                 self.intervals.pop(job.id, None)
         poll = self.updater.config.poll
@@ -196,7 +205,8 @@ class Poller:
         return job.next_run_time if job else None
 
     def next_any(self) -> datetime | None:
-        times = [j.next_run_time for j in self.scheduler.get_jobs() if j.id != RETUNE_JOB] if self.scheduler else []
+        times = ([j.next_run_time for j in self.scheduler.get_jobs() if j.id not in (RETUNE_JOB, TEXTS_JOB)]
+                 if self.scheduler else [])
         return min((t for t in times if t), default=None)
 
     async def _run(self, feed: FeedConfig, force: bool = False) -> UpdateResult:

@@ -204,7 +204,37 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE feeds ADD COLUMN churn INTEGER NOT NULL DEFAULT 0;
     """,
+    # 8: articles' own text, fetched from their pages (fulltext.py); searched with the feeds'
+    # text through texts_fts (TEXTS_FTS). A row per item tried: body NULL means it failed.
+    """
+    CREATE TABLE texts (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,                       -- the page the text came from, after redirects
+        body TEXT,                               -- NULL: not read (error says why)
+        author TEXT NOT NULL DEFAULT '',
+        error TEXT,
+        fetched TEXT NOT NULL,                   -- the last try, UTC
+        attempts INTEGER NOT NULL DEFAULT 1
+    );
+    """,
 ]
+# The migration whose full-text index (TEXTS_FTS) is made with it.
+TEXTS_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "CREATE TABLE texts" in m)
+
+TEXTS_FTS = [
+    "CREATE VIRTUAL TABLE texts_fts USING fts5(body, content='texts', content_rowid='item_id', "
+    "tokenize='porter unicode61', detail=none)",
+    "CREATE TRIGGER texts_fts_ai AFTER INSERT ON texts WHEN new.body IS NOT NULL BEGIN "
+    "INSERT INTO texts_fts (rowid, body) VALUES (new.item_id, new.body); END",
+    "CREATE TRIGGER texts_fts_ad AFTER DELETE ON texts WHEN old.body IS NOT NULL BEGIN "
+    "INSERT INTO texts_fts (texts_fts, rowid, body) VALUES ('delete', old.item_id, old.body); END",
+    "CREATE TRIGGER texts_fts_bu BEFORE UPDATE OF body ON texts WHEN old.body IS NOT NULL BEGIN "
+    "INSERT INTO texts_fts (texts_fts, rowid, body) VALUES ('delete', old.item_id, old.body); END",
+    "CREATE TRIGGER texts_fts_au AFTER UPDATE OF body ON texts WHEN new.body IS NOT NULL BEGIN "
+    "INSERT INTO texts_fts (rowid, body) VALUES (new.item_id, new.body); END",
+]
+TEXT_ATTEMPTS = 3  # a page that failed this often is not tried again
+TEXT_RETRY = 3600  # seconds before a failed page is tried again
 
 # Full-text search over titles and summaries, kept in step by triggers. Only a change of
 # the text touches the index: marking read or starred does not. detail=none: the index keeps
@@ -436,6 +466,9 @@ class Store:
                     for statement in FTS:
                         c.execute(statement)
                     c.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+                if number == TEXTS_MIGRATION:
+                    for statement in TEXTS_FTS:
+                        c.execute(statement)
                 c.execute(f"PRAGMA user_version={number + 1}")
 
     def data_version(self) -> int:
@@ -716,13 +749,15 @@ class Store:
         q = fts_query(f.query) if f.query else None
         if f.query and not q:
             clauses.append("0")
+        # An item is found by its feed's words and by its article's (texts_fts).
+        found = ("SELECT rowid FROM items_fts WHERE items_fts MATCH ? "
+                 "UNION SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?")
         if q and f.clusters:  # a cluster is found by any of its reports' words, not just its first's
-            clauses.append("i.id IN (SELECT x.cluster FROM items x WHERE x.id IN "
-                           "(SELECT rowid FROM items_fts WHERE items_fts MATCH ?))")
-            params.append(q)
+            clauses.append(f"i.id IN (SELECT x.cluster FROM items x WHERE x.id IN ({found}))")
+            params += [q, q]
         elif q:
-            clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-            params.append(q)
+            clauses.append(f"i.id IN ({found})")
+            params += [q, q]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def item_ids(self, f: Filter | None = None, limit: int | None = None) -> list[int]:
@@ -770,6 +805,54 @@ class Store:
                 "WHERE x.item_id = ? AND x.title IS NOT NULL AND x.title != ? ORDER BY x.first_seen, f.id",
                 (item_id, row["title"]))]
         return row
+
+    # ---------------------------------------------------------------- articles' text (fulltext.py)
+    def texts_wanted(self, now: datetime, limit: int, skip_feeds: Iterable[str] = ()) -> list[tuple[int, str]]:
+        """(item id, link) of on-story reports whose page is to be read, best first: the first
+        report of each copy group before its copies, newest first; a failed page again after
+        TEXT_RETRY seconds, up to TEXT_ATTEMPTS tries. Reports only feeds in `skip_feeds`
+        (fulltext = false) carried are left alone."""
+        skip = list(skip_feeds)
+        marks = ",".join("?" * len(skip))
+        skipped = (f" AND EXISTS (SELECT 1 FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+                   f"WHERE x.item_id = i.id AND f.name NOT IN ({marks}))") if skip else ""
+        retry = to_iso(now - timedelta(seconds=TEXT_RETRY))
+        sql = (f"SELECT i.id, i.link FROM items i LEFT JOIN texts t ON t.item_id = i.id "
+               f"WHERE i.on_story = 1 AND i.link LIKE 'http%' "
+               f"AND (t.item_id IS NULL OR (t.body IS NULL AND t.attempts < ? AND t.fetched < ?)){skipped} "
+               f"ORDER BY (i.cluster = i.id OR i.cluster IS NULL) DESC, i.published DESC, i.id DESC LIMIT ?")
+        return [(r[0], r[1]) for r in self._conn().execute(sql, [TEXT_ATTEMPTS, retry, *skip, limit])]
+
+    def save_text(self, item_id: int, url: str, body: str | None, *, author: str = "", error: str | None = None,
+                  now: datetime) -> None:
+        """Keep a page's text (or why it could not be read). A text once read is not replaced
+        by a later failure."""
+        with self.write() as c:
+            if c.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
+                return  # deleted meanwhile (retention)
+            c.execute("INSERT INTO texts (item_id, url, body, author, error, fetched) VALUES (?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT (item_id) DO UPDATE SET url = excluded.url, body = excluded.body, "
+                      "author = excluded.author, error = excluded.error, fetched = excluded.fetched, "
+                      "attempts = texts.attempts + 1 WHERE texts.body IS NULL",
+                      (item_id, url, body, author, error, to_iso(now)))
+
+    def item_text(self, item_id: int) -> dict | None:
+        """The report's article text: url, body (None when it could not be read), author, error, fetched."""
+        r = self._conn().execute("SELECT url, body, author, error, fetched FROM texts WHERE item_id = ?",
+                                 (item_id,)).fetchone()
+        return dict(r) if r else None
+
+    def texts_of(self, ids: Sequence[int]) -> dict[int, str]:
+        """The article bodies read for `ids` (those that have one)."""
+        out: dict[int, str] = {}
+        conn = self._conn()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in conn.execute(f"SELECT item_id, body FROM texts WHERE body IS NOT NULL AND item_id IN ({marks})",
+                                  chunk):
+                out[r[0]] = r[1]
+        return out
 
     def _with_feeds(self, rows: list[dict]) -> list[dict]:
         if not rows:

@@ -102,7 +102,9 @@ def cmd_items(args) -> int:
             r.update(stats.get(r["id"], {"size": 1, "outlets": 1}))
     if args.json:
         keys = ("size", "outlets") if args.clusters else ()
-        json.dump([item_json(r) | {k: r[k] for k in keys} for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        texts = store.texts_of([r["id"] for r in rows])
+        json.dump([item_json(r) | {"text": texts.get(r["id"])} | {k: r[k] for k in keys} for r in rows],
+                  sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
     if not rows:
@@ -173,7 +175,8 @@ def register(sub, common) -> None:
     p.add_argument("--limit", type=positive_int, metavar="N", help="at most N items")
     p.add_argument("--unread", action="store_true", help="only unread items")
     p.add_argument("--starred", action="store_true", help="only starred items")
-    p.add_argument("--search", metavar="WORDS", help="full-text search in titles and summaries")
+    p.add_argument("--search", metavar="WORDS",
+                   help="full-text search in titles, summaries and articles' text (as the dashboard's /)")
     p.add_argument("--clusters", action="store_true",
                    help="one row per report: its earliest copy, with how many outlets carried it (×N)")
     p.set_defaults(func=cmd_items)

@@ -55,7 +55,7 @@ log = logging.getLogger("tracker.tui")
 
 FILTERS = ("all", "unread", "starred", "off-story")
 MAIN_SCREEN_ACTIONS = {"next_unread", "toggle_read", "toggle_star", "open_link", "copy_link", "search",
-                       "cycle_filter", "back", "mark_on", "mark_off"}
+                       "cycle_filter", "back", "mark_on", "mark_off", "reader"}
 THEMES = ("textual-dark", "textual-light")  # what T switches between; the palette offers every theme
 WATCH_INTERVAL = 1.0  # seconds between looks for another process's writes
 CHECK_SPACING = 0.5  # seconds between two looks at the database for new items, in a burst
@@ -98,6 +98,7 @@ class TrackerApp(App[None]):
         self._poller_made = asyncio.Event()
         self.filter = Filter(story=True, clusters=True)  # one row per cluster: its earliest report
         self.filter_mode = "all"
+        self.reader = True  # the detail shows a report's full text when it has one (r switches)
         self.opened_max = store.max_item_id()  # rows above this are "new since the app opened"
         self.last_max = 0  # the highest id the list has looked at
         self.deadlines: list[Deadline] = list(config.deadlines) + store.deadlines()
@@ -405,7 +406,7 @@ class TrackerApp(App[None]):
     def _chosen(self, message: ItemChosen) -> None:
         self._show_detail(message.item_id)
 
-    def _show_detail(self, item_id: int, mark_read: bool = True) -> None:
+    def _show_detail(self, item_id: int, mark_read: bool = True, keep_scroll: bool = False) -> None:
         row = self.store.item(item_id)
         if row is None:
             return
@@ -413,8 +414,49 @@ class TrackerApp(App[None]):
             row["read"] = 1
             self._set_read(item_id, True)
         row["members"] = self.store.cluster_members(row["cluster"])  # every report of the cluster
-        self.detail.show(row)
+        row["text"] = self.store.item_text(item_id)
+        row["reader"] = self.reader
+        self.detail.show(row, keep_scroll=keep_scroll)
         self.query_one("#side", ContentSwitcher).current = "detail"
+
+    # ------------------------------------------------------------ the reader view: r
+    def action_reader(self) -> None:
+        """Show the report's full text (read from its page now if it has none yet) or, again,
+        the feed's summary. Remembered for the next report opened."""
+        item_id = self.current_id()
+        if item_id is None:
+            return
+        shown = self.side_shows("detail") and self.detail.item_id == item_id
+        text = self.store.item_text(item_id)
+        if shown and text and text.get("body"):
+            self.reader = not self.reader
+        else:
+            self.reader = True
+        self._show_detail(item_id, mark_read=False, keep_scroll=shown)
+        if not (text and text.get("body")) and self.config.fulltext.enabled:
+            self.run_worker(self._read_page(item_id), group="reader", exclusive=True)
+
+    async def _read_page(self, item_id: int) -> None:
+        from ..fulltext import PageError, fetch_article
+
+        row = self.store.item(item_id)
+        link = safe_link((row or {}).get("link"))
+        if link is None:
+            return
+        self._reader_note(item_id, f"reading {clean_text(link, 80)} …")
+        try:
+            article = await fetch_article(link, self.config.poll)
+        except PageError as e:
+            await self.write(partial(self.store.save_text, item_id, link, None, error=str(e), now=self.clock()))
+        else:
+            await self.write(partial(self.store.save_text, item_id, article.url, article.text,
+                                     author=article.author, now=self.clock()))
+        if self.side_shows("detail") and self.detail.item_id == item_id:
+            self._show_detail(item_id, mark_read=False, keep_scroll=True)
+
+    def _reader_note(self, item_id: int, note: str) -> None:
+        if self.side_shows("detail") and self.detail.item_id == item_id and self.detail.row is not None:
+            self.detail.show(self.detail.row | {"text_note": note}, keep_scroll=True)
 
     def on_item_highlighted(self, message: ItemHighlighted) -> None:
         self._update_list_title()
