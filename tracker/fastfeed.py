@@ -233,7 +233,7 @@ class _Reader:
                 return
             elif fp == "link":
                 lower = {k.lower(): v for k, v in attrs.items()}
-                if "href" in lower or "url" in lower:
+                if "href" in lower:  # url= and uri= are not addresses: parse.py says why
                     self._href_link(lower)
                     return
             elif fp in ("guid", "id"):
@@ -253,8 +253,6 @@ class _Reader:
         # Any other element feedparser files under its own name, which we never read.
 
     def _href_link(self, attrs: dict) -> None:
-        if "href" not in attrs:
-            raise NotSimple("a link with url= and no href=")
         rel = attrs.get("rel", "alternate").lower()
         kind = attrs.get("type", "application/atom+xml" if rel == "self" else "text/html").lower()
         if rel == "alternate" and _TYPE_NAMES.get(kind, kind) in _HTML_TYPES:

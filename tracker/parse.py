@@ -68,6 +68,21 @@ def _bounded_sync_author_detail(self, key="author"):
 
 feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
 
+# A link's address is its href= (Atom) or else its text (RSS). feedparser also takes url= or
+# uri= as the address, ahead of href= and of the text, though no feed format defines them on
+# a link (a Bluesky-style <link uri="at://...">https://...</link> lost its real link); the
+# fast path reads links by the formats' rule, and both paths must give one id for one entry.
+_start_link = feedparser.mixin._FeedParserMixin._start_link
+
+
+def _start_link_by_href_or_text(self, attrs_d):
+    attrs_d.pop("url", None)
+    attrs_d.pop("uri", None)
+    return _start_link(self, attrs_d)
+
+
+feedparser.mixin._FeedParserMixin._start_link = _start_link_by_href_or_text
+
 
 class _BufferedExpat(ExpatParser):
     """feedparser's XML parser with expat's buffer_text on. Without it expat reports text in
