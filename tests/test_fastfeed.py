@@ -192,6 +192,30 @@ def test_atom_edge_cases_read_as_feedparser_reads_them(case):
     assert_agree(ATOM.format(entries=ATOM_ENTRIES[case]).encode(), "application/atom+xml", fast=True)
 
 
+@pytest.mark.parametrize("kind, title, want", [
+    ("atom", '<title type="text">History of the &lt;blink&gt; tag</title>', "History of the <blink> tag"),
+    ("atom", "<title>Vec&lt;T&gt; &amp;amp; Box&lt;T&gt;</title>", "Vec<T> &amp; Box<T>"),
+    ("atom", '<title type="html">A &lt;b&gt;bold&lt;/b&gt; &amp;amp; title</title>', "A bold & title"),
+    ("rss", "<title>History of the &lt;blink&gt; tag</title>", "History of the <blink> tag"),
+    ("rss", "<title>Vec&lt;T&gt;</title>", "Vec<T>"),
+    # RSS does not say, so feedparser guesses HTML from a closing tag or an entity
+    ("rss", "<title>A &lt;b&gt;bold&lt;/b&gt; &amp;amp; title</title>", "A bold & title"),
+    ("rss", "<title>A &lt;b&gt;b&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt; title</title>", "A b title"),
+])
+def test_only_html_typed_text_is_read_as_html(kind, title, want):
+    tag = "summary" if kind == "atom" else "description"
+    summary = title.replace("<title", f"<{tag}").replace("</title>", f"</{tag}>")
+    if kind == "atom":
+        body = ATOM.format(entries=f"<entry>{title}{summary}<id>urn:t</id></entry>").replace(
+            '<title type="text">Atom feed</title>', title)
+    else:
+        body = RSS.format(items=f"<item>{title}{summary}</item>").replace("<title>  Channel  </title>", title)
+    parsed = assert_agree(body.encode(), f"application/{kind}+xml", fast=True)
+    assert (parsed.title, parsed.entries[0].title) == (want, want)
+    if kind == "atom":  # an RSS description is HTML by definition
+        assert parsed.entries[0].summary == want
+
+
 ATOM_FALLBACK = {
     "xhtml": '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>b</b></div></title></entry>',
     "out-of-line content": '<entry><title>A</title><content src="http://e/a"/></entry>',

@@ -92,6 +92,18 @@ _OURS = {"title", "link", "id", "summary", "content", "author", "source", "publi
          "modified", "modified_parsed", "issued", "issued_parsed", "links", "authors"}
 
 
+_CLOSE_TAG = re.compile(r"</\w+>")
+_ENTITY_REF = re.compile(r"&#?\w+;")
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether untyped (RSS) text is HTML: a closing tag or an entity reference in it, so
+    "Vec<T>" and "the <blink> tag" are text. feedparser also asks that every tag be one its
+    sanitiser allows, and so read "<b>x</b><script>...</script>" as plain text, script body
+    and all; parse.py gives feedparser this rule too."""
+    return bool(("</" in text and _CLOSE_TAG.search(text)) or ("&" in text and _ENTITY_REF.search(text)))
+
+
 class NotSimple(Exception):
     """The document is not one this module reads exactly as feedparser would."""
 
@@ -155,11 +167,12 @@ class _Reader:
         self.kind = ""  # "rss" or "atom", from the root element
         self.stack: list[str] = []  # feedparser names of the open elements
         self.text: list[str] | None = None  # the text of the field being read
-        self.feed_title: str | None = None
+        self.feed: dict = {}  # the feed's title and title_detail, once read
         self.entries: list[dict] = []
         self.entry: dict | None = None
         self.entry_depth = 0
-        self.ctype = ""
+        self.ctype = ""  # the type of the text being read, as its attributes give it
+        self.raw = ""  # that text as the document has it, for the type feedparser guesses
 
     # -- expat handlers -------------------------------------------------------------
     def start(self, name: str, attrs: dict) -> None:
@@ -190,8 +203,9 @@ class _Reader:
                 self.entry_depth = depth
             elif fp in ("item", "entry"):
                 raise NotSimple("an entry out of place")
-            elif fp == "title" and ((self.kind == "rss" and depth == 2 and parent == "channel")
-                                    or (self.kind == "atom" and depth == 1)):
+            elif fp in ("title", "dc_title") and ((self.kind == "rss" and depth == 2 and parent == "channel")
+                                                  or (self.kind == "atom" and depth == 1)):
+                self.ctype = _content_type(attrs, "text/plain")  # base64 ones are feedparser's
                 self.text = []
             elif fp == "source":
                 raise NotSimple("a source outside an entry")
@@ -244,7 +258,7 @@ class _Reader:
             elif fp in ("content", "content_encoded"):
                 self.ctype = _content_type(attrs, "text/html" if fp == "content_encoded" else "text/plain")
             elif fp == "title":
-                _content_type(attrs, "text/plain")
+                self.ctype = _content_type(attrs, "text/plain")
             self.text = []
         elif fp in _IGNORED or fp == "contributor":
             pass
@@ -271,11 +285,13 @@ class _Reader:
         entry = self.entry
         text = self.text
         self.text = None
+        if text is not None:
+            self.raw = "".join(text)
         if entry is None:
             if text is not None:  # the feed's title
-                value = _fix("".join(text))
-                if value and self.feed_title is None:
-                    self.feed_title = value
+                value = _fix(self.raw)
+                if value and not self.feed:
+                    self.feed = {"title": value, "title_detail": {"type": self._guessed_type()}}
             return
         if depth == self.entry_depth:
             self.entries.append(self._finish(entry))
@@ -283,7 +299,7 @@ class _Reader:
             return
         rel = depth - self.entry_depth
         if rel == 1:
-            self._end_field(fp, entry, None if text is None else _fix("".join(text)))
+            self._end_field(fp, entry, None if text is None else _fix(self.raw))
         elif text is not None:
             if self.stack[self.entry_depth + 1] == "source":
                 if entry.get("outlet") is None:
@@ -301,6 +317,7 @@ class _Reader:
         if fp == "title":
             if not entry["title_locked"]:  # feedparser keeps the first non-empty title
                 entry["title"] = value
+                entry["title_detail"] = {"type": self._guessed_type()}
                 entry["title_locked"] = bool(value)
         elif fp == "link":
             if value:
@@ -319,6 +336,7 @@ class _Reader:
                 self._content(entry, value)  # feedparser reads a second one as content
             else:
                 entry["summary"] = value
+                entry["summary_detail"] = {"type": self._guessed_type()}
         elif fp in ("content", "content_encoded"):
             self._content(entry, value)
         elif fp in _PUBLISHED:
@@ -334,9 +352,16 @@ class _Reader:
 
     def _content(self, entry: dict, value: str) -> None:
         entry["has_content"] = True
-        entry["content"].append({"value": value})
-        if self.ctype == "text/plain" or self.ctype in _HTML_TYPES:
-            entry.setdefault("summary", value)
+        entry["content"].append({"value": value, "type": self._guessed_type()})
+        if self.ctype == "text/plain" or self.ctype in _HTML_TYPES:  # by the type before the guess
+            entry.setdefault("summary", value)  # and with no summary_detail, as feedparser's _save
+
+    def _guessed_type(self) -> str:
+        """feedparser's type for the text just read: outside Atom, "text/plain" becomes
+        "text/html" when the text looks like HTML."""
+        if self.ctype == "text/plain" and self.kind == "rss" and looks_like_html(self.raw.strip()):
+            return "text/html"
+        return self.ctype
 
     def _finish(self, entry: dict) -> dict:
         if "outlet" in entry:
@@ -358,8 +383,9 @@ class _Reader:
         return f"{prefix.lower()}_{local}" if prefix else local
 
 
-def read(body: bytes, content_type: str, url: str) -> tuple[str, list[dict]]:
-    """-> (the feed's title, its entries as feedparser-like dicts), or NotSimple."""
+def read(body: bytes, content_type: str, url: str) -> tuple[dict, list[dict]]:
+    """-> (the feed's title and title_detail, its entries, as feedparser-like dicts), or
+    NotSimple."""
     check_encoding(body, content_type)
     reader = _Reader(url)
     parser = expat.ParserCreate("utf-8", " ")
@@ -379,4 +405,4 @@ def read(body: bytes, content_type: str, url: str) -> tuple[str, list[dict]]:
         parser.Parse(body, True)
     except expat.ExpatError as e:
         raise NotSimple(f"not well-formed: {e}") from None
-    return reader.feed_title or "", reader.entries
+    return reader.feed, reader.entries

@@ -82,6 +82,10 @@ def _start_link_by_href_or_text(self, attrs_d):
 
 
 feedparser.mixin._FeedParserMixin._start_link = _start_link_by_href_or_text
+# RSS does not type its text, and feedparser guesses plain text unless every tag in it is one
+# its sanitiser allows, so "<b>x</b> <script>...</script>" would be shown, script and all;
+# fastfeed.looks_like_html says why its rule is narrower.
+feedparser.mixin._FeedParserMixin.looks_like_html = staticmethod(fastfeed.looks_like_html)
 
 
 class _BufferedExpat(ExpatParser):
@@ -130,13 +134,13 @@ def parse(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
     body, found = cap_entries(body)
     content_type = content_type or "application/xml"
     try:
-        title, raw_entries = fastfeed.read(body, content_type, url)
+        feed, raw_entries = fastfeed.read(body, content_type, url)
     except fastfeed.NotSimple:
         return _parse_with_feedparser(body, content_type, url, found)
     entries = tuple(e for e in (_entry(raw) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
     total = max(found, len(raw_entries))
     problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}" if total > MAX_ENTRIES else None
-    return ParsedFeed(entries=entries, title=clean_text(title, TITLE_LIMIT), problem=problem)
+    return ParsedFeed(entries=entries, title=_feed_title(feed), problem=problem)
 
 
 def _parse_with_feedparser(body: bytes, content_type: str, url: str, found: int) -> ParsedFeed:
@@ -151,12 +155,12 @@ def _parse_with_feedparser(body: bytes, content_type: str, url: str, found: int)
     if not raw_entries:
         if d.get("bozo") or not d.get("version"):
             raise FeedError(_not_a_feed(body, problem))
-        return ParsedFeed(entries=(), title=clean_text(d.feed.get("title"), TITLE_LIMIT), problem=problem)
+        return ParsedFeed(entries=(), title=_feed_title(d.feed), problem=problem)
     entries = tuple(e for e in (_entry(raw) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
     total = max(found, len(raw_entries))
     if total > MAX_ENTRIES:
         problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}"
-    return ParsedFeed(entries=entries, title=clean_text(d.feed.get("title"), TITLE_LIMIT), problem=problem)
+    return ParsedFeed(entries=entries, title=_feed_title(d.feed), problem=problem)
 
 
 def parse_and_match(body: bytes, content_type: str, url: str,
@@ -177,7 +181,7 @@ def _matcher(rules: Rules) -> Matcher:
 def _entry(raw) -> Entry | None:
     source = raw.get("source") or {}
     outlet = clean_text(source.get("title") if isinstance(source, dict) else "", 100)
-    title = html_to_text(raw.get("title"), TITLE_LIMIT)
+    title = _readable(raw.get("title"), raw.get("title_detail"), TITLE_LIMIT)
     if outlet and title.endswith(f" - {outlet}"):
         title = title[: -len(outlet) - 3].rstrip()
     summary = _summary(raw)
@@ -192,13 +196,31 @@ def _entry(raw) -> Entry | None:
                  author=clean_text(raw.get("author"), AUTHOR_LIMIT), summary=summary, outlet=outlet)
 
 
+def _feed_title(feed) -> str:
+    return _readable(feed.get("title"), feed.get("title_detail"), TITLE_LIMIT)
+
+
 def _summary(raw) -> str:
     text = raw.get("summary") or ""
+    content = raw.get("content") or [{}]
+    # A summary copied from a content element carries no type of its own: the content's is it.
+    detail = raw.get("summary_detail") if text else None
     if not text:
-        content = raw.get("content") or []
-        if content:
-            text = content[0].get("value", "")
-    return html_to_text(text, SUMMARY_LIMIT)
+        text = content[0].get("value", "")
+    return _readable(text, detail or content[0], SUMMARY_LIMIT)
+
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def _readable(text: str | None, detail, limit: int) -> str:
+    """Only HTML-typed text is HTML: an Atom type="text" title "Vec&lt;T&gt;" reads "Vec<T>".
+    The type is feedparser's (RSS text it guesses from a closing tag or an entity); text
+    of no known type was always read as HTML, and still is."""
+    kind = detail.get("type") if detail else None
+    if kind is None or kind in _HTML_TYPES:
+        return html_to_text(text, limit)
+    return clean_text(text, limit)
 
 
 def _date(raw) -> str | None:
