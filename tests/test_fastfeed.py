@@ -216,13 +216,62 @@ def test_only_html_typed_text_is_read_as_html(kind, title, want):
         assert parsed.entries[0].summary == want
 
 
+@pytest.mark.parametrize("kind, title", [
+    ("atom", '<title type="html" mode="base64">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</title>'),
+    ("rss", '<dc:title>Example <![CDATA[<b>Atom</b>]]></dc:title>'),
+])
+def test_feed_titles_in_base64_or_dc_title_read_the_same(kind, title):
+    if kind == "atom":
+        body = ATOM.format(entries="").replace('<title type="text">Atom feed</title>', title)
+    else:
+        body = RSS.format(items="").replace("<title>  Channel  </title>", title)
+    parsed = assert_agree(body.encode(), f"application/{kind}+xml", fast=kind == "rss")
+    assert parsed.title == "Example Atom"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_not_taken_for_utf8(encoding):
+    body = ONE.replace("utf-8", "utf-16").encode(encoding)
+    with pytest.raises(fastfeed.NotSimple):
+        fastfeed.check_encoding(body, "application/rss+xml")
+    assert [e.title for e in assert_agree(body, fast=False).entries] == ["Caf\u00e9"]
+
+
+@pytest.mark.parametrize("date, want", [
+    ("Di, 24 Okt 2026 10:00:00 +0200", "2026-10-24T08:00:00Z"),
+    ("Dienstag, 24. März 2026 10:00:00 +0100", "2026-03-24T09:00:00Z"),
+    ("mar., 24 févr. 2026 10:00:00 +0100", "2026-02-24T09:00:00Z"),
+    ("Mié, 14 Ene 2026 10:00:00 GMT", "2026-01-14T10:00:00Z"),
+    ("ma, 24 mrt 2026 10:00:00 +0100", "2026-03-24T09:00:00Z"),
+    ("Di, 24 Feb 2026 10:00:00 +0100", "2026-02-24T09:00:00Z"),
+])
+def test_rfc822_dates_with_localised_names_are_read_on_both_paths(date, want):
+    body = RSS.format(items=f"<item><title>A</title><pubDate>{date}</pubDate></item>")
+    assert assert_agree(body.encode(), fast=True).entries[0].published == want
+
+
+def test_every_atom_author_is_kept_and_entries_inherit_the_feeds():
+    """RFC 4287 4.2.1: an entry without an author has its feed's (unless it names a source,
+    whose author neither path reads); feedparser's own `author` is only the last of several."""
+    body = ATOM.format(entries="""<author><name>Feed Person</name></author>
+        <entry><title>A</title><id>urn:a</id><author><name>Alice</name></author>
+               <author><name>Bob</name><email>bob@e.com</email></author></entry>
+        <entry><title>B</title><id>urn:b</id><author><name>One</name></author>
+               <author><email>two@e.com</email></author></entry>
+        <entry><title>C</title><id>urn:c</id></entry>
+        <entry><title>D</title><id>urn:d</id><source><title>Outlet</title></source></entry>""")
+    parsed = assert_agree(body.encode(), "application/atom+xml", fast=True)
+    assert [e.author for e in parsed.entries] == ["Alice, Bob", "One, two@e.com", "Feed Person", ""]
+
+
 ATOM_FALLBACK = {
     "xhtml": '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>b</b></div></title></entry>',
     "out-of-line content": '<entry><title>A</title><content src="http://e/a"/></entry>',
     "base64 by type": '<entry><title>A</title><content type="image/png">aGVsbG8=</content></entry>',
     "media title": "<entry><media:title>A</media:title></entry>",
     "inside an unknown element": '<entry><foo xmlns="urn:x"><title>A</title></foo></entry>',
-    "authors": "<entry><title>H</title><author><name>One</name></author><author><email>two@e.com</email></author></entry>",
+    "dc creator beside an author": "<entry><title>H</title><author><name>One</name></author>"
+                                   "<dc:creator xmlns:dc='http://purl.org/dc/elements/1.1/'>Two</dc:creator></entry>",
 }
 
 

@@ -135,8 +135,8 @@ def check_encoding(body: bytes, content_type: str) -> None:
     """NotSimple unless feedparser would read the bytes as UTF-8 without complaint."""
     if body[:3] == b"\xef\xbb\xbf":
         body = body[3:]
-    elif body[:1] in (b"\x00", b"\xfe", b"\xff", b"\x4c"):
-        raise NotSimple("a UTF-16/32 or EBCDIC document")
+    elif body[:1] in (b"\x00", b"\xfe", b"\xff", b"\x4c") or b"\x00" in body[:4]:
+        raise NotSimple("a UTF-16/32 or EBCDIC document")  # "<\x00?\x00": UTF-16LE, no BOM
     m = _XML_ENCODING.match(body)
     declared = m.group(1).decode("ascii", "replace").lower() if m else ""
     mime, _, params = content_type.partition(";")
@@ -167,7 +167,8 @@ class _Reader:
         self.kind = ""  # "rss" or "atom", from the root element
         self.stack: list[str] = []  # feedparser names of the open elements
         self.text: list[str] | None = None  # the text of the field being read
-        self.feed: dict = {}  # the feed's title and title_detail, once read
+        self.feed: dict = {"authors": []}  # the feed's title, title_detail, author(s)
+        self.person: dict | None = None  # the Atom <author> being read, feed's or entry's
         self.entries: list[dict] = []
         self.entry: dict | None = None
         self.entry_depth = 0
@@ -209,6 +210,12 @@ class _Reader:
                 self.text = []
             elif fp == "source":
                 raise NotSimple("a source outside an entry")
+            elif self.kind == "atom" and depth == 1 and fp == "author":
+                self.person = {"name": None, "email": None, "text": []}
+            elif self.kind == "atom" and depth == 1 and fp in ("dc_creator", "dc_author"):
+                raise NotSimple(f"a feed's <{fp}>")
+            elif self.person is not None and depth == 2 and fp in ("name", "email"):
+                self.text = []
             return
         rel = depth - self.entry_depth
         if rel == 1:
@@ -234,13 +241,13 @@ class _Reader:
             if fp == "source":
                 entry["title_locked"] = False  # feedparser forgets the entry's title depth here
             if self.kind == "atom" and fp in ("author", "dc_creator", "dc_author"):
-                if "authors" in entry:
-                    # feedparser carries a name over from one author to the next: its quirk
-                    raise NotSimple("several authors in an Atom entry")
-                entry["authors"] = 1
+                authors = entry.setdefault("authors", [])
+                if authors and (fp != "author" or None in authors):
+                    raise NotSimple("several authors in an Atom entry, not all <author>")
+                if fp != "author":
+                    authors.append(None)  # feedparser reads the name from the text: not modelled
             if fp == "author" and self.kind == "atom":
-                entry["author_name"] = entry["author_email"] = None
-                entry["author_text"] = []
+                self.person = {"name": None, "email": None, "text": []}
                 return
             elif fp == "source" and self.kind == "atom":
                 entry["outlet"] = None
@@ -276,8 +283,8 @@ class _Reader:
     def data(self, text: str) -> None:
         if self.text is not None:
             self.text.append(text)
-        elif self.entry is not None and self.stack[-1] == "author" and len(self.stack) == self.entry_depth + 2:
-            self.entry["author_text"].append(text)  # an Atom <author>'s own text
+        elif self.person is not None and self.stack[-1] == "author":
+            self.person["text"].append(text)  # an Atom <author>'s own text
 
     def end(self, name: str) -> None:
         fp = self.stack.pop()
@@ -288,10 +295,15 @@ class _Reader:
         if text is not None:
             self.raw = "".join(text)
         if entry is None:
-            if text is not None:  # the feed's title
+            if self.person is not None:
+                if fp == "author":
+                    self.feed["author"] = self._end_person(self.feed["authors"])
+                elif text is not None:
+                    self.person[fp] = "".join(text).strip()
+            elif text is not None:  # the feed's title
                 value = _fix(self.raw)
-                if value and not self.feed:
-                    self.feed = {"title": value, "title_detail": {"type": self._guessed_type()}}
+                if value and "title" not in self.feed:
+                    self.feed.update(title=value, title_detail={"type": self._guessed_type()})
             return
         if depth == self.entry_depth:
             self.entries.append(self._finish(entry))
@@ -305,14 +317,12 @@ class _Reader:
                 if entry.get("outlet") is None:
                     entry["outlet"] = _fix("".join(text))
             else:  # feedparser reads <name> and <email> as data, not text: stripped, no more
-                entry["author_" + fp] = "".join(text).strip()
+                self.person[fp] = "".join(text).strip()
 
     def _end_field(self, fp: str, entry: dict, value: str | None) -> None:
         if value is None:
             if fp == "author" and self.kind == "atom":
-                name, email = entry.pop("author_name"), entry.pop("author_email")
-                own = _fix("".join(entry.pop("author_text")))[:1000]
-                entry["author"] = f"{name} ({email})" if name and email else name or email or own
+                entry["author"] = self._end_person(entry["authors"])
             return
         if fp == "title":
             if not entry["title_locked"]:  # feedparser keeps the first non-empty title
@@ -355,6 +365,17 @@ class _Reader:
         entry["content"].append({"value": value, "type": self._guessed_type()})
         if self.ctype == "text/plain" or self.ctype in _HTML_TYPES:  # by the type before the guess
             entry.setdefault("summary", value)  # and with no summary_detail, as feedparser's _save
+
+    def _end_person(self, authors: list) -> str:
+        """The Atom <author> just read, added to `authors` ({name, email}, as feedparser's
+        patched in parse.py); -> feedparser's author string for it."""
+        name, email, text = self.person["name"], self.person["email"], self.person["text"]
+        self.person = None
+        own = _fix("".join(text))[:1000]
+        authors.append({"name": name, "email": email, "text": own})
+        if len(authors) > 1 and any(a["text"] and not (a["name"] or a["email"]) for a in authors):
+            raise NotSimple("one of several authors named by its text")  # feedparser splits it
+        return f"{name} ({email})" if name and email else name or email or own
 
     def _guessed_type(self) -> str:
         """feedparser's type for the text just read: outside Atom, "text/plain" becomes
@@ -405,4 +426,5 @@ def read(body: bytes, content_type: str, url: str) -> tuple[dict, list[dict]]:
         parser.Parse(body, True)
     except expat.ExpatError as e:
         raise NotSimple(f"not well-formed: {e}") from None
+    reader.feed["version"] = "atom10" if reader.kind == "atom" else "rss"
     return reader.feed, reader.entries

@@ -16,10 +16,11 @@ from xml.sax.expatreader import ExpatParser
 
 import feedparser
 import feedparser.api
+import feedparser.datetimes
 import feedparser.mixin
 import feedparser.urls
 
-from . import fastfeed
+from . import fastfeed, localdates
 from .errors import FeedError
 from .match import Match, Matcher, Rules
 from .model import Entry, ParsedFeed
@@ -87,6 +88,25 @@ feedparser.mixin._FeedParserMixin._start_link = _start_link_by_href_or_text
 # fastfeed.looks_like_html says why its rule is narrower.
 feedparser.mixin._FeedParserMixin.looks_like_html = staticmethod(fastfeed.looks_like_html)
 
+# feedparser fills a new author's record from the previous author's string when the new one
+# begins with no name yet: <author><name>One</name></author><author><email>two@x</email>
+# </author> gave [One, One (two@x)]. Forgetting the previous string first keeps each its own.
+_start_author = feedparser.mixin._FeedParserMixin._start_author
+
+
+def _start_author_afresh(self, attrs_d):
+    context = self._get_context()
+    context.pop("author", None)
+    context.pop("author_detail", None)
+    return _start_author(self, attrs_d)
+
+
+feedparser.mixin._FeedParserMixin._start_author = _start_author_afresh
+
+# Last, so that it costs only dates every other handler failed on.
+if localdates.read not in feedparser.datetimes._date_handlers:
+    feedparser.datetimes._date_handlers.append(localdates.read)
+
 
 class _BufferedExpat(ExpatParser):
     """feedparser's XML parser with expat's buffer_text on. Without it expat reports text in
@@ -137,7 +157,8 @@ def parse(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
         feed, raw_entries = fastfeed.read(body, content_type, url)
     except fastfeed.NotSimple:
         return _parse_with_feedparser(body, content_type, url, found)
-    entries = tuple(e for e in (_entry(raw) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
+    feed_author = _feed_author(feed)
+    entries = tuple(e for e in (_entry(raw, feed_author) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
     total = max(found, len(raw_entries))
     problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}" if total > MAX_ENTRIES else None
     return ParsedFeed(entries=entries, title=_feed_title(feed), problem=problem)
@@ -156,7 +177,10 @@ def _parse_with_feedparser(body: bytes, content_type: str, url: str, found: int)
         if d.get("bozo") or not d.get("version"):
             raise FeedError(_not_a_feed(body, problem))
         return ParsedFeed(entries=(), title=_feed_title(d.feed), problem=problem)
-    entries = tuple(e for e in (_entry(raw) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
+    feed = d.feed
+    feed["version"] = d.get("version") or ""
+    feed_author = _feed_author(feed)
+    entries = tuple(e for e in (_entry(raw, feed_author) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
     total = max(found, len(raw_entries))
     if total > MAX_ENTRIES:
         problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}"
@@ -178,7 +202,21 @@ def _matcher(rules: Rules) -> Matcher:
     return Matcher(rules)
 
 
-def _entry(raw) -> Entry | None:
+def _feed_author(feed) -> str | None:
+    """The author an Atom feed's entries inherit (RFC 4287 4.2.1); None for other formats, whose
+    feed-level people (an RSS managingEditor) are not the articles' authors."""
+    return _authors(feed) if feed.get("version", "").startswith("atom") else None
+
+
+def _authors(raw) -> str:
+    """All of an Atom element's authors, "Alice, Bob"; feedparser's author holds the last."""
+    authors = raw.get("authors") or ()
+    if len(authors) < 2:
+        return raw.get("author") or ""
+    return ", ".join(dict.fromkeys(filter(None, (a.get("name") or a.get("email") for a in authors))))
+
+
+def _entry(raw, feed_author: str | None = None) -> Entry | None:
     source = raw.get("source") or {}
     outlet = clean_text(source.get("title") if isinstance(source, dict) else "", 100)
     title = _readable(raw.get("title"), raw.get("title_detail"), TITLE_LIMIT)
@@ -193,7 +231,14 @@ def _entry(raw) -> Entry | None:
         return None
     entry_id = clean_text(raw.get("id"), 1000) or link or _hash(title, published or "")
     return Entry(entry_id=entry_id, title=title or "(untitled)", link=link, published=published,
-                 author=clean_text(raw.get("author"), AUTHOR_LIMIT), summary=summary, outlet=outlet)
+                 author=clean_text(_author(raw, feed_author), AUTHOR_LIMIT), summary=summary, outlet=outlet)
+
+
+def _author(raw, feed_author: str | None) -> str:
+    if feed_author is None:  # not Atom
+        return raw.get("author") or ""
+    # An entry with a <source> inherits that feed's author, which neither path reads: none then.
+    return _authors(raw) or ("" if raw.get("source") else feed_author)
 
 
 def _feed_title(feed) -> str:
