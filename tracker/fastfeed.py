@@ -10,7 +10,7 @@ RSS 1.0, an element feedparser would read into one of our fields that this modul
 model ...) raises NotSimple and goes to feedparser as before. The rules below are
 feedparser 6's, taken from its source (mixin.py pop(), namespaces/_base.py, encodings.py);
 tests/test_fastfeed.py checks the two agree, entry by entry, on every kind of feed the
-tests make, hostile ones included.
+tests make, hostile ones included, and tests/test_corpus.py on every file of ../shared/corpus.
 """
 
 from __future__ import annotations
