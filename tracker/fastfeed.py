@@ -92,18 +92,6 @@ _OURS = {"title", "link", "id", "summary", "content", "author", "source", "publi
          "modified", "modified_parsed", "issued", "issued_parsed", "links", "authors"}
 
 
-_CLOSE_TAG = re.compile(r"</\w+>")
-_ENTITY_REF = re.compile(r"&#?\w+;")
-
-
-def looks_like_html(text: str) -> bool:
-    """Whether untyped (RSS) text is HTML: a closing tag or an entity reference in it, so
-    "Vec<T>" and "the <blink> tag" are text. feedparser also asks that every tag be one its
-    sanitiser allows, and so read "<b>x</b><script>...</script>" as plain text, script body
-    and all; parse.py gives feedparser this rule too."""
-    return bool(("</" in text and _CLOSE_TAG.search(text)) or ("&" in text and _ENTITY_REF.search(text)))
-
-
 class NotSimple(Exception):
     """The document is not one this module reads exactly as feedparser would."""
 
@@ -380,7 +368,8 @@ class _Reader:
     def _guessed_type(self) -> str:
         """feedparser's type for the text just read: outside Atom, "text/plain" becomes
         "text/html" when the text looks like HTML."""
-        if self.ctype == "text/plain" and self.kind == "rss" and looks_like_html(self.raw.strip()):
+        if (self.ctype == "text/plain" and self.kind == "rss" and ("</" in self.raw or "&" in self.raw)
+                and _FP.looks_like_html(self.raw.strip())):  # it needs a closing tag or an entity
             return "text/html"
         return self.ctype
 

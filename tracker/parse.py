@@ -83,10 +83,6 @@ def _start_link_by_href_or_text(self, attrs_d):
 
 
 feedparser.mixin._FeedParserMixin._start_link = _start_link_by_href_or_text
-# RSS does not type its text, and feedparser guesses plain text unless every tag in it is one
-# its sanitiser allows, so "<b>x</b> <script>...</script>" would be shown, script and all;
-# fastfeed.looks_like_html says why its rule is narrower.
-feedparser.mixin._FeedParserMixin.looks_like_html = staticmethod(fastfeed.looks_like_html)
 
 # feedparser fills a new author's record from the previous author's string when the new one
 # begins with no name yet: <author><name>One</name></author><author><email>two@x</email>
@@ -157,8 +153,9 @@ def parse(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
         feed, raw_entries = fastfeed.read(body, content_type, url)
     except fastfeed.NotSimple:
         return _parse_with_feedparser(body, content_type, url, found)
-    feed_author = _feed_author(feed)
-    entries = tuple(e for e in (_entry(raw, feed_author) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
+    atom, feed_author = _is_atom(feed), _authors(feed)
+    entries = tuple(e for e in (_entry(raw, atom, feed_author) for raw in raw_entries[:MAX_ENTRIES])
+                    if e is not None)
     total = max(found, len(raw_entries))
     problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}" if total > MAX_ENTRIES else None
     return ParsedFeed(entries=entries, title=_feed_title(feed), problem=problem)
@@ -179,8 +176,9 @@ def _parse_with_feedparser(body: bytes, content_type: str, url: str, found: int)
         return ParsedFeed(entries=(), title=_feed_title(d.feed), problem=problem)
     feed = d.feed
     feed["version"] = d.get("version") or ""
-    feed_author = _feed_author(feed)
-    entries = tuple(e for e in (_entry(raw, feed_author) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
+    atom, feed_author = _is_atom(feed), _authors(feed)
+    entries = tuple(e for e in (_entry(raw, atom, feed_author) for raw in raw_entries[:MAX_ENTRIES])
+                    if e is not None)
     total = max(found, len(raw_entries))
     if total > MAX_ENTRIES:
         problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}"
@@ -202,10 +200,8 @@ def _matcher(rules: Rules) -> Matcher:
     return Matcher(rules)
 
 
-def _feed_author(feed) -> str | None:
-    """The author an Atom feed's entries inherit (RFC 4287 4.2.1); None for other formats, whose
-    feed-level people (an RSS managingEditor) are not the articles' authors."""
-    return _authors(feed) if feed.get("version", "").startswith("atom") else None
+def _is_atom(feed) -> bool:
+    return feed.get("version", "").startswith("atom")
 
 
 def _authors(raw) -> str:
@@ -216,13 +212,13 @@ def _authors(raw) -> str:
     return ", ".join(dict.fromkeys(filter(None, (a.get("name") or a.get("email") for a in authors))))
 
 
-def _entry(raw, feed_author: str | None = None) -> Entry | None:
+def _entry(raw, atom: bool = False, feed_author: str = "") -> Entry | None:
     source = raw.get("source") or {}
     outlet = clean_text(source.get("title") if isinstance(source, dict) else "", 100)
-    title = _readable(raw.get("title"), raw.get("title_detail"), TITLE_LIMIT)
+    title = _readable(raw.get("title"), raw.get("title_detail"), TITLE_LIMIT, atom)
     if outlet and title.endswith(f" - {outlet}"):
         title = title[: -len(outlet) - 3].rstrip()
-    summary = _summary(raw)
+    summary = _summary(raw, atom)
     if not title:
         title = summary[:120] if summary else ""
     link = safe_link(raw.get("link"))
@@ -231,39 +227,52 @@ def _entry(raw, feed_author: str | None = None) -> Entry | None:
         return None
     entry_id = clean_text(raw.get("id"), 1000) or link or _hash(title, published or "")
     return Entry(entry_id=entry_id, title=title or "(untitled)", link=link, published=published,
-                 author=clean_text(_author(raw, feed_author), AUTHOR_LIMIT), summary=summary, outlet=outlet)
+                 author=clean_text(_author(raw, atom, feed_author), AUTHOR_LIMIT), summary=summary,
+                 outlet=outlet)
 
 
-def _author(raw, feed_author: str | None) -> str:
-    if feed_author is None:  # not Atom
+def _author(raw, atom: bool, feed_author: str) -> str:
+    """Atom: every author, else the feed's (RFC 4287 4.2.1). Not RSS, whose channel-level people
+    (a managingEditor) are not the articles' authors."""
+    if not atom:
         return raw.get("author") or ""
     # An entry with a <source> inherits that feed's author, which neither path reads: none then.
     return _authors(raw) or ("" if raw.get("source") else feed_author)
 
 
 def _feed_title(feed) -> str:
-    return _readable(feed.get("title"), feed.get("title_detail"), TITLE_LIMIT)
+    return _readable(feed.get("title"), feed.get("title_detail"), TITLE_LIMIT, _is_atom(feed))
 
 
-def _summary(raw) -> str:
+def _summary(raw, atom: bool) -> str:
     text = raw.get("summary") or ""
     content = raw.get("content") or [{}]
     # A summary copied from a content element carries no type of its own: the content's is it.
     detail = raw.get("summary_detail") if text else None
     if not text:
         text = content[0].get("value", "")
-    return _readable(text, detail or content[0], SUMMARY_LIMIT)
+    return _readable(text, detail or content[0], SUMMARY_LIMIT, atom)
 
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
-def _readable(text: str | None, detail, limit: int) -> str:
+_CLOSE_TAG = re.compile(r"</\w+>")
+_ENTITY_REF = re.compile(r"&#?\w+;")
+
+
+def _readable(text: str | None, detail, limit: int, atom: bool) -> str:
     """Only HTML-typed text is HTML: an Atom type="text" title "Vec&lt;T&gt;" reads "Vec<T>".
-    The type is feedparser's (RSS text it guesses from a closing tag or an entity); text
-    of no known type was always read as HTML, and still is."""
+    RSS does not type its text: it is HTML when it holds a closing tag or an entity, so
+    "Vec<T>" and "the <blink> tag" stay text. feedparser's guess also asks that every tag be
+    one its sanitiser allows, and calls "<b>x</b> <script>...</script>" plain text, which
+    would show the script; so here untyped text is HTML by the first test alone. Text of no
+    known type was always read as HTML, and still is."""
     kind = detail.get("type") if detail else None
     if kind is None or kind in _HTML_TYPES:
+        return html_to_text(text, limit)
+    if not atom and kind == "text/plain" and text and (
+            ("</" in text and _CLOSE_TAG.search(text)) or ("&" in text and _ENTITY_REF.search(text))):
         return html_to_text(text, limit)
     return clean_text(text, limit)
 
