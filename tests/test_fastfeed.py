@@ -335,6 +335,37 @@ def test_any_text_reads_the_same(title, summary, author, link, guid, outlet, ato
     assert_agree(body, "application/atom+xml" if atom else "application/rss+xml")
 
 
+_TYPED = st.sampled_from(["Vec&lt;T&gt;", "a &amp;amp; b", "&lt;b&gt;x&lt;/b&gt;", "&lt;/p&gt;", "&amp;foo;", "", "x"])
+_TYPE = st.sampled_from(["", ' type="text"', ' type="html"', ' type="TEXT"', ' type="text/plain"'])
+_PERSON = st.builds(lambda own, name, email: f"<author>{own}{name}{email}</author>",
+                    st.sampled_from(["", " ", "Own Text"]),
+                    st.sampled_from(["", "<name>Alice</name>", "<name></name>", "<name> Bob </name>"]),
+                    st.sampled_from(["", "<email>a@e.com</email>"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(feed_title=st.tuples(_TYPE, _TYPED), feed_authors=st.lists(_PERSON, max_size=2),
+       entries=st.lists(st.tuples(_TYPE, _TYPED, st.lists(_PERSON, max_size=3), st.booleans(),
+                                  st.sampled_from(["", "href", "uri", "url"])), min_size=1, max_size=3),
+       atom=st.booleans())
+def test_typed_text_authors_and_link_attributes_read_the_same(feed_title, feed_authors, entries, atom):
+    """Text types, several authors, inherited authors and url=/uri= beside href=: one answer
+    on both paths, whichever the document takes."""
+    def entry(n, kind, text, people, source, attr):
+        link = f'<link {attr}="http://e.test/a{n}">http://e.test/t{n}</link>' if attr else ""
+        if atom:
+            return (f"<entry><title{kind}>{text}</title><id>urn:{n}</id>{''.join(people)}{link}"
+                    f"{'<source><title>S</title></source>' if source else ''}</entry>")
+        return f"<item><title{kind}>{text}</title><description{kind}>{text}</description>{link}</item>"
+    items = "".join(entry(n, *e) for n, e in enumerate(entries))
+    title = "<title{}>{}</title>".format(*feed_title)
+    if atom:
+        body = ATOM.format(entries="".join(feed_authors) + items).replace('<title type="text">Atom feed</title>', title)
+    else:
+        body = RSS.format(items=items).replace("<title>  Channel  </title>", title)
+    assert_agree(body.encode(), f"application/{'atom' if atom else 'rss'}+xml")
+
+
 def _pieces(*options: str, most: int = 3):
     return st.lists(st.sampled_from(options), max_size=most).map("".join)
 
