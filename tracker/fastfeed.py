@@ -299,7 +299,16 @@ class _Reader:
             return
         rel = depth - self.entry_depth
         if rel == 1:
-            self._end_field(fp, entry, None if text is None else _fix(self.raw))
+            if text is None:
+                value = None
+            elif fp == "link" or (fp in ("guid", "id") and entry["guid_is_link"]):
+                # feedparser joins a link with the base before it undoes UTF-8 read as Latin-1,
+                # and the join drops tabs and newlines (urllib): in that order here too.
+                raw = self.raw.strip()
+                value = _fix(_join(self.base, raw)) if raw else ""
+            else:
+                value = _fix(self.raw)
+            self._end_field(fp, entry, value)
         elif text is not None:
             if self.stack[self.entry_depth + 1] == "source":
                 if entry.get("outlet") is None:
