@@ -324,6 +324,56 @@ def test_stopping_serve_however_ends_its_dashboards(tmp_path, how):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        for p in running:  # a failed run leaves nothing behind either
-            if alive(p):
-                os.kill(p, signal.SIGKILL)
+        for p in running:  # nothing left behind, a failed run's included
+            try:
+                # Each dashboard leads its process group: this also ends workers it started
+                # after the snapshot, which do not yet die with it (issue 15, orphans).
+                os.killpg(p, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def test_a_dashboard_that_will_not_quit_is_killed_when_its_tab_closes(tmp_path):
+    """A busy or wedged dashboard (one ignored SIGTERM and spun for minutes) must not outlive
+    its tab: asked to quit, then killed with its process group."""
+    import aiohttp
+    from aiohttp import web
+
+    from tracker.cli.serve import DashboardServer
+
+    pid_file = tmp_path / "pid"
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text("import os, signal, sys, time\n"
+                     "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+                     "print('__GANGLION__', flush=True)\n"
+                     "open(sys.argv[1], 'w').write(str(os.getpid()))\n"
+                     "while True:\n    time.sleep(1)  # never reads the quit message\n")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+
+    async def scenario() -> int:
+        server = DashboardServer(f"{sys.executable} {stuck} {pid_file}", host="127.0.0.1", port=port, title="t")
+        server.quit_grace = 0.5
+        runner = web.AppRunner(await server._make_app())
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        try:
+            async with aiohttp.ClientSession() as session:
+                async with session.ws_connect(url.replace("http", "ws") + "/ws", origin=url):
+                    end = time.monotonic() + 20
+                    while not pid_file.exists() or not pid_file.read_text():
+                        assert time.monotonic() < end, "the session's process did not start"
+                        await asyncio.sleep(0.02)
+                    pid = int(pid_file.read_text())
+                    assert alive(pid)
+            # the tab is closed
+            end = time.monotonic() + 10
+            while alive(pid):
+                assert time.monotonic() < end, "the closed tab's process is still running"
+                await asyncio.sleep(0.05)
+            assert not server.sessions
+            return pid
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(scenario())

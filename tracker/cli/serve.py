@@ -52,7 +52,7 @@ def _die_with_serve():
     stopping serve still ends it."""
     if not sys.platform.startswith("linux"):
         return None
-    libc = ctypes.CDLL(None, use_errno=True)  # loaded here: the child between fork and exec should only call
+    libc = ctypes.CDLL(None, use_errno=True)  # loaded now: between fork and exec the child only calls it
     parent = os.getpid()
 
     def preexec() -> None:
@@ -106,6 +106,7 @@ class DashboardServer(Server):
                  max_sessions: int = 4):
         super().__init__(command, host=host, port=port, title=title, public_url=public_url)
         self.max_sessions = max_sessions
+        self.quit_grace = QUIT_GRACE
         self.sessions: dict[Session, web.WebSocketResponse] = {}
         # Off loopback the port is reachable from other machines: the token is what keeps
         # them out (and, with a wildcard address, the only check of who is asking).
@@ -209,7 +210,7 @@ class DashboardServer(Server):
             log.warning("session ended: %r", error)
         finally:
             try:
-                await session.end()
+                await session.end(self.quit_grace)
             finally:
                 del self.sessions[session]
                 await websocket.close()
