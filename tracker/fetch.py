@@ -17,6 +17,7 @@ import time
 import zlib
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 try:
     import sniffio  # noqa: F401
@@ -191,6 +192,9 @@ class Fetcher:
                                 max_keepalive_connections=self.settings.concurrency * 2),
             follow_redirects=False,  # followed by hand: bounded, http(s) only, and we see 301 vs 302
             verify=_Certificates(),
+            # Feeds need no cookies, and one shared jar would hand a cookie set by one feed's
+            # server to every other feed on that host: a jar that accepts none.
+            cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         )
 
     async def aclose(self) -> None:

@@ -154,16 +154,16 @@ def serve_command(config_path: Path, database: Path) -> str:
 
 
 def cmd_serve(args) -> int:
-    from textual_serve.server import Server
+    from .serve import DashboardServer
 
     config = load_config(args)  # a broken config is reported here, not in every browser tab
     command = serve_command(config.path, db_path(args, config))
     if not is_loopback(args.host):
         print(f"tracker: warning: serving on {args.host}:{args.port}. Anyone who can reach this "
-              f"port controls the dashboard (no login, no TLS). Prefer 127.0.0.1 with an SSH tunnel.",
-              file=sys.stderr)
-    server = Server(command, host=args.host, port=args.port, title=f"tracker: {config.story.title}",
-                    public_url=args.public_url)
+              f"port and has the URL with its token controls the dashboard (no TLS). Prefer "
+              f"127.0.0.1 with an SSH tunnel.", file=sys.stderr)
+    server = DashboardServer(command, host=args.host, port=args.port, title=f"tracker: {config.story.title}",
+                             public_url=args.public_url, max_sessions=args.max_sessions)
     try:
         server.serve()
     except OSError as e:
@@ -197,10 +197,13 @@ def register(sub, common) -> None:
     p = sub.add_parser(
         "serve", parents=[common], help="serve the dashboard to a web browser",
         description="Serve the dashboard to a web browser (textual-serve): each browser tab runs its "
-                    "own dashboard on this machine. Listens on 127.0.0.1 unless --host says otherwise; "
-                    "anyone who can reach the port controls the dashboard.")
+                    "own dashboard on this machine, ended when the tab closes. Listens on 127.0.0.1 unless "
+                    "--host says otherwise, and then requires the secret token printed at start. "
+                    "Only pages it served may use it.")
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=positive_int, default=8000, help="the port (default: 8000)")
     p.add_argument("--public-url", metavar="URL",
                    help="the URL browsers use to reach it, when not http://HOST:PORT (a proxy, 0.0.0.0)")
+    p.add_argument("--max-sessions", type=positive_int, default=4, metavar="N",
+                   help="the most browser tabs (each its own dashboard process) served at once (default: 4)")
     p.set_defaults(func=cmd_serve)
