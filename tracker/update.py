@@ -7,8 +7,10 @@ import asyncio
 import functools
 import multiprocessing
 import os
+import select
 import sqlite3
 import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -55,7 +57,7 @@ def backoff(interval: float, failures: int) -> float:
     return min(interval * (2 ** max(0, failures - 1)), max(interval, MAX_BACKOFF))
 
 
-def _init_worker(nice: int) -> None:
+def _init_worker(nice: int, parent: int) -> None:
     """In each worker, at its start: its CPU priority goes down. Parsing and storing are
     throughput work, the parent's event loop is not (a dashboard must keep drawing, a poll's
     fetches feed the workers). The writer goes down less than the parsers: every feed's
@@ -64,6 +66,37 @@ def _init_worker(nice: int) -> None:
         os.nice(nice)
     except OSError:
         pass
+    threading.Thread(target=_end_with_parent, args=(parent,), name="tracker-orphan-watch", daemon=True).start()
+
+
+ORPHAN_CHECK = 0.5  # seconds between a worker's looks at its parent, where it cannot be told
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker whose parent (the process that made the pool) died, of SIGKILL, a crash or
+    the OOM killer, ends too, instead of waiting for ever on a queue nobody feeds, with the
+    database open. Not the parent-death signal: it fires when the forking *thread* ends, and
+    a forkserver's worker is the forkserver's child, and the forkserver outlives the parent
+    for as long as its workers do (they hold its pipe open). A write cut off here is rolled
+    back, as by any kill."""
+    try:
+        watch = os.pidfd_open(parent)  # Linux: readable once the process has ended
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        watch = None
+    if watch is not None:
+        select.select([watch], [], [])
+    else:
+        while True:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                break
+            except OSError:
+                pass
+            time.sleep(ORPHAN_CHECK)
+    os._exit(1)
 
 
 class ParsePool(Executor):
@@ -100,9 +133,9 @@ class ParsePool(Executor):
                     self._parsers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-parse")
                 else:
                     self._parsers = ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
-                                                        initializer=_init_worker, initargs=(NICE,))
+                                                        initializer=_init_worker, initargs=(NICE, os.getpid()))
                 self._writer = ProcessPoolExecutor(max_workers=1, mp_context=self._context,
-                                                   initializer=_init_worker, initargs=(WRITER_NICE,))
+                                                   initializer=_init_worker, initargs=(WRITER_NICE, os.getpid()))
             return self._parsers, self._writer
 
     def submit(self, fn, /, *args, **kwargs):
