@@ -204,7 +204,8 @@ class Poller:
         if self.on_start:
             self.on_start(feed.name)
         try:
-            result = await self.updater.update_feed(feed, force=force)
+            # a scheduled run claims its turn in the database: another process may poll it too
+            result = await self.updater.update_feed(feed, force=force, claim=not force)
         finally:
             self.polling.discard(feed.name)
         if self.on_result:

@@ -432,6 +432,17 @@ class Store:
         rows = self.execute("SELECT * FROM feeds WHERE name = ?", (name,))
         return rows[0] if rows else None
 
+    def claim_poll(self, name: str, now: datetime, until: datetime, ours: str | None) -> bool:
+        """A scheduled poll takes its turn: if the feed's next poll has come, or is still the
+        one this process stored last (`ours`: our schedule may come due a little before it, or
+        a clock set back may put it hours ahead), move it to `until`. -> whether we got it.
+        In one write transaction, so of two processes (a dashboard and a daemon) whose
+        schedules come due together, one polls and the other finds the turn taken."""
+        with self.write() as c:
+            return c.execute("UPDATE feeds SET next_poll = ? WHERE name = ? AND "
+                             "(next_poll IS NULL OR next_poll <= ? OR next_poll = ?)",
+                             (to_iso(until), name, to_iso(now), ours)).rowcount > 0
+
     def feeds(self, active_only: bool = True) -> list[dict]:
         """Every feed with its health and how many items (and on-story items) it carried."""
         sql = """

@@ -22,7 +22,7 @@ from .model import Config, FeedConfig
 from .parse import parse_and_match
 from .store import FeedUpdate, Store, explain
 from .text import clean_text, safe_link
-from .timeutil import from_iso, utcnow
+from .timeutil import from_iso, to_iso, utcnow
 
 MAX_BACKOFF = 6 * 3600.0  # a failing feed is still tried a few times a day
 _READ = object()  # update_feed(): read the feed's state from the store
@@ -225,6 +225,7 @@ class Updater:
         self.config, self.store, self.pool, self.clock = config, store, pool, clock
         self.fetcher = fetcher or Fetcher(config.poll)
         self._running: set[str] = set()
+        self._planned: dict[str, str] = {}  # each feed's next poll as we last stored it (claim_poll)
         # All of this updater's database work runs on one thread. SQLite has one writer at a
         # time anyway, and writers on several threads (asyncio.to_thread) wait in its busy
         # handler, which sleeps up to 100 ms at a time rather than waking when the lock frees.
@@ -240,14 +241,17 @@ class Updater:
     def feed_config(self, name: str) -> FeedConfig | None:
         return next((f for f in self.config.feeds if f.name == name), None)
 
-    async def update_feed(self, feed: FeedConfig, force: bool = False, *, _state=_READ) -> UpdateResult:
+    async def update_feed(self, feed: FeedConfig, force: bool = False, *, claim: bool = False,
+                          _state=_READ) -> UpdateResult:
         """force: poll now even if the feed is backing off after failures (a user asked).
-        A feed that is gone, or whose server asked us to wait, is still left alone."""
+        A feed that is gone, or whose server asked us to wait, is still left alone.
+        claim: a scheduled poll, which another process polling the same database (a daemon
+        beside the dashboard) may have made already: then it is skipped (Store.claim_poll)."""
         if feed.name in self._running:
             return UpdateResult(feed.name, skipped="already being polled")
         self._running.add(feed.name)
         try:
-            return await self._update(feed, force, _state)
+            return await self._update(feed, force, _state, claim)
         except sqlite3.Error as e:
             # The database failed, not the feed: no other feed could be stored either, so it
             # is the caller's to report (in words: full disk, read-only, corrupt ...).
@@ -255,7 +259,7 @@ class Updater:
         finally:
             self._running.discard(feed.name)
 
-    async def _update(self, feed: FeedConfig, force: bool, state) -> UpdateResult:
+    async def _update(self, feed: FeedConfig, force: bool, state, claim: bool = False) -> UpdateResult:
         now = self.clock()
         if state is _READ:
             state = await self._in_db(self.store.feed, feed.name)
@@ -266,6 +270,11 @@ class Updater:
                 return UpdateResult(feed.name, skipped=f"the server asked to wait until {state['retry_after']}")
             if not force and state["next_poll"] and state["failures"] and from_iso(state["next_poll"]) > now:
                 return UpdateResult(feed.name, skipped="backing off after failures")
+            if claim:
+                until = now + timedelta(seconds=feed.interval)
+                if not await self._in_db(self.store.claim_poll, feed.name, now, until, self._planned.get(feed.name)):
+                    return UpdateResult(feed.name, skipped="polled by another process")
+                self._planned[feed.name] = to_iso(until)
         known = state is not None and state["url"] == feed.url  # else feeds.toml changed the URL
         url = (state["moved_to"] if known else None) or feed.url
         etag = state["etag"] if known else None
@@ -284,16 +293,19 @@ class Updater:
             return await self._failed(feed, e, failures, now)
 
         done = self.clock()
+        next_poll = done + timedelta(seconds=feed.interval)
         if parsed is not None and self._workers_write():
             change = await self._in_writer(
                 store_parsed, str(self.store.path), feed, matched, parsed.problem, parsed.title,
-                dict(record, next_poll=done + timedelta(seconds=feed.interval), now=done))
+                dict(record, next_poll=next_poll, now=done))
+            self._planned[feed.name] = to_iso(next_poll)
             return UpdateResult(feed.name, status=fetched.status, new=change.new, updated=change.updated,
                                 entries=change.entries, problem=parsed.problem, duration=fetched.duration,
                                 size=fetched.size)
         change = await self._in_db(
-            self.store.store_fetch, feed, matched, **record, next_poll=done + timedelta(seconds=feed.interval),
+            self.store.store_fetch, feed, matched, **record, next_poll=next_poll,
             problem=parsed.problem if parsed else None, title=parsed.title if parsed else "", now=done)
+        self._planned[feed.name] = to_iso(next_poll)
         return UpdateResult(feed.name, status=fetched.status, new=change.new, updated=change.updated,
                             entries=change.entries, problem=parsed.problem if parsed else None,
                             duration=fetched.duration, size=fetched.size)
@@ -329,6 +341,7 @@ class Updater:
         error = clean_text(str(e), 500) or "the fetch failed"
         await self._in_db(self.store.record_failure, feed.name, error, e.status,
                                 now + timedelta(seconds=wait), retry_after, e.status == 410, now=now)
+        self._planned[feed.name] = to_iso(now + timedelta(seconds=wait))
         return UpdateResult(feed.name, status=e.status, error=error)
 
     async def update_all(self, feeds: Iterable[FeedConfig] | None = None, force: bool = False,
