@@ -22,6 +22,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -310,6 +311,7 @@ class Store:
         self._lock = threading.Lock()
         self._outlets: set[str] | None = None  # casefolded names an aggregator's title may end in
         self.cluster_cache = cluster.FeatureCache()
+        self._file: tuple[int, int] | None = None  # (device, inode) of the file opened, once opened
 
     # ---------------------------------------------------------------- connections
     @classmethod
@@ -327,6 +329,8 @@ class Store:
         store = cls(path)
         try:
             store.migrate()
+            st = os.stat(path)
+            store._file = (st.st_dev, st.st_ino)
         except sqlite3.Error as e:
             store.close()
             raise StoreError(explain(e, path)) from None
@@ -335,11 +339,41 @@ class Store:
             raise
         return store
 
+    def moved(self) -> str | None:
+        """Whether the file opened is still the one at the path: None, or what became of it.
+        SQLite goes on with a deleted file (and then a new connection would make an empty
+        one in its place), and with a replaced one writes its -wal, which is found by name,
+        beside a file it does not belong to: the next open of that file finds it malformed."""
+        if self._file is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return (f"{self.path} was deleted while tracker had it open: stopped writing to it. "
+                    "Quit and start tracker again to make a new database.")
+        except OSError:
+            return None  # cannot tell (a permission change); SQLite's own errors will say
+        if (st.st_dev, st.st_ino) != self._file:
+            return (f"{self.path} was replaced by another file while tracker had it open: stopped writing "
+                    "to either. Quit and start tracker again to use the new file.")
+        return None
+
+    def _check_file(self) -> None:
+        problem = self.moved()
+        if problem:
+            raise StoreError(problem)
+
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            target: str | Path = self.path
+            if self._file is not None:
+                # Once open, a new thread's connection opens the same file or fails: it never
+                # makes an empty database where the user deleted one.
+                self._check_file()
+                target = f"file:{urllib.parse.quote(str(self.path.absolute()))}?mode=rw"
+            conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False, uri=self._file is not None)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -352,6 +386,13 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            if self._connections and self.moved():
+                # Empty the -wal into the file we had (deleted, or moved aside) before closing,
+                # through our own handle: a replacement must not inherit our frames.
+                try:
+                    self._connections[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error:
+                    pass
             for conn in self._connections:
                 try:
                     conn.close()
@@ -365,6 +406,7 @@ class Store:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
+            self._check_file()  # a stat, with the lock held: nothing goes into a file no longer the database
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")

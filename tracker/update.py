@@ -295,6 +295,9 @@ class Updater:
         done = self.clock()
         next_poll = done + timedelta(seconds=feed.interval)
         if parsed is not None and self._workers_write():
+            # The writer opens the path by name: not a file put there since we opened ours.
+            if problem := self.store.moved():
+                raise StoreError(problem)
             change = await self._in_writer(
                 store_parsed, str(self.store.path), feed, matched, parsed.problem, parsed.title,
                 dict(record, next_poll=next_poll, now=done))
