@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -102,6 +104,7 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+@pytest.mark.slow  # a forkserver to start: ~1-2 s
 def test_sigkill_of_the_dashboard_leaves_no_worker_behind():
     proc = subprocess.Popen([sys.executable, "-c", DASHBOARD_POOL], stdout=subprocess.PIPE, text=True)
     workers: set[int] = set()
@@ -121,3 +124,52 @@ def test_sigkill_of_the_dashboard_leaves_no_worker_behind():
                 pass
         proc.wait(timeout=30)
         proc.stdout.close()
+
+
+def shm_lockers(shm: Path) -> set[int]:
+    """Processes holding a lock on SQLite's dead-man byte of a -shm file (offset 128): SQLite
+    takes it in every process with the database open, and resets the -shm (and rebuilds its
+    index of the -wal) when it opens a database nobody holds it for."""
+    inode = os.stat(shm).st_ino
+    pids = set()
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if "->" in fields:  # a waiter, not a holder
+            continue
+        if fields[1] == "POSIX" and fields[5].endswith(f":{inode}") and fields[6] == "128":
+            pids.add(int(fields[4]))
+    return pids
+
+
+def test_the_writer_of_a_poll_holds_its_own_lock_on_the_database(tmp_path, server):
+    """The writer is forked from `tracker poll`: forked with a connection open, it shared the
+    poll's record of SQLite's locks and held none of its own, so once the poll was killed the
+    next one saw nobody using the database and reset its -shm under the writer's writes."""
+    body = rss([FeedItem("Anthropic and the Pentagon", link="http://news.test/1", guid="1")])
+    for n in range(3):
+        server.set_feed(f"/f{n}.xml", body)
+    server.set_handler("/hang.xml", hang)
+    feeds = [(f"Feed {n}", server.url(f"/f{n}.xml")) for n in range(3)] + [("Hang", server.url("/hang.xml"))]
+    config = write_config(tmp_path, feeds, extra='[poll]\ntimeout = "60s"\n')
+    db = tmp_path / "data" / "tracker.db"
+    proc = subprocess.Popen([sys.executable, "-m", "tracker", "--config", str(config), "poll", "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: list[int] = []
+    try:
+        workers = wait_for(lambda: children(proc.pid), 30)
+        assert workers, "the poll never started its writer process"
+
+        def stored() -> bool:  # the writer has stored the three feeds that answer
+            with closing(sqlite3.connect(db, timeout=30)) as c:
+                return c.execute("SELECT COUNT(*) FROM feeds WHERE last_ok IS NOT NULL").fetchone()[0] == 3
+        assert wait_for(stored, 30)
+        shm = Path(f"{db}-shm")
+        assert proc.pid in shm_lockers(shm)
+        assert set(workers) & shm_lockers(shm), "the writer has the database open without a lock of its own"
+    finally:
+        for pid in [proc.pid] + workers:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.wait(timeout=30)
