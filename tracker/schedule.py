@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from .errors import StoreError
 from .model import FeedConfig, PollSettings
 from .timeutil import from_iso, utcnow
 from .update import Updater, UpdateResult
@@ -56,10 +57,14 @@ class Poller:
     def __init__(self, updater: Updater, on_result: OnResult | None = None,
                  on_start: Callable[[str], None] | None = None,
                  deadlines: Callable[[], Iterable[datetime]] | None = None,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow,
+                 on_store_error: Callable[[str], None] | None = None):
         """deadlines: the times to poll faster around (default: feeds.toml's and the stored ones,
-        read again at every change, so a milestone added in the dashboard counts)."""
+        read again at every change, so a milestone added in the dashboard counts).
+        on_store_error(message): a scheduled poll found the database unusable (deleted,
+        replaced, full ...): no other feed can be stored either, so it is the caller's to stop."""
         self.updater, self.on_result, self.on_start = updater, on_result, on_start
+        self.on_store_error = on_store_error
         self.scheduler: AsyncIOScheduler | None = None
         self.polling: set[str] = set()
         self.deadlines = deadlines or self._deadlines
@@ -214,7 +219,13 @@ class Poller:
         if self.on_start:
             self.on_start(feed.name)
         try:
-            result = await self.updater.update_feed(feed, force=force)
+            # a scheduled run claims its turn in the database: another process may poll it too
+            result = await self.updater.update_feed(feed, force=force, claim=not force)
+        except StoreError as e:
+            if self.on_store_error is None:
+                raise
+            self.on_store_error(str(e))
+            return UpdateResult(feed.name, error=str(e))
         finally:
             self.polling.discard(feed.name)
         if self.on_result:

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -373,6 +374,7 @@ class Store:
         self._outlets: set[str] | None = None  # casefolded names an aggregator's title may end in
         self.cluster_cache = cluster.FeatureCache()
         self._prune_due = 0.0  # time.monotonic() of this process's next prune of old off-story items
+        self._file: tuple[int, int] | None = None  # (device, inode) of the file opened, once opened
 
     # ---------------------------------------------------------------- connections
     @classmethod
@@ -390,6 +392,8 @@ class Store:
         store = cls(path)
         try:
             store.migrate()
+            st = os.stat(path)
+            store._file = (st.st_dev, st.st_ino)
         except sqlite3.Error as e:
             store.close()
             raise StoreError(explain(e, path)) from None
@@ -398,11 +402,41 @@ class Store:
             raise
         return store
 
+    def moved(self) -> str | None:
+        """Whether the file opened is still the one at the path: None, or what became of it.
+        SQLite goes on with a deleted file (and then a new connection would make an empty
+        one in its place), and with a replaced one writes its -wal, which is found by name,
+        beside a file it does not belong to: the next open of that file finds it malformed."""
+        if self._file is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return (f"{self.path} was deleted while tracker had it open: stopped writing to it. "
+                    "Quit and start tracker again to make a new database.")
+        except OSError:
+            return None  # cannot tell (a permission change); SQLite's own errors will say
+        if (st.st_dev, st.st_ino) != self._file:
+            return (f"{self.path} was replaced by another file while tracker had it open: stopped writing "
+                    "to either. Quit and start tracker again to use the new file.")
+        return None
+
+    def _check_file(self) -> None:
+        problem = self.moved()
+        if problem:
+            raise StoreError(problem)
+
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            target: str | Path = self.path
+            if self._file is not None:
+                # Once open, a new thread's connection opens the same file or fails: it never
+                # makes an empty database where the user deleted one.
+                self._check_file()
+                target = f"file:{urllib.parse.quote(str(self.path.absolute()))}?mode=rw"
+            conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False, uri=self._file is not None)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -415,6 +449,13 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            if self._connections and self.moved():
+                # Empty the -wal into the file we had (deleted, or moved aside) before closing,
+                # through our own handle: a replacement must not inherit our frames.
+                try:
+                    self._connections[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error:
+                    pass
             for conn in self._connections:
                 try:
                     conn.close()
@@ -428,6 +469,7 @@ class Store:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
+            self._check_file()  # a stat, with the lock held: nothing goes into a file no longer the database
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")
@@ -497,6 +539,17 @@ class Store:
     def feed(self, name: str) -> sqlite3.Row | None:
         rows = self.execute("SELECT * FROM feeds WHERE name = ?", (name,))
         return rows[0] if rows else None
+
+    def claim_poll(self, name: str, now: datetime, until: datetime, ours: str | None) -> bool:
+        """A scheduled poll takes its turn: if the feed's next poll has come, or is still the
+        one this process stored last (`ours`: our schedule may come due a little before it, or
+        a clock set back may put it hours ahead), move it to `until`. -> whether we got it.
+        In one write transaction, so of two processes (a dashboard and a daemon) whose
+        schedules come due together, one polls and the other finds the turn taken."""
+        with self.write() as c:
+            return c.execute("UPDATE feeds SET next_poll = ? WHERE name = ? AND "
+                             "(next_poll IS NULL OR next_poll <= ? OR next_poll = ?)",
+                             (to_iso(until), name, to_iso(now), ours)).rowcount > 0
 
     def feeds(self, active_only: bool = True) -> list[dict]:
         """Every feed with its health and how many items (and on-story items) it carried."""

@@ -40,6 +40,11 @@ def cmd_poll(args) -> int:
     if len(feeds) > 2:
         known = {r[0] for r in store.execute(
             "SELECT name FROM feeds WHERE etag IS NOT NULL OR last_modified IS NOT NULL")}
+        # No connection open across the fork (SQLite's rule): a forked writer would share this
+        # process's record of its locks, and its own connection would then hold no lock on
+        # the -shm of its own. Killed without it, this process would leave a writer that the
+        # next poll cannot see, and that poll would reset the -shm under the writer's writes.
+        store.close()
         pool = parse_pool(start=any(f.name not in known for f in feeds), parse_here=True)
 
     async def run():

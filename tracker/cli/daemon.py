@@ -20,6 +20,7 @@ log = logging.getLogger("tracker.daemon")
 
 GRACE = 5.0  # seconds in-flight polls get to finish after SIGTERM before they are cancelled
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 3  # a few MB of history, whatever the uptime
+FILE_CHECK = 1.0  # seconds between looks at whether the database file is still the one opened
 
 
 # ------------------------------------------------------------------ daemon
@@ -83,17 +84,35 @@ async def run_daemon(config, store, grace: float = GRACE) -> int:
             log.info("%d new on-story items from %s%s", done.items, r.feed,
                      " (quiet hours)" if done.quiet else "")
 
+    lost: list[str] = []  # what became of the database, if it became unusable
+
+    def store_failed(message: str) -> None:
+        if not lost:
+            lost.append(message)
+            log.error("%s", message)
+        stop.set()
+
+    def watch_file() -> None:
+        # A database deleted or replaced between polls is noticed within a second, not at the next poll.
+        problem = store.moved()
+        if problem:
+            store_failed(problem)
+        else:
+            watcher[0] = loop.call_later(FILE_CHECK, watch_file)
+
     # Parsing runs in threads here, not worker processes: nobody is waiting on a screen, and
     # a stop signal to the process group would otherwise kill workers mid-parse.
     updater = Updater(config, store)
-    poller = Poller(updater, on_result=on_result)
+    poller = Poller(updater, on_result=on_result, on_store_error=store_failed)
     poller.start()
+    watcher = [loop.call_later(FILE_CHECK, watch_file)]
     log.info("daemon started: %d feeds from %s, database %s", len(config.feeds), config.path.resolve(),
              store.path.resolve())
     try:
         await stop.wait()
     finally:
-        log.info("stopping (%s)", ", ".join(got) or "cancelled")
+        watcher[0].cancel()
+        log.info("stopping (%s)", ", ".join(got) or ("the database is gone" if lost else "cancelled"))
         # Pause, not shut down: APScheduler's shutdown cancels running jobs at once, and
         # they deserve `grace` to finish what they fetched.
         poller.scheduler.pause()
@@ -115,6 +134,9 @@ async def run_daemon(config, store, grace: float = GRACE) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
     log.info("stopped")
+    if lost:
+        print(f"tracker: {lost[0]}", file=sys.stderr)
+        return EXIT_FAIL
     return EXIT_OK
 
 

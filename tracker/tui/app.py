@@ -13,6 +13,7 @@ import gc
 import logging
 import re
 import signal
+import sqlite3
 import time
 import webbrowser
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -29,6 +30,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input
 
+from ..errors import StoreError
 from ..model import Config, Deadline
 from ..store import Filter, Store
 from ..text import clean_text, safe_link
@@ -116,6 +118,7 @@ class TrackerApp(App[None]):
         # same database and this dashboard never both ring for one item.
         self._ours: set[int] = set()
         self._to_notify: list[dict] = []
+        self.lost: str | None = None  # what became of the database file, once it is no longer ours
         self._saved_theme = store.setting("theme")
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
@@ -173,7 +176,8 @@ class TrackerApp(App[None]):
                     log.exception("no parse worker processes; parsing in a thread")
                     self.pool = None
             updater = Updater(self.config, self.store, pool=self.pool)
-            return updater, Poller(updater, on_result=self._poll_result, on_start=self._poll_started)
+            return updater, Poller(updater, on_result=self._poll_result, on_start=self._poll_started,
+                                   on_store_error=self._store_failed)
         self.updater, self.poller = await asyncio.to_thread(build)
         # Everything made so far (Textual, the widgets, the imported modules: ~half a million
         # objects) lives as long as the app. Left to the collector, each full collection walks
@@ -181,7 +185,7 @@ class TrackerApp(App[None]):
         gc.freeze()
         self._poller_made.set()
         await asyncio.to_thread(self.store.prefetch)
-        if self.start_polling:
+        if self.start_polling and self.lost is None:
             self.poller.start()
         self.status.set_state(next_poll=self.poller.next_any())
 
@@ -344,7 +348,14 @@ class TrackerApp(App[None]):
                                 bell=lambda: self.call_from_thread(self.bell))
 
     def watch_store(self) -> None:
-        """Once a second: has anyone (our poll threads or another process) committed?"""
+        """Once a second: has anyone (our poll threads or another process) committed? And is
+        the database file still the one we opened?"""
+        if self.lost is not None:
+            return
+        problem = self.store.moved()
+        if problem:
+            self.database_lost(problem)
+            return
         version = self.store.data_version()
         if version == self._data_version or self._pending_writes:
             return
@@ -361,6 +372,35 @@ class TrackerApp(App[None]):
         feeds = await asyncio.to_thread(self.store.feed_states)
         self.status.set_state(feeds=feeds, polling=self.polling,
                               next_poll=self.poller.next_any() if self.poller else None)
+
+    def database_lost(self, message: str) -> None:
+        """The database file was deleted or replaced (Store.moved): stop polling, say so once,
+        in the status line and a toast; reading what is on screen goes on."""
+        if self.lost is not None:
+            return
+        self.lost = message
+        log.error("%s", message)
+        if self.poller is not None:
+            self.poller.shutdown()
+        self.status.set_state(problem=message, polling=set())
+        self.toast(message, title="database gone", severity="error", timeout=24 * 3600)
+
+    def _store_failed(self, message: str) -> None:
+        problem = self.store.moved()
+        if problem:
+            self.database_lost(problem)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's one door for a worker's (or handler's) unhandled error, which ends the app.
+        # Once the database file is gone, any database work may fail: that is told once
+        # (database_lost) and the dashboard stays up with what it shows.
+        cause = getattr(error, "error", error)  # a WorkerFailed carries the worker's error
+        if isinstance(cause, (StoreError, sqlite3.Error)):
+            problem = self.lost or self.store.moved()
+            if problem:
+                self.database_lost(problem)
+                return
+        super()._handle_exception(error)
 
     # ------------------------------------------------------------ polling
     def _poll_started(self, name: str) -> None:
