@@ -371,7 +371,9 @@ def test_a_dashboard_that_will_not_quit_is_killed_when_its_tab_closes(tmp_path):
             while alive(pid):
                 assert time.monotonic() < end, "the closed tab's process is still running"
                 await asyncio.sleep(0.05)
-            assert not server.sessions
+            while server.sessions:  # the session is forgotten once its handler has seen the end
+                assert time.monotonic() < end, "the closed tab's session is still counted"
+                await asyncio.sleep(0.05)
             return pid
         finally:
             await runner.cleanup()
