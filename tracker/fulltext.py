@@ -9,6 +9,7 @@ that need them, never by the dashboard's start-up path (tests/test_imports.py ch
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
@@ -114,6 +115,10 @@ def extract(body: bytes, url: str, content_type: str = "") -> Article:
         # lxml and trafilatura raise these on pages broken in ways they did not foresee.
         raise PageError(f"cannot read the page at {clean_text(url, 120)} ({type(e).__name__})") from None
     text = _paragraphs(getattr(doc, "text", None) or "")
+    if len(text) < LD_FALLBACK_BELOW and b"articleBody" in body:
+        given = _paragraphs(_ld_article_body(body))
+        if len(given) > max(MIN_TEXT_CHARS, 2 * len(text)):
+            text = given
     if len(text) < MIN_TEXT_CHARS:
         raise PageError(f"no article text found at {clean_text(url, 120)}: the page may need JavaScript or a "
                         f"subscription; save the text to a file and give the file instead")
@@ -121,8 +126,7 @@ def extract(body: bytes, url: str, content_type: str = "") -> Article:
         text = text[:text.rfind("\n\n", 0, MAX_TEXT_CHARS) if "\n\n" in text[:MAX_TEXT_CHARS] else MAX_TEXT_CHARS]
         text += "\n\n" + CUT_NOTE.format(n=len(text))
     title = clean_text(doc.title or "", 300)
-    if text.startswith(title + "\n\n"):  # trafilatura keeps the <h1> in the body too
-        text = text[len(title) + 2:]
+    text = _without_headline(text, title)
     return Article(url=url, title=title, author=clean_text(doc.author or "", 200), published=_date(doc.date),
                    site=clean_text(doc.sitename or urlsplit(url).hostname or "", 100), text=text)
 
@@ -140,9 +144,57 @@ def _settings():
     return _SETTINGS
 
 
+# A line that only points at another story ("Read more: <headline>"), which sites put between
+# an article's paragraphs and trafilatura keeps as one of them.
+_PROMO = re.compile(r"(read more|read also|also read|more on this|related|see also|recommended|watch|"
+                    r"lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leer más|lee también)\s*[:>»|–—-](\s|$)", re.I)
+
+
 def _paragraphs(text: str) -> str:
     lines = (clean_text(line) for line in text.splitlines())
-    return "\n\n".join(line for line in lines if line)
+    return "\n\n".join(line for line in lines if line and not (len(line) < 200 and _PROMO.match(line)))
+
+
+def _without_headline(text: str, title: str) -> str:
+    """The body without the headline trafilatura keeps from the <h1>, nor the section label
+    ("Politics", "Analysis") some sites put above it."""
+    if not title:
+        return text
+    head = text.split("\n\n", 3)[:3]
+    if title in head:
+        at = head.index(title)
+        if all(len(line) < 40 for line in head[:at]):
+            return text.split("\n\n", at + 1)[at + 1] if len(head) > at + 1 else ""
+    return text
+
+
+_LD_SCRIPT = re.compile(rb"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.S | re.I)
+LD_FALLBACK_BELOW = 4_000  # chars: an extraction this long is not a shell's nor a teaser; JSON-LD is not looked at
+
+
+def _ld_article_body(page: bytes) -> str:
+    """The longest schema.org articleBody in the page's JSON-LD, '' if none: the only copy of the
+    text on pages that render it with JavaScript, and on some that hide it behind a paywall."""
+    best = ""
+    for m in _LD_SCRIPT.finditer(page):
+        try:
+            data = json.loads(m.group(1).decode("utf-8", "replace"))
+        except (ValueError, RecursionError):
+            continue
+        stack, seen = [data], 0
+        while stack and seen < 10_000:  # a bound on hostile nesting and breadth
+            node, seen = stack.pop(), seen + 1
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                value = node.get("articleBody")
+                if isinstance(value, str) and len(value) > len(best):
+                    best = value
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    if "<" in best:
+        from .text import html_to_text
+        best = html_to_text(best.replace("</p>", "</p>\n"))
+    return best
 
 
 def _date(value: str | None) -> datetime | None:
