@@ -107,6 +107,10 @@ def extract(body: bytes, url: str, content_type: str = "") -> Article:
         body = body[:MAX_PAGE_BYTES]
     import trafilatura  # ~170 ms; see the module's docstring
 
+    # Two or more <br> in a row are a paragraph break in hand-made and older CMS pages (text in
+    # one <div>, often inside layout tables); trafilatura only looks for paragraphs, so it finds
+    # none there. readability makes the same change before it scores the page.
+    body = _BR_RUN.sub(b"<p>", body)
     try:
         doc = trafilatura.bare_extraction(
             body, url=url, with_metadata=True, include_comments=False, include_tables=False,
@@ -131,6 +135,7 @@ def extract(body: bytes, url: str, content_type: str = "") -> Article:
                    site=clean_text(doc.sitename or urlsplit(url).hostname or "", 100), text=text)
 
 
+_BR_RUN = re.compile(rb"(?:<br\s*/?>\s*){2,}", re.I)
 _SETTINGS = None
 
 
