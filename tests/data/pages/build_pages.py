@@ -643,6 +643,59 @@ def interview(rng, art, *, site, url):
                      time_line="February 25, 2026")
 
 
+def div_soup(rng, art, *, site, url):
+    """An older CMS: tables for layout, no <article> or <main>, the story's text in one <div>
+    with <br><br> between paragraphs, a photo and a related-stories box inside it."""
+    author = byline_name(art)
+    paras = []
+    for i, b in enumerate(art["blocks"]):
+        paras.append(E(b))
+        if i == 1:
+            paras.append('</div><table class="photo" align="right" width="300"><tr><td><img src="/photos/airfield.jpg" width="300">'
+                         '</td></tr><tr><td class="photocaption">A cargo aircraft at the county airfield last fall. Courier-Gazette file photo</td></tr></table>'
+                         '<div class="storytext">')
+        if i == 3:
+            paras.append('</div><table class="relatedbox" width="100%"><tr><td class="relatedhead">RELATED STORIES</td></tr>' + "".join(
+                f'<tr><td><a href="/news/{slug(h)}.html">{E(h)}</a></td></tr>' for h in rng.sample(OTHER_STORIES, 4))
+                + '</table><div class="storytext">')
+    story = '<div class="storytext">' + "<br><br>\n".join(paras) + "</div>"
+    left = '<td class="leftnav" width="160" valign="top">' + "".join(
+        f'<div class="navlink"><a href="/{slug(s)}/">{E(s)}</a></div>' for s in SECTIONS) + '<div class="navhead">Classifieds</div>' + "".join(
+        f'<div class="navlink"><a href="/classifieds/{slug(c)}/">{E(c)}</a></div>' for c in ["Autos", "Homes", "Rentals", "Jobs", "Garage Sales", "Legals", "Pets", "Farm & Ranch"]) + "</td>"
+    right = ('<td class="rightcol" width="300" valign="top"><div class="adbox"><a href="/ads/click?id=8812"><img src="/ads/bank-300x250.gif"></a></div>'
+             '<div class="boxhead">MOST POPULAR</div>' + "".join(f'<div class="poplink"><a href="/news/{slug(h)}.html">{E(h)}</a></div>' for h in rng.sample(OTHER_STORIES, 10))
+             + '<div class="boxhead">WEATHER</div><div class="weather">Today: Partly cloudy, high 48. Tonight: Clear, low 29.</div>'
+             '<div class="adbox"><img src="/ads/furniture-300x600.jpg"></div></td>')
+    center = (f'<td class="center" valign="top"><div class="breadcrumb"><a href="/">Home</a> &raquo; <a href="/news/">News</a> &raquo; Local</div>'
+              f'<div class="headline">{E(art["headline"])}</div><div class="byline">{E(art["byline"])}</div>'
+              '<div class="dateline">Posted: Monday, February 23, 2026 6:12 PM CST</div>'
+              '<div class="tools"><a href="#">Print</a> | <a href="#">E-mail</a> | <a href="#">Text size: A A A</a></div>'
+              + story + '<div class="comments"><div class="boxhead">Reader Comments</div>' + "".join(
+                  f'<div class="commentitem"><b>{E(COMMENTERS[k])}</b> wrote:<br>{E(COMMENT_LINES[k + 4])}</div>' for k in range(9))
+              + '<div class="commentnote">Comments are the opinions of readers, not of the Courier-Gazette.</div></div></td>')
+    head = (meta(art, site, url, author, "Local") + css(rng, "cg", 380) + scripts(rng, site)
+            + '<script language="javascript">function popUp(u){window.open(u,"pop","width=600,height=400")}</script>')
+    body = ('<table width="100%" class="masthead"><tr><td><a href="/"><img src="/images/masthead.gif" alt="' + E(site) + '"></a></td>'
+            '<td align="right"><a href="/subscribe/">Subscribe</a> | <a href="/eedition/">e-Edition</a> | <a href="/contact/">Contact Us</a></td></tr></table>'
+            '<table width="100%" class="topnav"><tr>' + "".join(f'<td><a href="/{slug(s)}/">{E(s)}</a></td>' for s in SECTIONS[:12]) + '</tr></table>'
+            f'<table width="1000" class="layout"><tr>{left}{center}{right}</tr></table>'
+            '<div class="footer">' + " | ".join(f'<a href="/{slug(l)}/">{E(l)}</a>' for l in FOOTER_LINKS)
+            + f'<br>Copyright © 2026 {E(site)}. All rights reserved.</div>')
+    return doc("en", f'{site} | {art["headline"]}', head, body)
+
+
+def teaser_with_ld(rng, art, *, site, url):
+    """A subscriber's story: the page shows two paragraphs and a subscribe box; the whole text
+    is in the JSON-LD, as some publishers leave it for search engines."""
+    shown = dict(art, blocks=art["blocks"][:2])
+    page = news_site(rng, shown, site=site, url=url, cls="ft", css_rules=500, state=80, ad_every=0, kicker="Business")
+    ld = jsonld("NewsArticle", art, site, url, body=plain_body(art), author=byline_name(art))
+    page = page.replace('<script type="application/ld+json">', ld + '<script type="application/ld+json">', 1)
+    gate = ('<div class="ft-gate"><h3>Subscribe to keep reading</h3><p>This article is for subscribers. Get unlimited access '
+            'to our reporting on business, technology and national security for $4 a month.</p><a class="ft-btn" href="/subscribe/">Subscribe</a></div>')
+    return page.replace('<div class="ft-tags">', gate + '<div class="ft-tags">', 1)
+
+
 # ------------------------------------------------------------------ the set
 def pages():
     R = lambda n: random.Random(n)  # noqa: E731
@@ -682,6 +735,9 @@ def pages():
     yield "16-brief", texts.BRIEF, news_site(
         R(16), texts.BRIEF, site="Tri-County Times", url="https://www.tricountytimes.com/news/anthropic-pentagon-talks/",
         cls="tct", css_rules=60, state=0, icons=12, ad_every=0, sidebar=True, kicker="Nation", time_line="Feb. 28, 2026")
+    yield "17-div-soup", texts.DIV_SOUP, div_soup(R(17), texts.DIV_SOUP, site="The Courier-Gazette", url="https://www.couriergazette.com/news/local/guard-ai-logistics.html")
+    yield "18-teaser-jsonld", texts.TEASER_LD, teaser_with_ld(R(18), texts.TEASER_LD, site="The Financial Register",
+                                                               url="https://www.financialregister.com/business/contractors-audit-anthropic/")
 
 
 def main() -> None:

@@ -265,3 +265,29 @@ BRIEF = dict(
         "The Pentagon said it was reviewing the response. Defense Secretary Pete Hegseth had threatened to designate the company a supply-chain risk or to invoke the Defense Production Act if it did not comply.",
     ],
 )
+
+DIV_SOUP = dict(
+    headline="Guard unit to test AI logistics tool at county airfield",
+    byline="By Dale Hutchins, Courier-Gazette",
+    blocks=[
+        "The state Air National Guard will spend six weeks this spring testing an artificial intelligence system that plans maintenance and fuel deliveries at the county airfield, the unit's commander said Monday.",
+        "Col. Teresa Whitfield told the county commission that the software, supplied under a Defense Department pilot program, would suggest schedules for mechanics and fuel trucks but would not make decisions on its own. \"A person signs off on every plan,\" she said.",
+        "The airfield hosts eight cargo aircraft and about 300 full-time Guard members. Whitfield said the unit was chosen because its maintenance records are fully digital, which the system needs.",
+        "Commissioners asked whether the test would bring more flights. Whitfield said it would not, and that no new equipment would be installed beyond two servers in an existing building.",
+        "The pilot is one of several the Pentagon is running as it negotiates with AI companies over how their models may be used, a dispute that has drawn national attention in recent weeks. Whitfield said the system being tested at the airfield was not built on any of the models at the center of that dispute.",
+        "The commission took no action. The test is scheduled to begin in April.",
+    ],
+)
+
+TEASER_LD = dict(
+    headline="Defense contractors quietly audit their use of Anthropic's models",
+    byline="By Laura Chen",
+    blocks=[
+        "Several of the largest U.S. defense contractors have begun reviewing which of their products and internal tools rely on Anthropic's Claude models, according to four people familiar with the efforts, as they prepare for the possibility that the Pentagon designates the company a supply-chain risk.",
+        "The reviews, which began after Defense Secretary Pete Hegseth gave Anthropic a Friday deadline, are meant to establish how quickly the companies could switch to other providers if the department forbids its suppliers from using the models, the people said.",
+        "At one large contractor, engineers were asked to list every system that calls the model through an outside service, including tools used by human resources and legal teams. At another, the review is limited to software delivered to government customers.",
+        "None of the companies has stopped using the models, the people said. Two said their companies had been told informally by department officials that no decision had been made.",
+        "A designation would be an unusual step against an American company. The supply-chain statutes were written to keep equipment from firms tied to foreign adversaries out of government systems, and lawyers expect any designation to be challenged in court.",
+        "Anthropic declined to comment on the reviews. The Pentagon said it does not comment on ongoing discussions with industry.",
+    ],
+)
