@@ -4,10 +4,13 @@ the figures benchmarks/fulltext_eval.py prints, held as a regression guard."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
 import pytest
+
+from tracker.fulltext import extract
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("fulltext_eval", ROOT / "benchmarks" / "fulltext_eval.py")
@@ -26,7 +29,7 @@ def scores():
 def test_the_set_has_the_shapes_of_real_news_sites():
     names = [name for name, *_ in PAGES]
     assert len(names) >= 15
-    for shape in ("wire", "blog", "liveblog", "comments", "jsonld", "german", "french", "amp", "paywall"):
+    for shape in ("wire", "blog", "liveblog", "comments", "jsonld", "german", "french", "amp", "paywall", "div-soup"):
         assert any(shape in name for name in names), shape
 
 
@@ -48,3 +51,18 @@ def test_read_more_links_and_the_headline_are_not_kept_twice():
         headline = marked.splitlines()[0]
         assert "Read more:" not in kept, name
         assert kept.split("\n\n").count(headline) == 1, name
+
+
+def test_a_bare_javascript_shell_is_read_from_its_json_ld_with_its_headline_and_byline():
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Pentagon and Anthropic talks resume",
+          "author": {"@type": "Person", "name": "Jane Doe"}, "datePublished": "2026-02-28T10:00:00Z",
+          "articleBody": "Talks between the Pentagon and Anthropic resumed on Saturday, officials said, a day after "
+                         "the deadline passed.\n\nBoth sides exchanged drafts of a narrower set of permitted uses, "
+                         "people familiar with the talks said."}
+    page = (f'<!doctype html><html><head><title>Pentagon and Anthropic talks resume | Site</title>'
+            f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
+            f'<body><div id="root"></div><script src="/app.js"></script></body></html>').encode()
+    article = extract(page, "https://example.com/talks")
+    assert article.title == "Pentagon and Anthropic talks resume" and article.author == "Jane Doe"
+    assert article.text.split("\n\n") == ld["articleBody"].split("\n\n")
+    assert article.published.date().isoformat() == "2026-02-28"  # trafilatura gives the day

@@ -123,16 +123,33 @@ def extract(body: bytes, url: str, content_type: str = "") -> Article:
         given = _paragraphs(_ld_article_body(body))
         if len(given) > max(MIN_TEXT_CHARS, 2 * len(text)):
             text = given
+            if doc is None:  # trafilatura found no body in the page, so it gave no headline either
+                doc = _metadata(body, url)
     if len(text) < MIN_TEXT_CHARS:
         raise PageError(f"no article text found at {clean_text(url, 120)}: the page may need JavaScript or a "
                         f"subscription; save the text to a file and give the file instead")
     if len(text) > MAX_TEXT_CHARS:
         text = text[:text.rfind("\n\n", 0, MAX_TEXT_CHARS) if "\n\n" in text[:MAX_TEXT_CHARS] else MAX_TEXT_CHARS]
         text += "\n\n" + CUT_NOTE.format(n=len(text))
-    title = clean_text(doc.title or "", 300)
+    title = clean_text(getattr(doc, "title", None) or "", 300)
     text = _without_headline(text, title)
-    return Article(url=url, title=title, author=clean_text(doc.author or "", 200), published=_date(doc.date),
-                   site=clean_text(doc.sitename or urlsplit(url).hostname or "", 100), text=text)
+    return Article(url=url, title=title, author=clean_text(getattr(doc, "author", None) or "", 200),
+                   published=_date(getattr(doc, "date", None)),
+                   site=clean_text(getattr(doc, "sitename", None) or urlsplit(url).hostname or "", 100), text=text)
+
+
+def _metadata(body: bytes, url: str):
+    """The page's headline, byline, date and site name alone (trafilatura's Document)."""
+    from trafilatura import load_html
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        tree = load_html(body)
+        if tree is not None:
+            return extract_metadata(tree, url)
+    except (ValueError, TypeError, RecursionError, MemoryError, AttributeError):
+        pass
+    return None
 
 
 _BR_RUN = re.compile(rb"(?:<br\s*/?>\s*){2,}", re.I)
