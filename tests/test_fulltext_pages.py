@@ -53,16 +53,18 @@ def test_read_more_links_and_the_headline_are_not_kept_twice():
         assert kept.split("\n\n").count(headline) == 1, name
 
 
-def test_a_bare_javascript_shell_is_read_from_its_json_ld_with_its_headline_and_byline():
+def test_a_bare_javascript_shell_is_read_from_its_json_ld_with_its_headline_and_byline_and_cleaned():
     ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Pentagon and Anthropic talks resume",
           "author": {"@type": "Person", "name": "Jane Doe"}, "datePublished": "2026-02-28T10:00:00Z",
           "articleBody": "Talks between the Pentagon and Anthropic resumed on Saturday, officials said, a day after "
                          "the deadline passed.\n\nBoth sides exchanged drafts of a narrower set of permitted uses, "
-                         "people familiar with the talks said."}
+                         "people familiar with the talks said.\x1b]0;owned\x07\x1b[2J"}
     page = (f'<!doctype html><html><head><title>Pentagon and Anthropic talks resume | Site</title>'
             f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
             f'<body><div id="root"></div><script src="/app.js"></script></body></html>').encode()
     article = extract(page, "https://example.com/talks")
     assert article.title == "Pentagon and Anthropic talks resume" and article.author == "Jane Doe"
-    assert article.text.split("\n\n") == ld["articleBody"].split("\n\n")
+    assert article.text.split("\n\n") == [
+        "Talks between the Pentagon and Anthropic resumed on Saturday, officials said, a day after the deadline passed.",
+        "Both sides exchanged drafts of a narrower set of permitted uses, people familiar with the talks said."]
     assert article.published.date().isoformat() == "2026-02-28"  # trafilatura gives the day
