@@ -129,7 +129,8 @@ def main(argv=None) -> int:
 
     print(f"{'page':24} {'KB':>6} {'words':>6} {'kept':>6} {'P':>6} {'R':>6} {'F1':>6} {'ms':>7} {'cpu ms':>7}")
     for s in scores:
-        print(f"{s.name:24} {s.kb:6.1f} {s.marked:6} {s.kept:6} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.ms:7.1f} {s.cpu_ms:7.1f}"
+        print(f"{s.name:24} {s.kb:6.1f} {s.marked:6} {s.kept:6} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+              f"{s.ms:7.1f} {s.cpu_ms:7.1f}"
               + (f"  refused: {s.error[:60]}" if s.error else ""))
     micro = Score("micro", 0, sum(s.right for s in scores), sum(s.kept for s in scores), sum(s.marked for s in scores))
     macro = [statistics.mean(getattr(s, f) for s in scores) for f in ("precision", "recall", "f1")]

@@ -34,7 +34,8 @@ def test_the_set_has_the_shapes_of_real_news_sites():
 
 
 def test_what_is_kept_of_the_pages_is_their_articles(scores):
-    pooled = fulltext_eval.Score("all", 0, *(sum(getattr(s, f) for s in scores.values()) for f in ("right", "kept", "marked")))
+    pooled = fulltext_eval.Score("all", 0, *(sum(getattr(s, f) for s in scores.values())
+                                             for f in ("right", "kept", "marked")))
     assert pooled.f1 >= fulltext_eval.THRESHOLD, f"overall F1 {pooled.f1:.3f}"
     bad = {name: round(s.f1, 3) for name, s in scores.items() if s.f1 < 0.6}
     assert not bad, f"pages whose article is lost or buried: {bad}"
@@ -65,6 +66,7 @@ def test_a_bare_javascript_shell_is_read_from_its_json_ld_with_its_headline_and_
     article = extract(page, "https://example.com/talks")
     assert article.title == "Pentagon and Anthropic talks resume" and article.author == "Jane Doe"
     assert article.text.split("\n\n") == [
-        "Talks between the Pentagon and Anthropic resumed on Saturday, officials said, a day after the deadline passed.",
+        "Talks between the Pentagon and Anthropic resumed on Saturday, officials said, a day after the deadline "
+        "passed.",
         "Both sides exchanged drafts of a narrower set of permitted uses, people familiar with the talks said."]
     assert article.published.date().isoformat() == "2026-02-28"  # trafilatura gives the day

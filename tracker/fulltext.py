@@ -169,7 +169,8 @@ def _settings():
 # A line that only points at another story ("Read more: <headline>"), which sites put between
 # an article's paragraphs and trafilatura keeps as one of them.
 _PROMO = re.compile(r"(read more|read also|also read|more on this|related|see also|recommended|watch|"
-                    r"lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leer más|lee también)\s*[:>»|–—-](\s|$)", re.I)
+                    r"lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leer más|lee también)"
+                    r"\s*[:>»|–—-](\s|$)", re.I)
 
 
 def _paragraphs(text: str) -> str:
