@@ -696,6 +696,37 @@ def teaser_with_ld(rng, art, *, site, url):
     return page.replace('<div class="ft-tags">', gate + '<div class="ft-tags">', 1)
 
 
+def react_divs(rng, art, *, site, url):
+    """A client-rendered site that also renders on the server: hashed class names, paragraphs
+    in <div>s rather than <p>s, a video carousel and a "Recommended" list inside the body."""
+    author = byline_name(art)
+    h = lambda part: f"{part}_{part.lower()}__{rng.randrange(16**5):05x}"  # noqa: E731
+    paras = []
+    for i, b in enumerate(art["blocks"]):
+        paras.append(f'<div class="{h("Paragraph")}" data-testid="paragraph">{E(b)}</div>')
+        if i == 1:
+            paras.append(f'<div class="{h("VideoCarousel")}"><div class="{h("CarouselTitle")}">Watch more</div>' + "".join(
+                f'<div class="{h("VideoCard")}"><div class="{h("Duration")}">{rng.randint(1, 9)}:{rng.randint(10, 59)}</div>'
+                f'<div class="{h("VideoTitle")}">{E(t)}</div></div>' for t in rng.sample(OTHER_STORIES, 5)) + "</div>")
+        if i == 2:
+            paras.append(f'<div class="{h("Recommended")}"><div class="{h("RecTitle")}">Recommended</div>' + "".join(
+                f'<a class="{h("RecLink")}" href="/news/{slug(t)}"><div>{E(t)}</div></a>' for t in rng.sample(OTHER_STORIES, 4)) + "</div>")
+    nav = "".join(f'<a class="{h("NavLink")}" href="/{slug(x)}">{E(x)}</a>' for x in SECTIONS)
+    article = (f'<div class="{h("ArticlePage")}"><div class="{h("Eyebrow")}"><a href="/politics">Politics</a></div>'
+               f'<h1 class="{h("Headline")}">{E(art["headline"])}</h1><div class="{h("Byline")}"><span>{E(art["byline"])}</span>'
+               f'<span class="{h("Date")}">Feb 25, 2026</span></div>' + share(h("Share"))
+               + f'<div class="{h("ArticleBody")}">' + "".join(paras) + "</div>"
+               + f'<div class="{h("AuthorCard")}"><div>{E(author)}</div><div>Naomi Brooks covers Congress and national security.</div></div></div>')
+    head = (meta(art, site, url, author, "Politics") + css(rng, "x", 500) + jsonld("NewsArticle", art, site, url, author=author)
+            + '<script src="/_next/static/chunks/framework-2c79e2.js" defer></script>' + scripts(rng, site))
+    body = (cookie_banner("x") + f'<div id="__next"><header class="{h("Header")}"><a href="/" class="{h("Logo")}">{E(site)}</a>'
+            f'<nav class="{h("Nav")}">{nav}</nav></header><div class="{h("Layout")}">' + article
+            + f'<div class="{h("Rail")}">' + related(rng, "x", "Most Popular", 8) + "</div></div>"
+            + f'<div class="{h("Footer")}">' + "".join(f'<a href="/{slug(l)}">{E(l)}</a>' for l in FOOTER_LINKS) + "</div></div>"
+            + state_blob(rng, "__NEXT_DATA__", 110))
+    return doc("en", f'{art["headline"]} | {site}', head, body)
+
+
 # ------------------------------------------------------------------ the set
 def pages():
     R = lambda n: random.Random(n)  # noqa: E731
@@ -738,6 +769,8 @@ def pages():
     yield "17-div-soup", texts.DIV_SOUP, div_soup(R(17), texts.DIV_SOUP, site="The Courier-Gazette", url="https://www.couriergazette.com/news/local/guard-ai-logistics.html")
     yield "18-teaser-jsonld", texts.TEASER_LD, teaser_with_ld(R(18), texts.TEASER_LD, site="The Financial Register",
                                                                url="https://www.financialregister.com/business/contractors-audit-anthropic/")
+    yield "19-div-paragraphs", texts.REACT_DIVS, react_divs(R(19), texts.REACT_DIVS, site="Capitol Report",
+                                                            url="https://www.capitolreport.com/politics/lawmakers-pentagon-anthropic")
 
 
 def main() -> None:

@@ -291,3 +291,15 @@ TEASER_LD = dict(
         "Anthropic declined to comment on the reviews. The Pentagon said it does not comment on ongoing discussions with industry.",
     ],
 )
+
+REACT_DIVS = dict(
+    headline="Lawmakers ask Pentagon to explain threat against AI supplier",
+    byline="By Naomi Brooks",
+    blocks=[
+        "A bipartisan group of House members asked the Defense Department on Wednesday to explain the legal basis for threatening to designate Anthropic a supply-chain risk, saying the step could chill cooperation between the military and American technology companies.",
+        "In a letter to Defense Secretary Pete Hegseth, the seven lawmakers, four Democrats and three Republicans on the Armed Services Committee, asked which statute the department would rely on and whether it had ever used such a designation against a domestic company.",
+        "\"We share the department's view that the military, not its vendors, decides how to fight within the law,\" the letter said. \"We do not share the view that a disagreement over contract terms is a threat to the supply chain.\"",
+        "The lawmakers also asked for a briefing on the department's agreements with other AI developers, including the one announced this week that allows xAI to operate on classified networks.",
+        "A Pentagon spokesperson said the department would respond to the members directly.",
+    ],
+)
