@@ -114,7 +114,7 @@ def extract(body: bytes, url: str, content_type: str = "") -> Article:
     try:
         doc = trafilatura.bare_extraction(
             body, url=url, with_metadata=True, include_comments=False, include_tables=False,
-            include_images=False, include_links=False, favor_precision=True, config=_settings())
+            include_images=False, include_links=False, favor_precision=True, prune_xpath=_PRUNE, config=_settings())
     except (ValueError, TypeError, RecursionError, MemoryError, AttributeError) as e:
         # lxml and trafilatura raise these on pages broken in ways they did not foresee.
         raise PageError(f"cannot read the page at {clean_text(url, 120)} ({type(e).__name__})") from None
@@ -152,6 +152,9 @@ def _metadata(body: bytes, url: str):
     return None
 
 
+# Carousels (of videos, of other stories) sit inside articles' bodies with no links trafilatura
+# could count against them, only titles and durations; a carousel is never the article's text.
+_PRUNE = ["//*[contains(@class, 'arousel')]"]
 _BR_RUN = re.compile(rb"(?:<br\s*/?>\s*){2,}", re.I)
 _SETTINGS = None
 
