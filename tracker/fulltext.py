@@ -9,6 +9,7 @@ that need them, never by the dashboard's start-up path (tests/test_imports.py ch
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
@@ -106,27 +107,55 @@ def extract(body: bytes, url: str, content_type: str = "") -> Article:
         body = body[:MAX_PAGE_BYTES]
     import trafilatura  # ~170 ms; see the module's docstring
 
+    # Two or more <br> in a row are a paragraph break in hand-made and older CMS pages (text in
+    # one <div>, often inside layout tables); trafilatura only looks for paragraphs, so it finds
+    # none there. readability makes the same change before it scores the page.
+    body = _BR_RUN.sub(b"<p>", body)
     try:
         doc = trafilatura.bare_extraction(
             body, url=url, with_metadata=True, include_comments=False, include_tables=False,
-            include_images=False, include_links=False, favor_precision=True, config=_settings())
+            include_images=False, include_links=False, favor_precision=True, prune_xpath=_PRUNE, config=_settings())
     except (ValueError, TypeError, RecursionError, MemoryError, AttributeError) as e:
         # lxml and trafilatura raise these on pages broken in ways they did not foresee.
         raise PageError(f"cannot read the page at {clean_text(url, 120)} ({type(e).__name__})") from None
     text = _paragraphs(getattr(doc, "text", None) or "")
+    if len(text) < LD_FALLBACK_BELOW and b"articleBody" in body:
+        given = _paragraphs(_ld_article_body(body))
+        if len(given) > max(MIN_TEXT_CHARS, 2 * len(text)):
+            text = given
+            if doc is None:  # trafilatura found no body in the page, so it gave no headline either
+                doc = _metadata(body, url)
     if len(text) < MIN_TEXT_CHARS:
         raise PageError(f"no article text found at {clean_text(url, 120)}: the page may need JavaScript or a "
                         f"subscription; save the text to a file and give the file instead")
     if len(text) > MAX_TEXT_CHARS:
         text = text[:text.rfind("\n\n", 0, MAX_TEXT_CHARS) if "\n\n" in text[:MAX_TEXT_CHARS] else MAX_TEXT_CHARS]
         text += "\n\n" + CUT_NOTE.format(n=len(text))
-    title = clean_text(doc.title or "", 300)
-    if text.startswith(title + "\n\n"):  # trafilatura keeps the <h1> in the body too
-        text = text[len(title) + 2:]
-    return Article(url=url, title=title, author=clean_text(doc.author or "", 200), published=_date(doc.date),
-                   site=clean_text(doc.sitename or urlsplit(url).hostname or "", 100), text=text)
+    title = clean_text(getattr(doc, "title", None) or "", 300)
+    text = _without_headline(text, title)
+    return Article(url=url, title=title, author=clean_text(getattr(doc, "author", None) or "", 200),
+                   published=_date(getattr(doc, "date", None)),
+                   site=clean_text(getattr(doc, "sitename", None) or urlsplit(url).hostname or "", 100), text=text)
 
 
+def _metadata(body: bytes, url: str):
+    """The page's headline, byline, date and site name alone (trafilatura's Document)."""
+    from trafilatura import load_html
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        tree = load_html(body)
+        if tree is not None:
+            return extract_metadata(tree, url)
+    except (ValueError, TypeError, RecursionError, MemoryError, AttributeError):
+        pass
+    return None
+
+
+# Carousels (of videos, of other stories) sit inside articles' bodies with no links trafilatura
+# could count against them, only titles and durations; a carousel is never the article's text.
+_PRUNE = ["//*[contains(@class, 'arousel')]"]
+_BR_RUN = re.compile(rb"(?:<br\s*/?>\s*){2,}", re.I)
 _SETTINGS = None
 
 
@@ -140,9 +169,58 @@ def _settings():
     return _SETTINGS
 
 
+# A line that only points at another story ("Read more: <headline>"), which sites put between
+# an article's paragraphs and trafilatura keeps as one of them.
+_PROMO = re.compile(r"(read more|read also|also read|more on this|related|see also|recommended|watch|"
+                    r"lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leer más|lee también)"
+                    r"\s*[:>»|–—-](\s|$)", re.I)
+
+
 def _paragraphs(text: str) -> str:
     lines = (clean_text(line) for line in text.splitlines())
-    return "\n\n".join(line for line in lines if line)
+    return "\n\n".join(line for line in lines if line and not (len(line) < 200 and _PROMO.match(line)))
+
+
+def _without_headline(text: str, title: str) -> str:
+    """The body without the headline trafilatura keeps from the <h1>, nor the section label
+    ("Politics", "Analysis") some sites put above it."""
+    if not title:
+        return text
+    head = text.split("\n\n", 3)[:3]
+    if title in head:
+        at = head.index(title)
+        if all(len(line) < 40 for line in head[:at]):
+            return text.split("\n\n", at + 1)[at + 1] if len(head) > at + 1 else ""
+    return text
+
+
+_LD_SCRIPT = re.compile(rb"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.S | re.I)
+LD_FALLBACK_BELOW = 4_000  # chars: an extraction this long is not a shell's nor a teaser; JSON-LD is not looked at
+
+
+def _ld_article_body(page: bytes) -> str:
+    """The longest schema.org articleBody in the page's JSON-LD, '' if none: the only copy of the
+    text on pages that render it with JavaScript, and on some that hide it behind a paywall."""
+    best = ""
+    for m in _LD_SCRIPT.finditer(page):
+        try:
+            data = json.loads(m.group(1).decode("utf-8", "replace"))
+        except (ValueError, RecursionError):
+            continue
+        stack, seen = [data], 0
+        while stack and seen < 10_000:  # a bound on hostile nesting and breadth
+            node, seen = stack.pop(), seen + 1
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                value = node.get("articleBody")
+                if isinstance(value, str) and len(value) > len(best):
+                    best = value
+                stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
+    if "<" in best:
+        from .text import html_to_text
+        best = html_to_text(best.replace("</p>", "</p>\n"))
+    return best
 
 
 def _date(value: str | None) -> datetime | None:
