@@ -111,6 +111,8 @@ def load(path: str | Path) -> Config:
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         raise ConfigError(path, f"invalid TOML: {e}", int(m.group(1)) if m else None) from None
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        raise ConfigError(path, "invalid TOML: arrays or tables nested too deeply") from None
     return parse(data, path, text)
 
 
