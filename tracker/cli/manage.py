@@ -124,8 +124,10 @@ def _s(value) -> str:
 def render_story(*, title: str, groups: list[list[str]], deadline: tuple[datetime, str] | None,
                  label: str, article: str | None, headline: str, source: str,
                  outlets: bool) -> str:
+    from ..text import clean_text
+
     lines = [
-        f"# tracker: {title}",
+        f"# tracker: {clean_text(title)}",  # a comment ends at a newline: never let one in
         "# Written by `tracker init`; edit it freely. `tracker --help` lists the commands, the",
         "# README describes every key. Times in [[deadlines]] are local to their `timezone`.",
         "",
@@ -192,8 +194,24 @@ def _headline(path: Path) -> str:
     return ""
 
 
+def _control_characters(args) -> str | None:
+    """The first option of init's whose value is not one line of printable text, as an error.
+    Every value init writes lands in feeds.toml: a newline in the title's header comment
+    would start a line of TOML of the caller's choosing (a [notify] hook)."""
+    for option, value in (("WORDS", args.words), ("--title", args.title), ("--label", args.label),
+                          ("--headline", args.headline), ("--article", args.article),
+                          ("--deadline", args.deadline)):
+        if value and not value.isprintable():
+            return (f"{option} {value!r} contains control characters (a newline, tab or escape); "
+                    f"give it as one line of plain text")
+    return None
+
+
 def cmd_init(args) -> int:
     path = config_path(args)
+    problem = _control_characters(args)
+    if problem:
+        return _error(problem)
     if path.exists():
         return _error(f"{path} already exists; refusing to overwrite it. Follow another story "
                       f"with `--config OTHER/feeds.toml`, or move that file away first.")
@@ -223,6 +241,9 @@ def cmd_init(args) -> int:
                 return _error(f"--article {src} is larger than {MAX_ARTICLE_BYTES // 2**20} MB; "
                               f"is it the article's text?")
             dest = base / "data" / src.name
+            if not src.name.isprintable():
+                return _error(f"--article {src.name!r}: the file's name contains control characters; "
+                              f"rename it first")
             if dest.exists() and not dest.samefile(src):
                 return _error(f"{dest} already exists; refusing to overwrite it")
             headline = headline or _headline(src)
