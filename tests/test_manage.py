@@ -234,6 +234,28 @@ def test_feeds_edit_mistakes_exit_2_and_change_nothing(shipped, capsys, argv, me
     assert shipped.read_text() == before
 
 
+@pytest.mark.parametrize("argv, shown", [
+    (["add", "https://a.example/\x1b[2J"], "the URL 'https://a.example/\\x1b[2J' contains control characters"),
+    (["add", "https://a.example/\x9b2J"], "the URL 'https://a.example/\\x9b2J' contains control characters"),
+    (["add", "https://a.example/", "--name", "Evil\x1b]0;pwned\x07"],
+     "the name 'Evil\\x1b]0;pwned\\x07' contains control characters"),
+])
+def test_feeds_add_refuses_control_characters_in_a_name_or_url(shipped, capsys, argv, shown):
+    before = shipped.read_text()
+    code, _, err = run("--config", shipped, "feeds", *argv, capsys=capsys)
+    assert code == 2 and err.startswith(f"tracker: {shown}") and len(err.splitlines()) == 1
+    assert shipped.read_text() == before
+
+
+def test_feeds_listing_cleans_names_written_by_hand(tmp_path, capsys):
+    path = write_config(tmp_path, extra='[[feeds]]\nname = "Evil\\u001b[2J\\u001b]0;pwned\\u0007 wire"\n'
+                                        'url = "https://wire.example/rss"\n')
+    code, out, _ = run("--config", path, "feeds", capsys=capsys)
+    assert code == 0
+    assert out.startswith("Evil wire  [not polled yet]")
+    assert all(line.isprintable() for line in out.splitlines())
+
+
 def test_feeds_edits_refuse_a_broken_config(tmp_path, capsys):
     path = tmp_path / "feeds.toml"
     path.write_text("[story]\ntitle = 'x'\nbogus = 1\n")

@@ -357,15 +357,18 @@ def cmd_feeds_import(args) -> int:
         print(f"  + {name}")
     if getattr(args, "verbose", False):
         for url in report.invalid:
-            print(f"  ! not an http(s) URL: {url}")
+            print(f"  ! not an http(s) URL: {url if url.isprintable() else repr(url)}")
     return EXIT_OK
 
 
 def cmd_feeds_export(args) -> int:
     from ..opml import render
+    from ..text import clean_text
 
     config = config_module.load(config_path(args))
-    text = render(f"tracker: {config.story.title}", ((f.name, f.url) for f in config.feeds), utcnow())
+    # feeds.toml is edited by hand too: what it holds is cleaned here, not trusted
+    text = render(f"tracker: {clean_text(config.story.title)}",
+                  ((clean_text(f.name), clean_text(f.url)) for f in config.feeds), utcnow())
     if args.output and args.output != "-":
         try:
             Path(args.output).write_text(text, encoding="utf-8")
