@@ -259,8 +259,11 @@ def explain(error: BaseException, path: Path) -> str:
     text = str(error).lower()
     if "readonly" in text or "read-only" in text:
         return f"{path} is read-only: tracker needs to write it. Check the file's permissions, or pass --db to use another file."
-    if "disk is full" in text or "disk i/o" in text:
-        return f"cannot write {path}: the disk is full or failing. Free some space and run tracker again; nothing was lost."
+    if "disk is full" in text:
+        return (f"the disk is full: cannot write {path}. Free some space and run tracker again; "
+                "nothing stored before was lost.")
+    if "disk i/o" in text:
+        return f"cannot write {path}: the disk is failing or full. Free some space and run tracker again; nothing was lost."
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (f"{path} is not a readable tracker database (corrupt or another kind of file). "
                 "tracker left it untouched. Move it aside and run tracker again to start a new one, "
@@ -366,10 +369,13 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # After some errors (a full disk met while spilling the cache mid-statement) SQLite
+            # has already rolled the transaction back: a ROLLBACK then fails and hides why.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def execute(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
         return self._conn().execute(sql, params).fetchall()
