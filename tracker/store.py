@@ -33,7 +33,7 @@ from .errors import StoreError
 from .links import canonical_link
 from .match import Match
 from .model import Deadline, Entry, FeedConfig
-from .timeutil import from_iso, to_iso, utcnow
+from .timeutil import clamped, from_iso, to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
 FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
@@ -783,7 +783,8 @@ class Store:
 
     def deadlines(self) -> list[Deadline]:
         """The user's milestones (the `deadlines` table), soonest first; feeds.toml holds the rest."""
-        return [Deadline(label=r["label"], at=from_iso(r["at"]), timezone=r["timezone"], note=r["note"], id=r["id"])
+        return [Deadline(label=r["label"], at=clamped(from_iso(r["at"])), timezone=r["timezone"], note=r["note"],
+                         id=r["id"])
                 for r in self.execute("SELECT * FROM deadlines ORDER BY at, id")]
 
     def feed_states(self) -> list[dict]:
