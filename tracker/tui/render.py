@@ -101,17 +101,33 @@ def is_subheading(line: str) -> bool:
     return bool(line) and len(line) <= 80 and len(line.split()) <= 12 and not line.endswith(_SENTENCE_END)
 
 
-def read_article(path: Path | None) -> list[str]:
+ARTICLE_MAX_BYTES = 128 << 10  # a long feature is ~50 KB; a 50 MB file read whole took 3.5 GB,
+# and even 1 MB of text took the pane 12 s to lay out
+
+
+def read_article(path: Path | None) -> tuple[list[str], str]:
+    """The article file's lines, and a note for the reader when they are not all of it: at
+    most ARTICLE_MAX_BYTES are read, and a file with NULs is binary, not an article."""
     if path is None:
-        return []
+        return [], ""
     try:
-        raw = path.read_text(encoding="utf-8", errors="replace")
+        with path.open("rb") as f:
+            data = f.read(ARTICLE_MAX_BYTES + 1)
     except OSError:
-        return []
-    return [line for line in (plain(x) for x in raw.splitlines()) if line]
+        return [], ""
+    if b"\0" in data:
+        return [], f"The article file {plain(str(path))} is not text (it holds binary data)."
+    note = ""
+    if len(data) > ARTICLE_MAX_BYTES:
+        data = data[:ARTICLE_MAX_BYTES]
+        note = (f"The article file is larger than {ARTICLE_MAX_BYTES >> 10} KB: it was cut there, "
+                f"and only its first {ARTICLE_MAX_BYTES >> 10} KB is shown.")
+    raw = data.decode("utf-8", errors="replace")
+    return [line for line in (plain(x) for x in raw.splitlines()) if line], note
 
 
-def article(story: Story, lines: Sequence[str], heading: Style, meta: Style, missing: str = "") -> Text:
+def article(story: Story, lines: Sequence[str], heading: Style, meta: Style, missing: str = "",
+            note: str = "") -> Text:
     out = Text(end="")
     headline = plain(story.headline) or (plain(lines[0]) if lines else plain(story.title))
     out.append(headline + "\n", Style(bold=True))
@@ -124,6 +140,8 @@ def article(story: Story, lines: Sequence[str], heading: Style, meta: Style, mis
     if not lines:
         out.append("\n" + (missing or "No anchor article: set [story] article in feeds.toml."), meta)
     body(out, (line for line in lines if line != headline), heading)
+    if lines and note:
+        out.append("\n" + note, meta)
     return out
 
 

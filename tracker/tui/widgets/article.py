@@ -22,7 +22,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def __init__(self, story: Story, id: str | None = None):
         super().__init__(id=id)
         self.story = story
-        self.lines = render.read_article(story.article)
+        self.lines, self.note = render.read_article(story.article)
         self.body = Static(id="article-body")
 
     def compose(self) -> ComposeResult:
@@ -35,10 +35,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.app.theme_changed_signal.subscribe(self, lambda _: self.call_after_refresh(self._draw))
 
     def _draw(self) -> None:
-        missing = f"The article file {self.story.article} could not be read." if self.story.article else ""
+        missing = self.note or (f"The article file {render.plain(str(self.story.article))} could not be read."
+                                if self.story.article else "")
         self.body.update(render.article(
             self.story, self.lines, component_style(self, "article--heading"),
-            component_style(self, "article--meta"), missing))
+            component_style(self, "article--meta"), missing, self.note))
 
 
 class DetailView(VerticalScroll, can_focus=True):
