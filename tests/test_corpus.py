@@ -81,4 +81,6 @@ def test_a_sample_of_the_corpus_reads_the_same_on_both_paths():
 @pytest.mark.slow
 def test_the_whole_corpus_reads_the_same_on_both_paths():
     files = _files()
-    assert _check(files) > len(files) // 4
+    # 1159 of the 3209 files before the fast path read xml:base, RSS 1.0, dc:, itunes: and
+    # media: (36%); 1307 after (41%)
+    assert _check(files) > len(files) * 38 // 100
