@@ -176,13 +176,20 @@ RSS_NAMESPACED = {
     "xml:base relative to the feed": '<item xml:base="/blog/"><title>X2</title><link>x</link>'
                                      "<guid>g/2</guid></item>",
     "xml:base on the link": '<item><title>X3</title><link xml:base="http://a.example/b/">../c</link></item>',
+    "element in title": "<item><title>A <b>bold</b> title</title></item>",
+    "naked markup in a description": "<item><title>N</title><description>Some <p>naked &lt;markup&gt;"
+                                     " <script>x()</script></p> after</description></item>",
+    "div in escaped html": "<item><title>N2</title><description><div>&lt;b&gt;one&lt;/b&gt;</div>"
+                           "</description></item>",
+    "div, then naked markup": "<item><title>N3</title><description><div>one <i>two</i></div> three"
+                              "</description></item>",
     "xml:base of a script": '<item xml:base="javascript:alert(1)"><title>X4</title><link>x</link></item>',
 }
 
 RSS_FALLBACK = {
     "media title of type plain": '<item><media:title type="plain">M</media:title><link>http://e/m</link></item>',
     "title in media content": '<item><media:content url="http://e/v"><title>V</title></media:content></item>',
-    "element in title": "<item><title>A <b>bold</b> title</title></item>",
+    "element in a link": "<item><title>A</title><link><p>http://e/a</p></link></item>",
     "child of an ignored element": "<item><title>A</title><category><title>B</title></category></item>",
     "base64": '<item><title>A</title><description mode="base64">aGVsbG8=</description></item>',
     "undefined entity": "<item><title>A&nbsp;B</title></item>",
@@ -320,7 +327,10 @@ def test_every_atom_author_is_kept_and_entries_inherit_the_feeds():
 
 
 ATOM_FALLBACK = {
-    "xhtml": '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>b</b></div></title></entry>',
+    "svg in xhtml": '<entry><title>A</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+                    '<svg xmlns="http://www.w3.org/2000/svg"><title>B</title></svg></div></content></entry>',
+    "xhtml source title": '<entry><title>A</title><source><title type="xhtml">'
+                          '<div xmlns="http://www.w3.org/1999/xhtml">S <b>s</b></div></title></source></entry>',
     "out-of-line content": '<entry><title>A</title><content src="http://e/a"/></entry>',
     "base64 by type": '<entry><title>A</title><content type="image/png">aGVsbG8=</content></entry>',
     "inside an unknown element": '<entry><foo xmlns="urn:x"><title>A</title></foo></entry>',
@@ -330,6 +340,16 @@ ATOM_FALLBACK = {
 
 
 ATOM_NAMESPACED = {
+    "xhtml": '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>b</b></div></title></entry>',
+    "xhtml content": '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Vec&lt;T&gt; '
+                     '&amp; co</div></title><id>urn:x</id><content type="xhtml">'
+                     '<div xmlns="http://www.w3.org/1999/xhtml"><p>One <a href="/x">two</a></p><br/>'
+                     '<script>evil()</script><p>&lt;three&gt;</p></div></content></entry>',
+    "xhtml summary without a div": '<entry><title>S</title><id>urn:s</id><summary type="xhtml">'
+                                   '<p xmlns="http://www.w3.org/1999/xhtml">a</p> <p xmlns="http://www.w3.org/1999/xhtml">'
+                                   'b</p></summary></entry>',
+    "naked markup in html": '<entry><title>H</title><id>urn:h</id><content type="html">Example '
+                            '<a href="test.html">test</a></content></entry>',
     "media title": "<entry><media:title>A</media:title></entry>",
     "xml:base": '<entry xml:base="http://other.example/blog/"><title>B</title><id>urn:b</id>'
                 '<link href="post/1"/></entry>',
@@ -498,3 +518,11 @@ def _dates(draw):
 @given(_dates())
 def test_dates_read_as_feedparser_reads_them(value):
     assert fastfeed._date(value) == _parse_date(value)
+
+
+def test_inline_xhtml_reads_as_its_text_on_the_fast_path():
+    body = ATOM.format(entries=ATOM_NAMESPACED["xhtml content"]).encode()
+    parsed = assert_agree(body, "application/atom+xml", fast=True)
+    entry = parsed.entries[0]
+    assert entry.title == "Vec<T> & co"  # escaped text in XHTML stays text
+    assert "One two" in entry.summary and "<three>" in entry.summary and "evil" not in entry.summary

@@ -6,8 +6,9 @@ layers of Python handlers, a context stack, deep copies and keyword-mapped dicts
 dozens of fields we never read. Nearly every real feed is UTF-8 RSS or Atom using a handful
 of elements, so those documents are read here: RSS 2.0, RSS 1.0/0.90 (RDF) and Atom 1.0, with
 xml:base, content:encoded, dc:*, dcterms dates, itunes:* and media:* read as feedparser reads
-them, other namespaces' elements skipped. Anything else (another encoding, a DOCTYPE,
-undefined entities or any malformation, inline XHTML, base64 content, Atom 0.3, an element
+them, inline XHTML and markup inside text kept as feedparser keeps it, other namespaces'
+elements skipped. Anything else (another encoding, a DOCTYPE, undefined entities or any
+malformation, SVG or MathML, base64 content, Atom 0.3, an element
 feedparser would read into one of our fields that this module does not model ...) raises
 NotSimple and goes to feedparser as before. The rules below are
 feedparser 6's, taken from its source (mixin.py pop(), namespaces/_base.py, encodings.py);
@@ -101,6 +102,10 @@ _ALIASES = {"dc_title": "title", "dc_description": "description", "dcterms_creat
             "media_description": "description"}
 # <media:title> is a title that does not stop a later <title> (mediarss.py restores the depth).
 _LOOSE_TITLE = "media_title"
+XHTML = "application/xhtml+xml"
+# The fields feedparser reads with push_content: markup inside them is text of theirs (mixin.py
+# unknown_starttag, "track inline content"), not elements of the feed.
+_INLINE = {"title", "description", "summary", "content", "content_encoded"}
 XML_BASE = "http://www.w3.org/XML/1998/namespace base xml"
 RDF_ABOUT = "http://www.w3.org/1999/02/22-rdf-syntax-ns# about rdf"
 # Names feedparser stores under our keys (directly or through FeedParserDict's key map) even
@@ -132,8 +137,8 @@ def _content_type(attrs: dict, default: str) -> str:
         raise NotSimple("base64 or out-of-line content")
     kind = attrs.get("type", default).lower()
     kind = _TYPE_NAMES.get(kind, kind)
-    if kind == "application/xhtml+xml" or not (kind.startswith("text/") or kind.endswith("xml")):
-        raise NotSimple(f"content of type {kind}")  # inline XHTML, or base64 by feedparser's rule
+    if not (kind.startswith("text/") or kind.endswith("xml")):
+        raise NotSimple(f"content of type {kind}")  # base64 by feedparser's rule
     return kind
 
 
@@ -180,6 +185,8 @@ class _Reader:
         self.entries: list[dict] = []
         self.entry: dict | None = None
         self.entry_depth = 0
+        self.inline = False  # the text being read may hold markup (a push_content field)
+        self.nested: list[tuple[str, bool]] = []  # the markup elements open inside it
         self.field = ""  # the field a nested element's text is read as (media:title in media:content)
         self.ctype = ""  # the type of the text being read, as its attributes give it
         self.raw = ""  # that text as the document has it, for the type feedparser guesses
@@ -197,7 +204,8 @@ class _Reader:
             elif local.lower() in ("base", "lastmod", "href" if fp in ("item", "entry") else ""):
                 raise NotSimple(f"attribute {key}")
         if self.text is not None:
-            raise NotSimple(f"<{fp}> inside a text element")
+            self._start_markup(fp, name)
+            return
         self.stack.append(fp)
         self.bases.append(base)
         if depth == 0:
@@ -227,6 +235,7 @@ class _Reader:
                                                   or (self.kind == "atom" and depth == 1)):
                 self.ctype = _content_type(attrs, "text/plain")  # base64 ones are feedparser's
                 self.text = []
+                self.inline = True
             elif fp == "source":
                 raise NotSimple("a source outside an entry")
             elif self.kind == "atom" and depth == 1 and fp == "author":
@@ -302,6 +311,7 @@ class _Reader:
             elif fp == "title":
                 self.ctype = _content_type(attrs, "text/plain")
             self.text = []
+            self.inline = fp in _INLINE
         elif fp in _IGNORED or fp == "contributor":
             pass
         elif fp in _OURS or hasattr(_FP, "_start_" + fp) or hasattr(_FP, "_end_" + fp):
@@ -318,6 +328,7 @@ class _Reader:
     def _start_text(self, fp: str, attrs: dict) -> None:
         self.ctype = _content_type(attrs, "text/plain" if fp == _LOOSE_TITLE else "text/html")
         self.text = []
+        self.inline = True
 
     def _href_link(self, attrs: dict) -> None:
         rel = attrs.get("rel", "alternate").lower()
@@ -326,13 +337,41 @@ class _Reader:
             self.entry["link"] = _join(self.bases[-1], attrs["href"])
             self.entry["link_set"] = True
 
+    def _start_markup(self, fp: str, name: str) -> None:
+        """An element inside a text field, as feedparser keeps it: in inline XHTML, or in text
+        that said it was escaped HTML or plain and so becomes XHTML here, the tag (without its
+        attributes, which no reader of ours looks at); a <div> in escaped HTML is dropped."""
+        local = (name.split(" ")[1] if " " in name else name).lower()
+        if not self.inline or local in ("svg", "math") or hasattr(_FP, "_start_" + fp) or hasattr(_FP, "_end_" + fp):
+            raise NotSimple(f"<{fp}> inside a text element")
+        self.nested.append((local, fp in ("xhtml_div", "div")))
+        if self.ctype != XHTML:
+            if fp in ("xhtml_div", "div"):
+                return  # "typepad does this 10/2007"
+            self.ctype = XHTML
+        self.text.append(f"<{local}>")
+
+    def _end_markup(self) -> None:
+        local, div = self.nested.pop()
+        if self.ctype != XHTML:
+            if div:
+                return
+            self.ctype = XHTML
+        self.text.append(f"</{local}>")
+
     def data(self, text: str) -> None:
         if self.text is not None:
+            if self.ctype == XHTML and self.inline:
+                text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             self.text.append(text)
         elif self.person is not None and self.stack[-1] == "author":
             self.person["text"].append(text)  # an Atom <author>'s own text
 
     def end(self, name: str) -> None:
+        if self.nested:
+            self._end_markup()
+            return
+        self.inline = False
         fp = self.stack.pop()
         depth = len(self.stack)
         try:
