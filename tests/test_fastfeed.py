@@ -526,3 +526,29 @@ def test_inline_xhtml_reads_as_its_text_on_the_fast_path():
     entry = parsed.entries[0]
     assert entry.title == "Vec<T> & co"  # escaped text in XHTML stays text
     assert "One two" in entry.summary and "<three>" in entry.summary and "evil" not in entry.summary
+
+
+ATOM03 = """<?xml version="1.0" encoding="utf-8"?>
+<feed version="0.3" xmlns="http://purl.org/atom/ns#">
+<title mode="escaped" type="text/html">Old &lt;b&gt;blog&lt;/b&gt;</title><tagline>t</tagline>
+{entries}
+</feed>"""
+
+
+@pytest.mark.parametrize("entries", [
+    '<entry><title>A</title><link rel="alternate" type="text/html" href="/a"/><id>tag:e,2005:a</id>'
+    "<issued>2005-02-24T10:00:00+01:00</issued><modified>2005-02-25T10:00:00Z</modified>"
+    '<author><name>Ann</name><url>http://e/ann</url><email>ann@e</email></author>'
+    '<content type="text/html" mode="escaped">&lt;p&gt;Body &amp;amp; more&lt;/p&gt;</content></entry>',
+    '<entry><title>B</title><id>urn:b</id><summary type="text/plain">plain &lt;b&gt;</summary>'
+    '<content type="application/xhtml+xml" mode="xml"><div xmlns="http://www.w3.org/1999/xhtml">'
+    "<p>x</p></div></content><contributor><name>C</name><url>http://e/c</url></contributor></entry>",
+])
+def test_atom_0_3_takes_the_fast_path_and_reads_as_feedparser_reads_it(entries):
+    parsed = assert_agree(ATOM03.format(entries=entries).encode(), "application/atom+xml", fast=True)
+    assert parsed.title == "Old blog"
+
+
+def test_base64_content_still_goes_to_feedparser():
+    entry = '<entry><title>A</title><id>urn:a</id><content type="text/html" mode="base64">PHA+aGk8L3A+</content></entry>'
+    assert_agree(ATOM03.format(entries=entry).encode(), "application/atom+xml", fast=False)

@@ -4,11 +4,11 @@ keeps, as feedparser would give them, ~6x faster.
 feedparser is most of a poll's CPU (~0.25 ms an entry): every element goes through several
 layers of Python handlers, a context stack, deep copies and keyword-mapped dicts, to fill
 dozens of fields we never read. Nearly every real feed is UTF-8 RSS or Atom using a handful
-of elements, so those documents are read here: RSS 2.0, RSS 1.0/0.90 (RDF) and Atom 1.0, with
+of elements, so those documents are read here: RSS 2.0, RSS 1.0/0.90 (RDF), Atom 1.0 and 0.3, with
 xml:base, content:encoded, dc:*, dcterms dates, itunes:* and media:* read as feedparser reads
 them, inline XHTML and markup inside text kept as feedparser keeps it, other namespaces'
 elements skipped. Anything else (another encoding, a DOCTYPE, undefined entities or any
-malformation, SVG or MathML, base64 content, Atom 0.3, an element
+malformation, SVG or MathML, base64 content, an element
 feedparser would read into one of our fields that this module does not model ...) raises
 NotSimple and goes to feedparser as before. The rules below are
 feedparser 6's, taken from its source (mixin.py pop(), namespaces/_base.py, encodings.py);
@@ -30,6 +30,7 @@ _CP1252 = feedparser.mixin._cp1252
 _FP = feedparser.mixin._FeedParserMixin
 _PREFIXES = {uri.lower(): prefix for uri, prefix in _FP.namespaces.items()}
 ATOM = "http://www.w3.org/2005/Atom"
+ATOM03 = "http://purl.org/atom/ns#"
 _UTF8 = ("utf-8", "utf8")
 _XML_ENCODING = re.compile(rb'^<\?xml[^>]*?encoding\s*=\s*["\']([^"\']+)["\']')
 _LINK_FIX = re.compile("&([A-Za-z0-9_]+);")
@@ -133,8 +134,8 @@ def _fix(text: str) -> str:
 
 
 def _content_type(attrs: dict, default: str) -> str:
-    if "mode" in attrs or "src" in attrs:
-        raise NotSimple("base64 or out-of-line content")
+    if "src" in attrs or any(k.lower() == "mode" and v == "base64" for k, v in attrs.items()):
+        raise NotSimple("base64 or out-of-line content")  # mode="escaped" or "xml" changes nothing
     kind = attrs.get("type", default).lower()
     kind = _TYPE_NAMES.get(kind, kind)
     if not (kind.startswith("text/") or kind.endswith("xml")):
@@ -211,8 +212,8 @@ class _Reader:
         if depth == 0:
             if fp == "rss" and not name.count(" "):
                 self.kind = "rss"
-            elif name.startswith(ATOM + " ") and fp == "feed":
-                self.kind = "atom"
+            elif (name.startswith(ATOM + " ") or name.startswith(ATOM03 + " ")) and fp == "feed":
+                self.kind = "atom"  # Atom 0.3 too: feedparser reads it with the same handlers
             elif fp == "rdf_rdf":
                 self.kind, self.rdf = "rss", True  # RSS 1.0 and 0.90: RSS with items beside the channel
             else:
@@ -252,7 +253,7 @@ class _Reader:
             self._start_field(fp, attrs)
         elif parent == "author" and rel == 2 and self.kind == "atom" and fp in ("name", "email"):
             self.text = []
-        elif parent == "author" and rel == 2 and fp == "uri":
+        elif parent == "author" and rel == 2 and fp in ("uri", "url"):
             pass
         elif self.stack[self.entry_depth + 1] == "source" and self.kind == "atom":
             # In an Atom <source> feedparser files everything under the source, not the
@@ -260,7 +261,7 @@ class _Reader:
             if rel == 2 and fp == "title":
                 _content_type(attrs, "text/plain")
                 self.text = []
-        elif self.stack[self.entry_depth + 1] == "contributor" and fp in ("name", "email", "uri"):
+        elif self.stack[self.entry_depth + 1] == "contributor" and fp in ("name", "email", "uri", "url"):
             pass
         elif self.stack[self.entry_depth + 1] in _IGNORED and self.stack[self.entry_depth + 1] != "category":
             # Inside an element whose result we never read: its children too, unless feedparser
