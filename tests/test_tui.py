@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from textual.widgets import ContentSwitcher, DataTable
@@ -92,12 +94,33 @@ def env(tmp_path, server):
     e.store.close()
 
 
-async def settle(pilot) -> None:
-    """Let messages, workers (polls, database looks) and the next frame finish."""
-    for _ in range(3):
+WAIT = 30.0  # seconds a test waits for a state before failing: the machine is often busy
+
+
+async def settle(pilot, timeout: float = WAIT) -> None:
+    """Let messages, workers (polls, database looks, their follow-ups) and the next frame
+    finish: until two rounds in a row find no worker running, however slow the machine is.
+    A fixed number of pauses is not enough there: a poll's result starts a look at the
+    database, which starts a toast, each a round later."""
+    app, quiet = pilot.app, 0
+    end = time.monotonic() + timeout
+    while quiet < 2:
+        if time.monotonic() > end:
+            raise AssertionError(f"the dashboard did not settle in {timeout:.0f} s: {list(app.workers)}")
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        quiet = 0 if len(app.workers) else quiet + 1
+        await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot, condition: Callable[[], object], what: str, timeout: float = WAIT) -> None:
+    """Wait for a state, not for a time: settle until `condition()` holds, or fail saying
+    what never came."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}")
+        await settle(pilot, timeout)
 
 
 async def polled(pilot) -> None:
@@ -121,6 +144,22 @@ def screen_lines(app) -> list[str]:
 
 def toasts(app) -> list[str]:
     return [f"{n.title}\n{n.message}" for n in app._notifications]
+
+
+def toast_starting(app, start: str) -> str | None:
+    """The latest toast whose title and message start with `start` ("3 new items\n"): other
+    toasts (R's "polled 1 feed: …") may come before or after it."""
+    return next((t for t in reversed(toasts(app)) if t.startswith(start)), None)
+
+
+def table_sized(table) -> bool:
+    """Every column of a DataTable as wide as its widest cell: Textual measures them when
+    the table is next idle, and a table drawn before that has its columns cut."""
+    for column in table.ordered_columns:
+        cells = list(table.get_column(column.key))
+        if cells and column.content_width < max(getattr(c, "cell_len", len(str(c))) for c in cells):
+            return False
+    return True
 
 
 # ------------------------------------------------------------------ the countdown
@@ -187,7 +226,7 @@ async def test_poll_fills_the_panel_newest_first_with_time_outlet_title(env):
         assert first.startswith("●   1d 24 Feb Wire ")
         assert first.endswith("Pentagon floats supply-chain risk label fo…")  # cut to the width
         assert len(first) == app.items.scrollable_content_region.width
-        assert "5 new items" in toasts(app)[-1]
+        assert toast_starting(app, "5 new items\n")
         assert "Coverage 5" in str(app.items.border_title)
 
 
@@ -206,14 +245,15 @@ async def test_new_items_arrive_at_the_top_without_moving_the_cursor_or_the_view
 
         env.publish(story_items(63))  # three newer items
         await pilot.press("R")
-        await settle(pilot)
+        await until(pilot, lambda: toast_starting(app, "3 new items\n"), "the toast of the three arrivals")
 
         assert len(app.items.ids) == 63
         assert selected_title(app) == chosen
         assert app.items.cursor == cursor + 3
         assert round(app.items.scroll_offset.y) == top + 3
         assert screen_lines(app) == before  # the rows being read did not move
-        assert "3 new items" in toasts(app)[-1] and "(#63)" in toasts(app)[-1]
+        arrived = toast_starting(app, "3 new items\n")
+        assert arrived is not None and "(#63)" in arrived
         assert "↑ 3 new" in str(app.items.border_title)
 
         await pilot.press("g")
@@ -267,7 +307,7 @@ async def test_items_written_by_another_process_appear_without_a_reload(env):
         await settle(pilot)
         assert len(app.items.ids) == 7
         assert selected_title(app) == chosen
-        assert "2 new items" in toasts(app)[-1]
+        assert toast_starting(app, "2 new items\n")
 
 
 # ------------------------------------------------------------------ keys

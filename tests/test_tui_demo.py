@@ -11,7 +11,7 @@ from tracker.feedserver import DemoPublisher
 from tracker.store import Store
 from tracker.tui.app import build_app
 
-from .test_tui import Clock, new_york, settle, titles, toasts  # noqa: F401 - autouse fixture
+from .test_tui import Clock, new_york, settle, titles, toast_starting, until  # noqa: F401 - autouse fixture
 
 
 def test_demo_is_a_command():
@@ -54,8 +54,7 @@ async def test_the_dashboard_follows_the_demo_server(tmp_path, server):
 
         publisher.publish(2)  # what `tracker demo` does every few seconds
         await pilot.press("R")
-        await settle(pilot)
+        await until(pilot, lambda: toast_starting(app, "2 new items\n"), "the toast of the two arrivals")
         assert len(titles(app)) == len(shown) + 2
         assert app.items.selected_id == chosen
-        assert "2 new items" in toasts(app)[-1]
     store.close()
