@@ -19,7 +19,7 @@ MATCH_KEYS = {"require", "exclude"}
 POLL_KEYS = {"interval", "timeout", "max_bytes", "concurrency", "near_deadline", "near_deadline_interval"}
 DEADLINE_KEYS = {"label", "at", "timezone", "note"}
 FEED_KEYS = {"name", "url", "interval", "match"}
-NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours"}
+NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours", "toasts"}
 
 MIN_INTERVAL = 5.0  # seconds; the demo polls this fast, real feeds should not
 
@@ -163,7 +163,7 @@ def _notify(r: _Reader, d: dict) -> None:
     from .notify import parse_quiet_hours
 
     r.check_keys(d, NOTIFY_KEYS, "notify", shown="notify")
-    for key in ("bell", "desktop"):
+    for key in ("bell", "desktop", "toasts"):
         if key in d and not isinstance(d[key], bool):
             r.fail("must be true or false", "notify", None, key, f"notify.{key}")
     if "on_new" in d:

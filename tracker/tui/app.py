@@ -26,6 +26,7 @@ from textual import on
 from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input
 
@@ -60,6 +61,7 @@ THEMES = ("textual-dark", "textual-light")  # what T switches between; the palet
 WATCH_INTERVAL = 1.0  # seconds between looks for another process's writes
 CHECK_SPACING = 0.5  # seconds between two looks at the database for new items, in a burst
 ARRIVALS_QUIET = 3.0  # seconds after a new-items toast during which more are gathered into one
+ARRIVALS_TIMEOUT = 8.0  # seconds the new-items toast stays; arrivals meanwhile update it
 
 
 
@@ -110,6 +112,10 @@ class TrackerApp(App[None]):
         self._list_title = ""
         self._arrived, self._arrived_titles, self._toast_quiet = 0, [], None
         self.arrivals_quiet = ARRIVALS_QUIET
+        self.arrivals_timeout = ARRIVALS_TIMEOUT
+        self.arrival_toasts = config.notify.get("toasts", True)  # [notify] toasts = false: the ↑N counter only
+        self._arrival_toast: Notification | None = None  # the one new-items toast, while it shows
+        self._arrival_count = 0  # what it counts
         self.check_spacing = CHECK_SPACING
         # Ids our own polls stored: only these are notified ([notify]), so a daemon polling the
         # same database and this dashboard never both ring for one item.
@@ -327,14 +333,31 @@ class TrackerApp(App[None]):
         passed (a toast per batch would bury the screen, and each one re-lays it out)."""
         self._toast_quiet = None
         if self._arrived:
-            title, message = render.arrivals(self._arrived_titles, self._arrived)
-            self.toast(message, title=title, timeout=8)
+            self._show_arrivals()
             self._arrived, self._arrived_titles = 0, []
             if self._to_notify and self.config.notify:
                 self.run_worker(self._notify(self._to_notify), group="notify")
             self._to_notify = []
             if self.arrivals_quiet > 0:
                 self._toast_quiet = self.set_timer(self.arrivals_quiet, self._announce)
+
+    def _show_arrivals(self) -> None:
+        """One new-items toast, never a stack: while it shows, later arrivals update its count
+        and its newest title. Short (the list's ↑N counter says the rest), one title on a
+        narrow screen, where it sits over the article below the list."""
+        if not self.arrival_toasts:
+            return
+        shown = self._arrival_toast
+        if shown is not None and not shown.has_expired and shown in self._notifications:
+            self._arrival_count += self._arrived
+            self._unnotify(shown, refresh=False)
+        else:
+            self._arrival_count = self._arrived
+        narrow = self.size.width < 110  # the toast is at most half the screen wide: 40 cells at 80
+        title, message = render.arrivals(self._arrived_titles, self._arrival_count,
+                                         shown=1 if narrow else 2, width=36 if narrow else 56)
+        self._arrival_toast = Notification(message, title, "information", self.arrivals_timeout, markup=False)
+        self.post_message(Notify(self._arrival_toast))
 
     async def _notify(self, rows: list[dict]) -> None:
         """Bell, desktop notification and hook ([notify]); the hook may take seconds: in a thread."""
@@ -393,8 +416,10 @@ class TrackerApp(App[None]):
         results = await poller.poll_now(name)
         new = sum(len(r.new) for r in results)
         failed = [r for r in results if r.error]
+        if new and not failed:  # the new-items toast says it
+            return results
         what = f"polled {name}" if name else f"polled {len(results)} feed{'s' if len(results) != 1 else ''}"
-        message = f"{what}: {new} new item{'s' if new != 1 else ''}"
+        message = f"{what}: {new} new item{'s' if new != 1 else ''}" if new else f"{what}: nothing new"
         if failed:
             message += f", {len(failed)} failed ({', '.join(clean_text(r.feed, 30) for r in failed[:3])})"
         self.toast(message, severity="warning" if failed else "information", timeout=4)

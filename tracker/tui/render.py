@@ -278,13 +278,11 @@ def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str],
     return out
 
 
-def arrivals(titles: Sequence[str], count: int, shown: int = 3) -> tuple[str, str]:
-    """(title, message) of the toast for new items; for notify(..., markup=False) only."""
+def arrivals(titles: Sequence[str], count: int, shown: int = 2, width: int = 56) -> tuple[str, str]:
+    """(title, message) of the toast for new items, the newest `shown` titles cut to one
+    line of `width` each (the list itself shows the rest); for notify(..., markup=False) only."""
     title = f"{count} new item{'s' if count != 1 else ''}"
-    lines = [f"• {clean_text(t, 70)}" for t in titles[:shown]]
-    if count > shown:
-        lines.append(f"… and {count - shown} more")
-    return title, "\n".join(lines)
+    return title, "\n".join(f"• {clean_text(t, width - 2)}" for t in titles[:shown])
 
 
 def list_title(count: int, mode: str, query: str, new_above: int) -> Text:
