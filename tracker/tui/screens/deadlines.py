@@ -22,6 +22,7 @@ from ...model import Deadline
 from ...timeutil import local
 from .. import render
 from ..widgets.footer import KeyFooter
+from ..widgets.table import Table
 from .confirm import ConfirmScreen
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -118,7 +119,7 @@ class DeadlinesScreen(Screen[None]):
         title = Text("Deadlines and milestones", style="bold", end="")
         title.append(f"{render.SEP}feeds.toml's are read-only; a, e, x change yours", Style(dim=True))
         yield Static(title, id="deadlines-title")
-        yield DataTable(id="deadlines-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="deadlines-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="deadline-note")
         yield KeyFooter()
 

@@ -20,6 +20,7 @@ from ...model import Config
 from ...timeutil import ago, from_iso, local
 from .. import render
 from ..widgets.footer import KeyFooter
+from ..widgets.table import Table
 from .confirm import ConfirmScreen
 
 HEALTH_STYLE = {"ok": Style(color="green"), "failing": Style(color="red", bold=True),
@@ -42,7 +43,7 @@ class FeedsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(render.cut("Feeds", 200, "bold"), id="feeds-title")
-        yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="feeds-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="feeds-error")
         yield KeyFooter()
 

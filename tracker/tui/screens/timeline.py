@@ -221,6 +221,8 @@ class TimelineScreen(Screen[None]):
         Binding("z", "zoom", "Zoom hours/days"),
         Binding("j", "list('down')", "Down", show=False),
         Binding("k", "list('up')", "Up", show=False),
+        Binding("g", "list('top')", "Top", show=False),
+        Binding("G", "list('bottom')", "Bottom", show=False),
         Binding("escape,t", "app.pop_screen", "Back"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -352,7 +354,8 @@ class TimelineScreen(Screen[None]):
 
     def action_list(self, direction: str) -> None:
         table = self.query_one(DataTable)
-        table.action_cursor_down() if direction == "down" else table.action_cursor_up()
+        {"down": table.action_cursor_down, "up": table.action_cursor_up, "top": table.action_scroll_top,
+         "bottom": table.action_scroll_bottom}[direction]()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.show_item(int(event.row_key.value))

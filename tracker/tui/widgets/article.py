@@ -11,12 +11,14 @@ from textual.widgets import Static
 
 from ...model import Story
 from .. import render
+from ..keys import scroll_bindings
 from .styles import component_style
 
 
 class ArticleView(VerticalScroll, can_focus=True):
     """The anchor article: headline, outlet, date, source, and the text with its subheadings."""
 
+    BINDINGS = scroll_bindings()
     COMPONENT_CLASSES = {"article--heading", "article--meta"}
 
     def __init__(self, story: Story, id: str | None = None):
@@ -45,6 +47,7 @@ class DetailView(VerticalScroll, can_focus=True):
     """One item (or cluster): title, who carried it and when, link, summary, what a feed
     changed in it, why it is on the story or not."""
 
+    BINDINGS = scroll_bindings()
     COMPONENT_CLASSES = {"detail--label", "detail--meta"}
 
     def __init__(self, clock: Callable[[], datetime], id: str | None = None):
