@@ -462,6 +462,23 @@ async def test_o_opens_http_links_only_and_y_copies_them(env):
         assert "not copied" in toasts(app)[-1]
 
 
+async def test_o_without_a_browser_says_so_and_y_then_copies_the_link(env):
+    asked = []
+
+    def no_browser(url: str) -> bool:  # what webbrowser.open answers where it finds none
+        asked.append(url)
+        return False
+    app = build_app(env.config, env.store, clock=env.clock, start_polling=False, browser=no_browser)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await polled(pilot)
+        await pilot.press("o")
+        await until(pilot, lambda: asked and any("no browser" in t for t in toasts(app)), "o's answer")
+        assert "\nno browser could open https://news.test/5: y copies the link" in toasts(app)
+        assert not any("opened" in t or "opening" in t for t in toasts(app))
+        await pilot.press("y")
+        assert app.clipboard == "https://news.test/5"
+
+
 async def test_search_filters_as_you_type_and_esc_clears(env):
     app = env.app()
     async with app.run_test(size=(120, 40)) as pilot:

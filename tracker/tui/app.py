@@ -494,8 +494,21 @@ class TrackerApp(App[None]):
     def action_open_link(self) -> None:
         link = self._link("opened")
         if link is not None:
-            self.run_worker(asyncio.to_thread(self.browser, link), group="browser")
-            self.toast(f"opening {clean_text(link, 80)}", timeout=3)
+            self.run_worker(self._open(link), group="browser")
+
+    async def _open(self, link: str) -> None:
+        # webbrowser.open says False when it found no browser (a server, an SSH session):
+        # then the link is one key from the clipboard, which OSC 52 reaches over SSH too.
+        try:
+            opened = await asyncio.to_thread(self.browser, link)
+        except Exception as e:
+            log.warning("the browser failed on %s: %s", link, e)
+            opened = False
+        if opened is False:
+            self.toast(f"no browser could open {clean_text(link, 80)}: y copies the link", severity="warning",
+                       timeout=8)
+        else:
+            self.toast(f"opened {clean_text(link, 80)}", timeout=3)
 
     def action_copy_link(self) -> None:
         link = self._link("copied")
