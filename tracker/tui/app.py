@@ -153,6 +153,7 @@ class TrackerApp(App[None]):
         self.items.focus()
         self.status.set_state(feeds=self.store.feed_states())
         self.set_interval(WATCH_INTERVAL, self.watch_store)
+        self.set_interval(1.0, self.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._signals:
             # A closed terminal (SIGHUP) or `kill` (SIGTERM) ends the app like q does, so the
@@ -161,6 +162,19 @@ class TrackerApp(App[None]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.exit)
         self.call_after_refresh(self.run_worker, self._setup_polling, group="start")
+
+    def tick(self) -> None:
+        """The one clock every relative time on screen follows: the countdown, "last poll 2
+        minutes ago", the rows' ages, the detail's "(5 minutes ago)", the deadlines' and the
+        feeds' tables. Each redraws only when what it shows has changed."""
+        self.header.tick()
+        self.status.refresh()
+        self.items.tick()
+        if self.side_shows("detail"):
+            self.detail.tick()
+        screen = self._top_screen()
+        if isinstance(screen, (DeadlinesScreen, FeedsScreen)):
+            screen.tick()
 
     async def _setup_polling(self) -> None:
         """After the first frame: import the polling machinery and make the poller in a thread,

@@ -67,6 +67,13 @@ def when_short(published: datetime, now: datetime) -> str:
     return there.strftime("%H:%M") if there.date() == here.date() else there.strftime("%d %b")
 
 
+def row_time(published: datetime | str, now: datetime) -> str:
+    """A row's times: how long ago, and the local clock time (or day)."""
+    if isinstance(published, str):
+        published = from_iso(published)
+    return f" {short_ago(published, now):>3} {when_short(published, now):<6} "
+
+
 def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
              styles: RowStyles = RowStyles()) -> Text:
     """One line of the live panel: markers, time (relative and local), outlet, title."""
@@ -75,7 +82,7 @@ def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
     text = Text(no_wrap=True, end="")
     text.append("●" if new else " ", styles.new)
     text.append("★" if row.get("starred") else " ", styles.star)
-    text.append(f" {short_ago(published, now):>3} {when_short(published, now):<6} ", styles.time)
+    text.append(row_time(published, now), styles.time)
     outlet = cut(outlet_of(row), outlet_width, styles.outlet)
     text.append_text(outlet)
     text.append(" " * (outlet_width - outlet.cell_len + 1))

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...model import Story
+from ...timeutil import ago, from_iso
 from .. import render
 from ..keys import scroll_bindings
 from .styles import component_style
@@ -56,6 +57,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self.item_id: int | None = None
         self.row: dict | None = None
         self.body = Static(id="detail-body")
+        self._ages: tuple = ()  # the relative times drawn
 
     def compose(self) -> ComposeResult:
         yield self.body
@@ -72,8 +74,18 @@ class DetailView(VerticalScroll, can_focus=True):
         self._draw()
         self.scroll_home(animate=False)
 
+    def _times(self) -> tuple:
+        row, now = self.row, self.clock()
+        return tuple(ago(from_iso(row[k]), now) if row.get(k) else "" for k in ("published", "updated"))
+
+    def tick(self) -> None:
+        """The app's clock tick: "(4 minutes ago)" becomes "(5 minutes ago)" when it is so."""
+        if self.row is not None and self._times() != self._ages:
+            self._draw()
+
     def _draw(self) -> None:
         row = self.row
+        self._ages = self._times()
         self.body.update(render.item_detail(
             row, now=self.clock(), meta=component_style(self, "detail--meta"),
             label=component_style(self, "detail--label")))
