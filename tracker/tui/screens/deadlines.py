@@ -160,6 +160,8 @@ class DeadlinesScreen(Screen[None]):
 
     def tick(self) -> None:
         """The app's clock tick: the countdowns count, as the header's does."""
+        if not self.rows:  # not listed yet: the screen's table may not even be mounted
+            return
         now = self.app.clock()
         upcoming, _, _ = render.next_deadline(list(self.rows.values()), now)
         table = self.query_one(DataTable)

@@ -90,6 +90,8 @@ class FeedsScreen(Screen[None]):
 
     def tick(self) -> None:
         """The app's clock tick: "just now" becomes "1 minute ago" when it is so."""
+        if not self.last_polls:  # not listed yet: the screen's table may not even be mounted
+            return
         now, table = self.app.clock(), self.query_one(DataTable)
         for name in self.last_polls:
             cell = self._last_poll(name, now)
