@@ -153,14 +153,14 @@ def toast_starting(app, start: str) -> str | None:
     return next((t for t in reversed(toasts(app)) if t.startswith(start)), None)
 
 
-def table_sized(table) -> bool:
-    """Every column of a DataTable as wide as its widest cell: Textual measures them when
-    the table is next idle, and a table drawn before that has its columns cut."""
-    for column in table.ordered_columns:
-        cells = list(table.get_column(column.key))
-        if cells and column.content_width < max(getattr(c, "cell_len", len(str(c))) for c in cells):
-            return False
-    return True
+def table_drawn(table) -> bool:
+    """Every cell on screen of a DataTable drawn whole. Textual measures the columns when the
+    table is next idle, and draws its rows at those widths only after the resize that
+    follows (its row cache is not keyed by width): a table drawn before then has cut columns."""
+    lines = [table.render_line(y).text for y in range(min(table.size.height, table.row_count + 1))]
+    if not lines or any(str(c.label) not in lines[0] for c in table.ordered_columns):
+        return False
+    return all(str(cell) in line for row, line in enumerate(lines[1:]) for cell in table.get_row_at(row))
 
 
 # ------------------------------------------------------------------ the countdown
