@@ -27,6 +27,7 @@ from ...model import Deadline
 from ...timeutil import from_iso, local
 from .. import render
 from ..widgets.footer import KeyFooter
+from ..widgets.table import Table
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 MARK = "◆"
@@ -247,7 +248,7 @@ class TimelineScreen(Screen[None]):
         yield Static(id="timeline-title")
         yield TimelineChart(id="timeline-chart")
         yield Static(id="timeline-day")
-        yield DataTable(id="timeline-list", cursor_type="row", zebra_stripes=True)
+        yield Table(id="timeline-list", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
