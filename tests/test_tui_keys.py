@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
 from textual.widgets import DataTable
 
 from .test_tui import new_york, settle, until  # noqa: F401 - the autouse fixture pins the time zone
@@ -39,6 +40,7 @@ async def moves_with_j_k_g_G(pilot, key: str) -> None:
     await pilot.press("escape")
 
 
+@pytest.mark.slow  # ~9 s: four screens opened and left
 async def test_j_k_g_G_in_the_panes_and_on_every_screen(snapshot_app):
     app = snapshot_app
     async with app.run_test(size=(120, 40)) as pilot:
