@@ -22,7 +22,7 @@ POLL_KEYS = {"interval", "timeout", "max_bytes", "concurrency", "near_deadline",
 DEADLINE_KEYS = {"label", "at", "timezone", "note"}
 FEED_KEYS = {"name", "url", "interval", "match", "max_new_items", "fulltext"}
 FULLTEXT_KEYS = {"enabled", "delay"}
-NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours"}
+NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours", "toasts"}
 
 MIN_INTERVAL = 5.0  # seconds; the demo polls this fast, real feeds should not
 
@@ -181,7 +181,7 @@ def _notify(r: _Reader, d: dict) -> None:
     from .notify import parse_quiet_hours
 
     r.check_keys(d, NOTIFY_KEYS, "notify", shown="notify")
-    for key in ("bell", "desktop"):
+    for key in ("bell", "desktop", "toasts"):
         if key in d and not isinstance(d[key], bool):
             r.fail("must be true or false", "notify", None, key, f"notify.{key}")
     if "on_new" in d:

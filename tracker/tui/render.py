@@ -68,6 +68,13 @@ def when_short(published: datetime, now: datetime) -> str:
     return there.strftime("%H:%M") if there.date() == here.date() else there.strftime("%d %b")
 
 
+def row_time(published: datetime | str, now: datetime) -> str:
+    """A row's times: how long ago, and the local clock time (or day)."""
+    if isinstance(published, str):
+        published = from_iso(published)
+    return f" {short_ago(published, now):>3} {when_short(published, now):<6} "
+
+
 def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
              styles: RowStyles = RowStyles()) -> Text:
     """One line of the live panel: markers, time (relative and local), outlet, title."""
@@ -76,7 +83,7 @@ def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
     text = Text(no_wrap=True, end="")
     text.append("●" if new else " ", styles.new)
     text.append("★" if row.get("starred") else " ", styles.star)
-    text.append(f" {short_ago(published, now):>3} {when_short(published, now):<6} ", styles.time)
+    text.append(row_time(published, now), styles.time)
     outlet = cut(outlet_of(row), outlet_width, styles.outlet)
     text.append_text(outlet)
     text.append(" " * (outlet_width - outlet.cell_len + 1))
@@ -320,13 +327,11 @@ def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str],
     return out
 
 
-def arrivals(titles: Sequence[str], count: int, shown: int = 3) -> tuple[str, str]:
-    """(title, message) of the toast for new items; for notify(..., markup=False) only."""
+def arrivals(titles: Sequence[str], count: int, shown: int = 2, width: int = 56) -> tuple[str, str]:
+    """(title, message) of the toast for new items, the newest `shown` titles cut to one
+    line of `width` each (the list itself shows the rest); for notify(..., markup=False) only."""
     title = f"{count} new item{'s' if count != 1 else ''}"
-    lines = [f"• {clean_text(t, 70)}" for t in titles[:shown]]
-    if count > shown:
-        lines.append(f"… and {count - shown} more")
-    return title, "\n".join(lines)
+    return title, "\n".join(f"• {clean_text(t, width - 2)}" for t in titles[:shown])
 
 
 def list_title(count: int, mode: str, query: str, new_above: int) -> Text:

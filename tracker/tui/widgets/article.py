@@ -10,13 +10,16 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...model import Story
+from ...timeutil import ago, from_iso
 from .. import render
+from ..keys import scroll_bindings
 from .styles import component_style
 
 
 class ArticleView(VerticalScroll, can_focus=True):
     """The anchor article: headline, outlet, date, source, and the text with its subheadings."""
 
+    BINDINGS = scroll_bindings()
     COMPONENT_CLASSES = {"article--heading", "article--meta"}
 
     def __init__(self, story: Story, id: str | None = None):
@@ -46,6 +49,7 @@ class DetailView(VerticalScroll, can_focus=True):
     """One item (or cluster): title, who carried it and when, link, summary, what a feed
     changed in it, why it is on the story or not."""
 
+    BINDINGS = scroll_bindings()
     COMPONENT_CLASSES = {"detail--label", "detail--meta"}
 
     def __init__(self, clock: Callable[[], datetime], id: str | None = None):
@@ -54,6 +58,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self.item_id: int | None = None
         self.row: dict | None = None
         self.body = Static(id="detail-body")
+        self._ages: tuple = ()  # the relative times drawn
 
     def compose(self) -> ComposeResult:
         yield self.body
@@ -72,8 +77,18 @@ class DetailView(VerticalScroll, can_focus=True):
         if not (keep_scroll and same):
             self.scroll_home(animate=False)
 
+    def _times(self) -> tuple:
+        row, now = self.row, self.clock()
+        return tuple(ago(from_iso(row[k]), now) if row.get(k) else "" for k in ("published", "updated"))
+
+    def tick(self) -> None:
+        """The app's clock tick: "(4 minutes ago)" becomes "(5 minutes ago)" when it is so."""
+        if self.row is not None and self._times() != self._ages:
+            self._draw()
+
     def _draw(self) -> None:
         row = self.row
+        self._ages = self._times()
         self.body.update(render.item_detail(
             row, now=self.clock(), meta=component_style(self, "detail--meta"),
             label=component_style(self, "detail--label")))
