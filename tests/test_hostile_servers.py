@@ -44,7 +44,7 @@ GOOD = [
     FeedItem("Amodei meets Pentagon chiefs", link="http://news.test/g2", guid="g2", published=T0 + timedelta(hours=1)),
 ]
 TIMEOUT = 1.0  # the config's [poll] timeout for these tests: the smallest config accepts
-SLACK = 2.5  # start-up, the good feed, the database: what a poll costs beyond the deadline
+SLACK = 10.0  # start-up, the good feed, the database on a busy 2-core machine: a hang still fails, a load spike does not
 INTERVAL = 600.0  # write_config gives every feed interval = "10m"
 CAP = 1024 * 1024  # [poll] max_bytes where a case needs a small cap
 SECRET = "TRACKER-SECRET-MARKER-7f3a"
