@@ -33,6 +33,10 @@ BACKGROUND = [
      "Hegseth's designation of Anthropic as a supply chain risk bars contractors from its AI."),
     ("Contractors weigh Anthropic supply chain risk designation",
      "Defense firms reviewed their use of Anthropic's AI after the Pentagon's supply chain risk designation."),
+    ("What the supply chain risk label means for Anthropic's customers",
+     "The designation, usually kept for foreign adversaries, reaches every Pentagon contractor using its AI."),
+    ("Microsoft keeps offering Anthropic models despite supply chain risk designation",
+     "Cloud providers said the Pentagon's designation covers defense work only, not their other AI customers."),
 ]
 
 

@@ -919,10 +919,14 @@ class Store:
 
     def _grouper(self, c: sqlite3.Connection) -> "_Grouping":
         g = self._grouping
+        # data_version changes when another connection (process, or thread) has committed:
+        # only then can there be reports grouped elsewhere to catch up with.
+        version = c.execute("PRAGMA data_version").fetchone()[0]
         if g is None:
             g = self._grouping = _Grouping.rebuild(c)
-        else:
+        elif g.seen.get(id(c)) != version:
             g.catch_up_others(c)
+        g.seen[id(c)] = version
         return g
 
     def _forget_grouping(self) -> None:
@@ -1139,6 +1143,7 @@ class _Grouping:
 
     grouper: developments.Grouper
     through: int = 0
+    seen: dict = field(default_factory=dict)  # id(connection) -> its data_version when last caught up
 
     _COLUMNS = "id, title, summary, published, cluster, development"
 
