@@ -151,3 +151,12 @@ def test_bcubed():
     p, r, _ = bcubed({1: "a", 2: "a", 3: "a"}, {1: "x", 2: "x", 3: "y"})
     assert round(p, 3) == 0.556 and r == 1.0
 
+
+
+def test_the_labelled_set_is_grouped_well():
+    """tests/data/developments.jsonl: tuned on its dev half; its test half is held out."""
+    rows = load("tests/data/developments.jsonl")
+    for name in ("dev", "test"):
+        part = [r for r in rows if r["set"] == name]
+        s = evaluate(part)
+        assert s["f1"] >= 0.85 and s["largest"] < 0.1 * len(part), (name, s["f1"], s["largest"])
