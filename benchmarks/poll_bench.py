@@ -134,8 +134,47 @@ def _body(rng: random.Random, lead: str, size: int) -> str:
     return "".join(parts)
 
 
-def _report(rng: random.Random, f: int, k: int, on: bool) -> feedgen.FeedItem:
-    if on:
+# The look-alike variant (--lookalike, issue 13): every report is on the story and looks like
+# many others, as a story's coverage does on a busy day: a dozen headlines, each rewritten
+# with one detail changed (a company, a number), over one shared lede per headline, the way
+# wire copies and rewrites share a first paragraph. Titles then nearly match, texts overlap
+# near the clustering threshold, and the names differ: the costliest path for clustering.
+_LOOKALIKE_TITLES = [
+    "{name} reviews {n} programs using Anthropic tools after Pentagon designation",
+    "Pentagon gives Anthropic until Friday to drop AI safeguards, {name} says {n} contracts at stake",
+    "Hegseth tells Anthropic to comply or face supply-chain risk label, {name} reports ({n})",
+    "{name} says Anthropic ban covers {n} Pentagon contracts",
+    "Judge weighs Anthropic bid to block Pentagon blacklisting as {name} files brief {n}",
+    "Anthropic refuses Pentagon demands on autonomous weapons, {name} memo {n} shows",
+    "{name} to replace Claude on {n} classified Pentagon systems after Anthropic designation",
+    "Pentagon weighs Defense Production Act against Anthropic, {name} official says ({n})",
+    "{name} shares move as Anthropic and Pentagon trade accusations, {n} analysts say",
+    "Anthropic sues Pentagon over supply-chain risk designation; {name} backs case {n}",
+    "Defense Department tells {name} to stop using Anthropic's Claude within {n} days",
+    "Amodei meets Hegseth as {name} weighs {n} Anthropic contracts",
+]
+_NAMES = ("Lockheed Boeing Raytheon Palantir Microsoft Amazon Google Oracle Leidos Anduril Northrop "
+          "Accenture Deloitte Booz SAIC CACI Peraton GDIT Maxar Shield Scale Cohere Meta Nvidia IBM Cisco "
+          "Dell Salesforce Snowflake Databricks Reuters Axios Politico Bloomberg CNBC Fox CNN Senate House "
+          "Treasury State HHS GSA NASA Army Navy Marines SpaceForce Cyber DISA DARPA").split()
+
+
+def _lede(base: int) -> str:
+    rng = random.Random(f"lede:{base}")
+    return f"{_text(rng, 30)} Anthropic {_text(rng, 8)} Pentagon {_text(rng, 6)}."
+
+
+def _lookalike(rng: random.Random) -> tuple[str, str]:
+    base = rng.randrange(len(_LOOKALIKE_TITLES))
+    title = _LOOKALIKE_TITLES[base].format(name=rng.choice(_NAMES), n=rng.randint(2, 999))
+    return title, f"{_lede(base)} {_text(rng, rng.randint(5, 15))}"
+
+
+def _report(rng: random.Random, f: int, k: int, on: bool, lookalike: bool = False) -> feedgen.FeedItem:
+    lead = None
+    if lookalike:
+        title, lead = _lookalike(rng)
+    elif on:
         title = f"{rng.choice(_GOV)} {_text(rng, rng.randint(2, 5))} {rng.choice(_CO)} {_text(rng, rng.randint(1, 4))}"
     elif rng.random() < 0.3:  # one side only: the rules must turn it down
         title = f"{rng.choice(_ONE_SIDE)} {_text(rng, rng.randint(4, 9))}"
@@ -146,13 +185,13 @@ def _report(rng: random.Random, f: int, k: int, on: bool) -> feedgen.FeedItem:
     link = f"https://outlet{f % 37}.example/2026/02/{slug}-{f}-{k}"
     return feedgen.FeedItem(title=title, link=link, guid=f"{link}#{k}",
                             published=START + timedelta(minutes=rng.uniform(0, 4 * 24 * 60)),
-                            summary=_body(rng, _text(rng, rng.randint(20, 35)), 1500),
+                            summary=_body(rng, lead or _text(rng, rng.randint(20, 35)), 1500),
                             author=rng.choice(["Desk", "A. Writer", "J. Reporter", None]))
 
 
-def build_feeds(n_feeds: int, n_items: int) -> tuple[dict[str, tuple[bytes, str]], int]:
+def build_feeds(n_feeds: int, n_items: int, lookalike: bool = False) -> tuple[dict[str, tuple[bytes, str]], int]:
     """-> (path -> (document, content type), distinct article links). Deterministic, so the
-    server process and this one agree."""
+    server process and this one agree. lookalike: every report on the story and like others."""
     docs, originals, links = {}, [], set()
     for f in range(n_feeds):
         rng = random.Random(f"feed:{f}")
@@ -171,7 +210,8 @@ def build_feeds(n_feeds: int, n_items: int) -> tuple[dict[str, tuple[bytes, str]
                 link = f"https://outlet{f % 37}.example/wire/{f}-{k}"
                 it = replace(orig, link=link, guid=link)
             else:
-                it = _report(rng, f, k, on=rng.random() < 0.3)  # most of an outlet's feed is off-story
+                # most of an outlet's feed is off-story (all of it on, and alike, in the look-alike variant)
+                it = _report(rng, f, k, on=rng.random() < 0.3, lookalike=lookalike)
                 originals.append(it)
             if kind == "rss-content":
                 html = it.summary
@@ -186,11 +226,11 @@ def build_feeds(n_feeds: int, n_items: int) -> tuple[dict[str, tuple[bytes, str]
 
 
 # ---------------------------------------------------------------------- the server process
-def _serve(n_feeds: int, n_items: int, conn) -> None:
+def _serve(n_feeds: int, n_items: int, lookalike: bool, conn) -> None:
     from tracker.feedserver import FeedServer
 
     srv = FeedServer().start()
-    for path, (body, ctype) in build_feeds(n_feeds, n_items)[0].items():
+    for path, (body, ctype) in build_feeds(n_feeds, n_items, lookalike)[0].items():
         srv.set_feed(path, body, content_type=ctype, last_modified=LAST_MODIFIED)
     conn.send(srv.base_url)
     while conn.recv() == "statuses":  # anything else: stop
@@ -200,10 +240,10 @@ def _serve(n_feeds: int, n_items: int, conn) -> None:
 
 
 class ServerProcess:
-    def __init__(self, n_feeds: int, n_items: int):
+    def __init__(self, n_feeds: int, n_items: int, lookalike: bool = False):
         ctx = multiprocessing.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(n_feeds, n_items, child), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(n_feeds, n_items, lookalike, child), daemon=True)
 
     def __enter__(self) -> "ServerProcess":
         self.proc.start()
@@ -542,9 +582,12 @@ def main() -> None:
     ap.add_argument("--baseline", type=Path, metavar="DIR",
                     help="also time tracker from another checkout (a directory holding tracker/), "
                          "alternating with this one: before/after figures under the same load")
+    ap.add_argument("--lookalike", action="store_true",
+                    help="every report on the story and like many others (one detail changed, a shared lede)")
     args = ap.parse_args()
 
-    print(f"poll_bench: {args.feeds} feeds x {args.items} items, {args.runs} runs each, "
+    print(f"poll_bench: {args.feeds} feeds x {args.items} {'look-alike reports' if args.lookalike else 'items'}, "
+          f"{args.runs} runs each, "
           f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     clients_wanted = ["tracker"]
     if args.no_newsboat:
@@ -556,10 +599,10 @@ def main() -> None:
         print(f"newsboat: {version.split(' - ')[0]}, reload-threads {args.threads}")
         clients_wanted.append("newsboat")
 
-    with tempfile.TemporaryDirectory(prefix="poll_bench.") as tmp, ServerProcess(args.feeds, args.items) as server:
+    with tempfile.TemporaryDirectory(prefix="poll_bench.") as tmp, ServerProcess(args.feeds, args.items, args.lookalike) as server:
         base = server.base_url
         work = Path(tmp)
-        docs, articles = build_feeds(args.feeds, args.items)
+        docs, articles = build_feeds(args.feeds, args.items, args.lookalike)
         size = sum(len(b) for b, _ in docs.values())
         urls = [base + p for p in docs]
         entries = args.feeds * args.items

@@ -88,6 +88,24 @@ def test_two_subjects_over_one_boilerplate_paragraph_stay_apart():
     assert similarity(b, c) is not None
 
 
+def test_a_cached_candidate_keeps_its_words_and_decides_alike():
+    """The writer compares each arrival with candidates from its feature cache; once the names
+    rule has read a candidate's words, the cache keeps them, and a pair must be decided the
+    same from the cache as from fresh features (the labelled pairs, both ways round)."""
+    cache = cluster.FeatureCache()
+    for n, p in enumerate(cluster.load_pairs(PAIRS)):
+        a, b = cluster._side_features(p["a"]), cluster._side_features(p["b"])
+        fresh = (similarity(a, b), similarity(b, a))
+        cache.put(n, p["b"]["title"], cluster._side_features(p["b"]))
+        first = cache.get(None, n, None, p["b"]["title"])
+        assert (similarity(a, first), similarity(first, a)) == fresh
+        cache.keep_words(n, None, p["b"]["title"], first)
+        again = cache.get(None, n, None, p["b"]["title"])
+        assert again.known_words is not None or "words" not in first.__dict__
+        assert (similarity(a, again), similarity(again, a)) == fresh
+        assert again.words == b.words
+
+
 def test_the_labelled_pairs_score():
     """The thresholds were chosen on the 'dev' pairs; 'heldout' pairs were written afterwards.
     `python -m tracker.cluster` prints these figures, the mistakes and a sweep."""

@@ -171,3 +171,56 @@ def test_an_unwritable_output_is_a_clear_failure(polled, tmp_path, capsys):
     # and nothing was recorded, so the next digest still has everything
     code, out, _ = run(config, "-o", "-", "--format", "json", capsys=capsys)
     assert json.loads(out)["counts"]["items"] == 3
+
+
+def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(polled, tmp_path, capsys):
+    config, _, _ = polled
+    target = tmp_path / "shared" / "story.md"
+    target.parent.mkdir()
+    target.write_text("an older digest")
+    link = tmp_path / "latest.md"
+    link.symlink_to(target)
+    code, out, _ = run(config, "--since", "7d", "--output", str(link), capsys=capsys)
+    assert code == 0 and out.strip() == str(target)
+    assert link.is_symlink() and link.resolve() == target
+    assert "Hegseth gives Anthropic until Friday" in target.read_text()
+
+
+def test_output_to_a_fifo_is_written_as_a_stream(polled, tmp_path, capsys):
+    import os
+    import stat
+    import threading
+
+    config, _, _ = polled
+    fifo = tmp_path / "digest.pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, out, err = run(config, "--format", "json", "--output", str(fifo), capsys=capsys)
+    assert code == 0 and out == "", err  # nothing to print: there is no file to point at
+    reader.join(20)
+    assert got, "the digest never reached the reader"
+    assert json.loads(got[0])["counts"]["items"] == 3
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # still the FIFO, not a file in its place
+    # and it was recorded: the next digest since the last one is empty
+    code, out, _ = run(config, "-o", "-", "--format", "json", capsys=capsys)
+    assert json.loads(out)["counts"]["items"] == 0
+
+
+def test_output_dash_is_stdout_and_no_file(polled, tmp_path, capsys, monkeypatch):
+    config, _, _ = polled
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(config, "--format", "txt", "-o", "-", capsys=capsys)
+    assert code == 0 and "Hegseth gives Anthropic until Friday" in out
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_symlink_loop_as_output_is_a_clear_failure(polled, tmp_path, capsys):
+    config, _, _ = polled
+    loop = tmp_path / "loop.md"
+    loop.symlink_to(loop)
+    code, out, err = run(config, "--output", str(loop), capsys=capsys)
+    assert code == 1 and out == ""
+    assert err.startswith("tracker: cannot write ") and err.count("\n") == 1 and "Traceback" not in err
+    assert loop.is_symlink()

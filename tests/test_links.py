@@ -35,3 +35,14 @@ part = st.text(st.sampled_from("aZ09.-_~/%:@?#&=+ é"), max_size=12)
 def test_the_fast_path_gives_what_urlsplit_gives(scheme, host, port, path):
     url = f"{scheme}://{host}" + (f":{port}" if port is not None else "") + path
     assert canonical_link(url) == _canonical_link(url)
+
+
+def test_the_merge_key_keeps_a_pages_anchor_but_not_a_tracking_fragment():
+    from tracker.links import link_key
+
+    assert link_key("http://scripting.test/2026/02/25.html#a1200") == "http://scripting.test/2026/02/25.html#a1200"
+    assert link_key("https://www.lemonde.test/a.html?utm_source=rss#xtor=RSS-3208") == "https://www.lemonde.test/a.html"
+    assert link_key("https://news.test/a#utm_source=feed&utm_medium=rss") == "https://news.test/a"
+    assert link_key("https://news.test/a#") == link_key("https://news.test/a") == "https://news.test/a"
+    assert link_key("https://news.test/a#page=2") == "https://news.test/a#page=2"
+    assert link_key(None) is None

@@ -305,7 +305,8 @@ def test_the_readme_documents_every_config_key():
     expected = set(config_module.TOP_KEYS)
     expected |= {f"story.{k}" for k in config_module.STORY_KEYS}
     expected |= {f"story.match.{k}" for k in config_module.MATCH_KEYS}
-    tables = {"poll": "POLL_KEYS", "deadlines": "DEADLINE_KEYS", "feeds": "FEED_KEYS", "notify": "NOTIFY_KEYS"}
+    tables = {"poll": "POLL_KEYS", "deadlines": "DEADLINE_KEYS", "feeds": "FEED_KEYS", "notify": "NOTIFY_KEYS",
+              "fulltext": "FULLTEXT_KEYS"}
     for table, name in tables.items():
         expected |= {f"{table}.{k}" for k in getattr(config_module, name)}
     assert sorted(expected - set(documented)) == [], "undocumented keys"

@@ -32,9 +32,10 @@ import threading
 import unicodedata
 from array import array
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from itertools import chain
 from typing import Collection, Iterable
 
 from .timeutil import from_iso, to_iso
@@ -187,6 +188,9 @@ class Features:
     names: frozenset[str] = frozenset()
     text: str = ""  # the title and the summary's start, for `words`
     cut: bool = False  # the title ends in "..." (Google News shortens long ones)
+    # `words` as " w1 w2 ... ", once the cache has them: a candidate is unpacked anew for each
+    # arrival it is compared with, and look-alike reports reach the names rule every time
+    known_words: str | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, title: str, summary: str = "") -> "Features":
@@ -202,7 +206,15 @@ class Features:
     def words(self) -> frozenset[str]:
         """Every word of the title and the summary's start; only the names rule needs them, and
         only for pairs that would otherwise merge, so they are made on demand (and kept small)."""
+        if self.known_words is not None:
+            return frozenset(self.known_words.split())
         return frozenset(_cased_words(self.text.casefold()))
+
+    def has_word(self, word: str) -> bool:
+        """word in self.words; from the cached string when there is one, without a set."""
+        if self.known_words is not None and "words" not in self.__dict__:
+            return f" {word} " in self.known_words
+        return word in self.words
 
 
 def _starts(short: Features, full: Features) -> bool:
@@ -215,7 +227,7 @@ def _other_subject(a: Features, b: Features) -> bool:
     """Both titles name someone or something the other item never mentions: "Lockheed reviews
     ..." and "Boeing reviews ..." over one boilerplate paragraph are two reports."""
     def lone(x: Features, y: Features) -> bool:
-        return any(n not in y.words for n in x.names - y.tokens)
+        return any(not y.has_word(n) for n in x.names - y.tokens)
     return lone(a, b) and lone(b, a)
 
 
@@ -338,6 +350,7 @@ def attach(c: sqlite3.Connection, item_id: int, title: str, summary: str, publis
     cache = cache or FeatureCache(MAX_CANDIDATES)
     cache.put(item_id, title, f)  # the next arrivals will compare with this one
     target = _best_match(c, item_id, f, keys, published, cache)
+    cache.keep_words(item_id, None, title, f)
     return _join(c, item_id, published, target) if target is not None else item_id
 
 
@@ -377,7 +390,9 @@ def _best_match(c: sqlite3.Connection, item_id: int, f: Features, keys: list[int
     per_band = " UNION ALL ".join(
         ["SELECT item_id FROM (SELECT item_id FROM item_bands WHERE key = ? ORDER BY item_id DESC LIMIT ?)"]
         * len(keys))
-    shared = Counter(r[0] for r in c.execute(per_band, [v for k in keys for v in (k, BAND_ROWS)]))
+    cur = c.cursor()
+    cur.row_factory = None  # plain tuples: a sqlite3.Row per band row cost more than the count
+    shared = Counter(chain.from_iterable(cur.execute(per_band, [v for k in keys for v in (k, BAND_ROWS)])))
     shared.pop(item_id, None)
     if not shared:
         return None
@@ -387,8 +402,10 @@ def _best_match(c: sqlite3.Connection, item_id: int, f: Features, keys: list[int
         f"AND published BETWEEN ? AND ?", (*ranked, lo, hi))}
     for cand_id in [i for i in ranked if i in rows][:MAX_CANDIDATES]:
         _, updated, title, cid = rows[cand_id]
-        if similarity(f, cache.get(c, cand_id, updated, title)):
+        cand = cache.get(c, cand_id, updated, title)
+        if similarity(f, cand):
             return cid
+        cache.keep_words(cand_id, updated, title, cand)
     return None
 
 
@@ -396,9 +413,11 @@ class FeatureCache:
     """Candidates are mostly recent items, checked again and again by each new arrival, so
     their features are kept: one cache per database (Store), keyed by (id, updated, title), so
     a changed text, or an id reused after a rolled-back insert, is never served stale. Shared
-    by a Store's threads, hence the lock."""
+    by a Store's threads, hence the lock. 1024 entries (~4 KB each): look-alike reports draw
+    their candidates from the newest ~80 items of each of a dozen headlines, and 512 missed a
+    third of them (each miss a read and Features.of: 40% of the writer's time)."""
 
-    def __init__(self, size: int = 512):
+    def __init__(self, size: int = 1024):
         self.size = size
         self._data: OrderedDict[tuple[int, str | None, str], tuple] = OrderedDict()
         self._lock = threading.Lock()
@@ -421,6 +440,17 @@ class FeatureCache:
         self._file(key, f)
         return f
 
+    def keep_words(self, item_id: int, updated: str | None, title: str, f: Features) -> None:
+        """File f's `words` with its entry once the names rule has made them."""
+        words = f.__dict__.get("words")
+        if words is None or f.known_words is not None:
+            return
+        key = (item_id, updated, title)
+        with self._lock:
+            packed = self._data.get(key)
+            if packed is not None and packed[-1] is None:
+                self._data[key] = packed[:-1] + (_word_line(words),)
+
     def _file(self, key: tuple, f: Features) -> None:
         packed = _pack(f)
         with self._lock:
@@ -432,15 +462,23 @@ class FeatureCache:
 def _pack(f: Features) -> tuple:
     """Features as the cache keeps them: the shingles as 8 bytes each, not a set of Python
     ints (~75 bytes each), and no `words` (made again if ever needed): ~2.5 KB instead of
-    7-14 KB, so the writer's cache holds the same candidates in a third of the memory."""
-    return f.key, f.tokens, array("Q", f.shingles).tobytes(), f.names, f.text, f.cut
+    7-14 KB, so the writer's cache holds the same candidates in a third of the memory. The
+    words, when made, as one string (keep_words)."""
+    words = f.__dict__.get("words")
+    return (f.key, f.tokens, array("Q", f.shingles).tobytes(), f.names, f.text, f.cut,
+            _word_line(words) if words is not None else f.known_words)
+
+
+def _word_line(words: frozenset[str]) -> str:
+    return f" {' '.join(words)} "  # words are \w+ runs: no space inside one
 
 
 def _unpack(packed: tuple) -> Features:
-    key, tokens, shingles, names, text, cut = packed
+    key, tokens, shingles, names, text, cut, words = packed
     values = array("Q")
     values.frombytes(shingles)
-    return Features(key=key, tokens=tokens, shingles=frozenset(values), names=names, text=text, cut=cut)
+    return Features(key=key, tokens=tokens, shingles=frozenset(values), names=names, text=text, cut=cut,
+                    known_words=words)
 
 
 def _join(c: sqlite3.Connection, item_id: int, published: str, cid: int) -> int:

@@ -10,15 +10,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 from .match import Rules
-from .model import Config, Deadline, FeedConfig, PollSettings, Story
+from .model import Config, Deadline, FeedConfig, FulltextSettings, PollSettings, Story
 
 # What each table may hold; anything else is a typo the user wants to hear about.
-TOP_KEYS = {"database", "story", "poll", "deadlines", "feeds", "notify"}
+TOP_KEYS = {"database", "story", "poll", "deadlines", "feeds", "notify", "fulltext"}
 STORY_KEYS = {"title", "article", "headline", "source", "outlet", "published", "match"}
 MATCH_KEYS = {"require", "exclude"}
-POLL_KEYS = {"interval", "timeout", "max_bytes", "concurrency", "near_deadline", "near_deadline_interval"}
+POLL_KEYS = {"interval", "timeout", "max_bytes", "concurrency", "near_deadline", "near_deadline_interval",
+             "max_new_items", "keep_off_story"}
 DEADLINE_KEYS = {"label", "at", "timezone", "note"}
-FEED_KEYS = {"name", "url", "interval", "match"}
+FEED_KEYS = {"name", "url", "interval", "match", "max_new_items", "fulltext"}
+FULLTEXT_KEYS = {"enabled", "delay"}
 NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours"}
 
 MIN_INTERVAL = 5.0  # seconds; the demo polls this fast, real feeds should not
@@ -138,7 +140,7 @@ def parse(data: dict, path: Path, text: str = "") -> Config:
     if not isinstance(raw_feeds, list):
         r.fail("must be an array of tables ([[feeds]])", key="feeds")
     for i, f in enumerate(raw_feeds):
-        feed = _feed(r, f, i, poll.interval)
+        feed = _feed(r, f, i, poll.interval, poll.max_new_items)
         if feed.name in names:
             r.fail(f"duplicate feed name {feed.name!r}", "feeds", i, "name", f"feeds[{i}].name")
         names.add(feed.name)
@@ -155,7 +157,20 @@ def parse(data: dict, path: Path, text: str = "") -> Config:
     _notify(r, notify)
 
     return Config(path=path, story=story, feeds=tuple(feeds), deadlines=tuple(deadlines),
-                  database=database, poll=poll, notify=dict(notify))
+                  database=database, poll=poll, notify=dict(notify), fulltext=_fulltext(r, data.get("fulltext", {})))
+
+
+def _fulltext(r: _Reader, d) -> FulltextSettings:
+    if not isinstance(d, dict):
+        r.fail("must be a table ([fulltext])", key="fulltext")
+    r.check_keys(d, FULLTEXT_KEYS, "fulltext", shown="fulltext")
+    enabled = d.get("enabled", True)
+    if not isinstance(enabled, bool):
+        r.fail("must be true or false", "fulltext", None, "enabled", "fulltext.enabled")
+    delay = FulltextSettings.delay
+    if "delay" in d:
+        delay = _duration(r, d["delay"], "fulltext", None, "delay", "fulltext.delay", minimum=0.0)
+    return FulltextSettings(enabled=enabled, delay=delay)
 
 
 def _notify(r: _Reader, d: dict) -> None:
@@ -230,7 +245,10 @@ def _poll(r: _Reader, d) -> PollSettings:
     for key in ("near_deadline", "near_deadline_interval"):
         if key in d:
             kw[key] = _duration(r, d[key], "poll", None, key, f"poll.{key}", minimum=60.0)
-    for key in ("max_bytes", "concurrency"):
+    if "keep_off_story" in d:
+        kw["keep_off_story"] = _duration(r, d["keep_off_story"], "poll", None, "keep_off_story",
+                                         "poll.keep_off_story", minimum=3600.0)
+    for key in ("max_bytes", "concurrency", "max_new_items"):
         if key in d:
             if not isinstance(d[key], int) or isinstance(d[key], bool) or d[key] < 1:
                 r.fail("must be a positive integer", "poll", None, key, f"poll.{key}")
@@ -256,7 +274,7 @@ def _deadline(r: _Reader, d, i: int) -> Deadline:
     return Deadline(label=label, at=at, timezone=tz, note=r.string(d, "note", "deadlines", i, shown))
 
 
-def _feed(r: _Reader, d, i: int, default_interval: float) -> FeedConfig:
+def _feed(r: _Reader, d, i: int, default_interval: float, default_max_new: int = 200) -> FeedConfig:
     shown = f"feeds[{i}]"
     if not isinstance(d, dict):
         r.fail("must be a table", "feeds", i, None, shown)
@@ -271,7 +289,14 @@ def _feed(r: _Reader, d, i: int, default_interval: float) -> FeedConfig:
     match = d.get("match", True)
     if not isinstance(match, bool):
         r.fail("must be true or false", "feeds", i, "match", f"{shown}.match")
-    return FeedConfig(name=name, url=url, interval=interval, match=match)
+    max_new = d.get("max_new_items", default_max_new)
+    if not isinstance(max_new, int) or isinstance(max_new, bool) or max_new < 1:
+        r.fail("must be a positive integer", "feeds", i, "max_new_items", f"{shown}.max_new_items")
+    fulltext = d.get("fulltext", True)
+    if not isinstance(fulltext, bool):
+        r.fail("must be true or false", "feeds", i, "fulltext", f"{shown}.fulltext")
+    return FeedConfig(name=name, url=url, interval=interval, match=match, max_new_items=max_new,
+                      fulltext=fulltext)
 
 
 def _duration(r: _Reader, value, table, index, key, shown, minimum: float = MIN_INTERVAL) -> float:

@@ -24,6 +24,7 @@ import html
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import textwrap
@@ -827,6 +828,36 @@ def default_name(config: Config, created: datetime, fmt: str, n: int = 1) -> str
     return f"{stem}{FORMATS[fmt]}"
 
 
+def _destination(output: Path) -> tuple[str, Path]:
+    """What writing to `output` means: ("folder", it) for a directory, ("file", path) for a
+    regular file or a new one, replaced whole; ("stream", output) for anything else (a
+    device, a FIFO, a socket), written in place, since replacing a device node would break
+    it. A symlink is followed: the link stays, its target gets the digest."""
+    target = Path(os.path.realpath(output))
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return "file", target
+    except OSError as e:  # a symlink loop, a path through a file
+        raise DigestError(f"cannot write {output}: {e.strerror or e}") from None
+    if stat.S_ISDIR(mode):
+        return "folder", output
+    return ("file", target) if stat.S_ISREG(mode) else ("stream", output)
+
+
+def _write_stream(text: str, path: Path | None) -> None:
+    """To stdout (None) or a device or FIFO, opened as it is."""
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except OSError as e:
+        raise DigestError(f"cannot write {path}: {e.strerror or e}") from None
+
+
 def _staged(folder: Path, name: str, text: str) -> Path:
     """text in a temporary file in `folder`, on disk (fsync'd): the slow part of writing,
     done before the digest is recorded, so recording holds the write lock only briefly."""
@@ -890,8 +921,9 @@ def export(store: Store, config: Config, *, fmt: str = DEFAULT_FORMAT, output: P
            since: str | When | datetime = "last", until: str | When | datetime | None = None,
            include_read: bool = True, starred_only: bool = False, now: datetime | None = None,
            tz: tzinfo | None = None) -> tuple[Digest, Path | None]:
-    """Build, write and record one digest -> (digest, path; None for stdout). `output`: a
-    file, a folder, or "-" for stdout; by default data/digests/<story>-<local time>.<ext>."""
+    """Build, write and record one digest -> (digest, path; None for stdout or another
+    stream). `output`: a file, a folder, "-" for stdout, or a device or FIFO; by default
+    data/digests/<story>-<local time>.<ext>."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
     for _ in range(ATTEMPTS):
@@ -900,8 +932,13 @@ def export(store: Store, config: Config, *, fmt: str = DEFAULT_FORMAT, output: P
                        starred_only=starred_only, now=when, tz=tz)
         text = render(digest, fmt)
         if output == "-":
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            kind, where = "stream", None
+        elif output:
+            kind, where = _destination(Path(output))
+        else:  # beside the database actually in use (--db included), as `tracker paths` says
+            kind, where = "folder", digests_dir(store.path)
+        if kind == "stream":
+            _write_stream(text, where)
             if digest.continues:
                 with store.write() as c:
                     if _chain_end(c) != digest.after_item:
@@ -911,12 +948,7 @@ def export(store: Store, config: Config, *, fmt: str = DEFAULT_FORMAT, output: P
                             "starts after the other one)")
                     _record(c, digest, fmt, None, when)
             return digest, None
-        path = Path(output) if output else None  # None: a new name in `folder`
-        if path is None or path.is_dir():
-            # Beside the database actually in use (--db included), as `tracker paths` says.
-            folder, path = path or digests_dir(store.path), None
-        else:
-            folder = path.parent
+        folder, path = (where, None) if kind == "folder" else (where.parent, where)  # None: a new name in `folder`
         tmp = _staged(folder, path.name if path else default_name(config, digest.created, fmt), text)
         if not digest.continues:
             return digest, _place(tmp, path, folder, config, digest, fmt)

@@ -380,3 +380,18 @@ def off_story_items(
             )
         )
     return items
+
+
+def article_page(item: FeedItem) -> bytes:
+    """The web page behind a synthetic story item: its text inside a news site's navigation,
+    related links and footer, as `tracker demo` serves it for the reader view."""
+    r = random.Random(item.guid)
+    paras = [re.sub(r"<[^>]+>", "", item.summary or "")] + r.sample(_STORY_SENTENCES, 5)
+    body = "".join(f"<p>{escape(p)}</p>" for p in paras if p)
+    title = escape(item.title)
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
+            f"<meta name='author' content={quoteattr(item.author or '')}></head><body>"
+            "<nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/subscribe'>Subscribe</a></nav>"
+            f"<article><h1>{title}</h1>{body}<p><em>Synthetic demo article.</em></p></article>"
+            "<aside><h3>Related</h3><a href='/x'>More demo stories</a></aside>"
+            "<footer>[DEMO] tracker's local feed server</footer></body></html>").encode()

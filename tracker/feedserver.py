@@ -526,6 +526,19 @@ class DemoPublisher:
         # than the story items added before it.
         merged = sorted(self._items[path] + list(items), key=lambda i: i.published, reverse=True)
         self._items[path] = merged[: self.MAX_ITEMS]
+        # The page behind each report the feed lists, for the reader view (and no others).
+        for item in merged[self.MAX_ITEMS:]:
+            if page := self._page_path(item):
+                self.server.remove(page)
+        for item in items:
+            if (page := self._page_path(item)) and item in self._items[path]:
+                self.server.set_feed(page, feedgen.article_page(item), content_type="text/html; charset=utf-8")
+
+    def _page_path(self, item) -> str | None:
+        base = self.server.base_url
+        if item.link and item.link.startswith(base) and "/off-" not in item.link:
+            return item.link[len(base):]
+        return None
 
     def _publish_feed(self, path):
         writer, _, title = self._spec[path]

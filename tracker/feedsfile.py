@@ -244,6 +244,19 @@ class FeedsFile:
             self._reparse()
         return ImportReport(tuple(added), tuple(duplicates), tuple(invalid))
 
+    def set_story(self, **values: str) -> None:
+        """Set [story] keys (an empty value removes the key), validated as tracker will read them."""
+        story = self.doc.get("story")
+        if story is None:
+            story = tomlkit.table()
+            self.doc["story"] = story
+        for key, value in values.items():
+            if value:
+                story[key] = value
+            elif key in story:
+                del story[key]
+        self._reparse()
+
     # ------------------------------------------------------------ saving
     def _reparse(self) -> None:
         """Validate the edited document as tracker will read it; refuse to keep a broken one."""

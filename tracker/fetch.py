@@ -17,6 +17,7 @@ import time
 import zlib
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 
 try:
     import sniffio  # noqa: F401
@@ -191,18 +192,22 @@ class Fetcher:
                                 max_keepalive_connections=self.settings.concurrency * 2),
             follow_redirects=False,  # followed by hand: bounded, http(s) only, and we see 301 vs 302
             verify=_Certificates(),
+            # Feeds need no cookies, and one shared jar would hand a cookie set by one feed's
+            # server to every other feed on that host: a jar that accepts none.
+            cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         )
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
     async def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None,
-                    now: datetime | None = None) -> FetchResult:
+                    now: datetime | None = None, accept: str | None = None) -> FetchResult:
         started = time.monotonic()
         deadline = self.settings.timeout
         try:
             async with asyncio.timeout(deadline):
-                return await self._fetch(url, etag, last_modified, started, now or datetime.now(timezone.utc))
+                return await self._fetch(url, etag, last_modified, started, now or datetime.now(timezone.utc),
+                                         accept)
         except TimeoutError:
             raise FeedError(f"no complete answer within {deadline:g} s (the server is too slow or not answering)") from None
         except httpx.ConnectError as e:
@@ -214,8 +219,8 @@ class Fetcher:
         except httpx.HTTPError as e:
             raise FeedError(f"HTTP error: {_reason(e)}") from None
 
-    async def _fetch(self, url, etag, last_modified, started, now) -> FetchResult:
-        headers = {}
+    async def _fetch(self, url, etag, last_modified, started, now, accept=None) -> FetchResult:
+        headers = {"Accept": accept} if accept else {}  # a web page, not a feed (fulltext.py)
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:

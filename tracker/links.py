@@ -60,3 +60,35 @@ def _canonical_link(url: str) -> str | None:
             if k.lower() not in TRACKING and not k.lower().startswith(TRACKING_PREFIXES)]
     path = parts.path.rstrip("/") or ""
     return urlunsplit((scheme, host, path, urlencode(kept, doseq=True), ""))
+
+
+def link_key(url: str | None) -> str | None:
+    """What the store merges items by: the canonical link with the link's #fragment kept.
+    One page can hold many posts told apart only by their fragments (a blog's day page,
+    scripting.com's feed: 48 posts on 7 pages), so links that differ there are different
+    items; the rest of canonical_link's cleaning still makes a tracked copy the same item."""
+    key = canonical_link(url)
+    if key is None or "#" not in url:
+        return key
+    fragment = url.strip().split("#", 1)[1]
+    return f"{key}#{fragment}" if fragment and not _tracking_fragment(fragment) else key
+
+
+def _tracking_fragment(fragment: str) -> bool:
+    """A fragment of tracking parameters ("#xtor=RSS-3208", "#utm_source=feed"): the click's
+    state, not a place in the page."""
+    if "=" not in fragment:
+        return False
+    keys = [k.lower() for k, _ in parse_qsl(fragment, keep_blank_values=True)]
+    return bool(keys) and all(k in TRACKING or k in ("xtor", "ref") or k.startswith(TRACKING_PREFIXES) for k in keys)
+
+
+def same_site(feed_url: str | None, link: str | None) -> bool:
+    """Whether a feed is on its link's site, so its entry is the publisher's own copy: one
+    host within the other once a leading "www." is dropped (rss.nytimes.com, www.nytimes.com)."""
+    try:
+        a, b = (urlsplit(u.strip()).hostname or "" if u else "" for u in (feed_url, link))
+    except ValueError:
+        return False
+    a, b = (h.removeprefix("www.") for h in (a, b))
+    return bool(a and b) and (a == b or ("." in b and a.endswith("." + b)) or ("." in a and b.endswith("." + a)))

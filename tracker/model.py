@@ -15,6 +15,10 @@ class FeedConfig:
     url: str
     interval: float  # seconds
     match: bool = True  # False: the feed is already about the story, keep everything
+    # New entries stored per poll, the rest wait (a flood must not fill the disk). feeds.toml
+    # always sets it (PollSettings.max_new_items by default); None: no cap.
+    max_new_items: int | None = None
+    fulltext: bool = True  # False: never fetch its reports' pages (fulltext.py)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,15 @@ class PollSettings:
     concurrency: int = 8
     near_deadline: float = 0.0  # seconds before and after a deadline to poll faster; 0: off
     near_deadline_interval: float = 120.0  # the interval then (never below 60 s)
+    max_new_items: int = 200  # every feed's cap of new entries per poll, unless the feed sets its own
+    keep_off_story: float = 30 * 86400.0  # seconds an item off the story is kept (starred, marked: always)
+
+
+@dataclass(frozen=True)
+class FulltextSettings:
+    """[fulltext]: fetching on-story reports' pages for their text (fulltext.py)."""
+    enabled: bool = True
+    delay: float = 5.0  # seconds between two pages of one host: one page at a time per host
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,7 @@ class Config:
     database: Path | None = None
     poll: PollSettings = field(default_factory=PollSettings)
     notify: dict = field(default_factory=dict)
+    fulltext: FulltextSettings = field(default_factory=FulltextSettings)
 
     @property
     def database_path(self) -> Path:

@@ -16,10 +16,11 @@ from xml.sax.expatreader import ExpatParser
 
 import feedparser
 import feedparser.api
+import feedparser.datetimes
 import feedparser.mixin
 import feedparser.urls
 
-from . import fastfeed
+from . import fastfeed, localdates
 from .errors import FeedError
 from .match import Match, Matcher, Rules
 from .model import Entry, ParsedFeed
@@ -68,6 +69,40 @@ def _bounded_sync_author_detail(self, key="author"):
 
 feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author_detail
 
+# A link's address is its href= (Atom) or else its text (RSS). feedparser also takes url= or
+# uri= as the address, ahead of href= and of the text, though no feed format defines them on
+# a link (a Bluesky-style <link uri="at://...">https://...</link> lost its real link); the
+# fast path reads links by the formats' rule, and both paths must give one id for one entry.
+_start_link = feedparser.mixin._FeedParserMixin._start_link
+
+
+def _start_link_by_href_or_text(self, attrs_d):
+    attrs_d.pop("url", None)
+    attrs_d.pop("uri", None)
+    return _start_link(self, attrs_d)
+
+
+feedparser.mixin._FeedParserMixin._start_link = _start_link_by_href_or_text
+
+# feedparser fills a new author's record from the previous author's string when the new one
+# begins with no name yet: <author><name>One</name></author><author><email>two@x</email>
+# </author> gave [One, One (two@x)]. Forgetting the previous string first keeps each its own.
+_start_author = feedparser.mixin._FeedParserMixin._start_author
+
+
+def _start_author_afresh(self, attrs_d):
+    context = self._get_context()
+    context.pop("author", None)
+    context.pop("author_detail", None)
+    return _start_author(self, attrs_d)
+
+
+feedparser.mixin._FeedParserMixin._start_author = _start_author_afresh
+
+# Last, so that it costs only dates every other handler failed on.
+if localdates.read not in feedparser.datetimes._date_handlers:
+    feedparser.datetimes._date_handlers.append(localdates.read)
+
 
 class _BufferedExpat(ExpatParser):
     """feedparser's XML parser with expat's buffer_text on. Without it expat reports text in
@@ -115,13 +150,15 @@ def parse(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
     body, found = cap_entries(body)
     content_type = content_type or "application/xml"
     try:
-        title, raw_entries = fastfeed.read(body, content_type, url)
+        feed, raw_entries = fastfeed.read(body, content_type, url)
     except fastfeed.NotSimple:
         return _parse_with_feedparser(body, content_type, url, found)
-    entries = tuple(e for e in (_entry(raw) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
+    atom, feed_author = _is_atom(feed), _authors(feed)
+    entries = tuple(e for e in (_entry(raw, atom, feed_author) for raw in raw_entries[:MAX_ENTRIES])
+                    if e is not None)
     total = max(found, len(raw_entries))
     problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}" if total > MAX_ENTRIES else None
-    return ParsedFeed(entries=entries, title=clean_text(title, TITLE_LIMIT), problem=problem)
+    return ParsedFeed(entries=entries, title=_feed_title(feed), problem=problem)
 
 
 def _parse_with_feedparser(body: bytes, content_type: str, url: str, found: int) -> ParsedFeed:
@@ -136,12 +173,16 @@ def _parse_with_feedparser(body: bytes, content_type: str, url: str, found: int)
     if not raw_entries:
         if d.get("bozo") or not d.get("version"):
             raise FeedError(_not_a_feed(body, problem))
-        return ParsedFeed(entries=(), title=clean_text(d.feed.get("title"), TITLE_LIMIT), problem=problem)
-    entries = tuple(e for e in (_entry(raw) for raw in raw_entries[:MAX_ENTRIES]) if e is not None)
+        return ParsedFeed(entries=(), title=_feed_title(d.feed), problem=problem)
+    feed = d.feed
+    feed["version"] = d.get("version") or ""
+    atom, feed_author = _is_atom(feed), _authors(feed)
+    entries = tuple(e for e in (_entry(raw, atom, feed_author) for raw in raw_entries[:MAX_ENTRIES])
+                    if e is not None)
     total = max(found, len(raw_entries))
     if total > MAX_ENTRIES:
         problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}"
-    return ParsedFeed(entries=entries, title=clean_text(d.feed.get("title"), TITLE_LIMIT), problem=problem)
+    return ParsedFeed(entries=entries, title=_feed_title(d.feed), problem=problem)
 
 
 def parse_and_match(body: bytes, content_type: str, url: str,
@@ -159,13 +200,25 @@ def _matcher(rules: Rules) -> Matcher:
     return Matcher(rules)
 
 
-def _entry(raw) -> Entry | None:
+def _is_atom(feed) -> bool:
+    return feed.get("version", "").startswith("atom")
+
+
+def _authors(raw) -> str:
+    """All of an Atom element's authors, "Alice, Bob"; feedparser's author holds the last."""
+    authors = raw.get("authors") or ()
+    if len(authors) < 2:
+        return raw.get("author") or ""
+    return ", ".join(dict.fromkeys(filter(None, (a.get("name") or a.get("email") for a in authors))))
+
+
+def _entry(raw, atom: bool = False, feed_author: str = "") -> Entry | None:
     source = raw.get("source") or {}
     outlet = clean_text(source.get("title") if isinstance(source, dict) else "", 100)
-    title = html_to_text(raw.get("title"), TITLE_LIMIT)
+    title = _readable(raw.get("title"), raw.get("title_detail"), TITLE_LIMIT, atom)
     if outlet and title.endswith(f" - {outlet}"):
         title = title[: -len(outlet) - 3].rstrip()
-    summary = _summary(raw)
+    summary = _summary(raw, atom)
     if not title:
         title = summary[:120] if summary else ""
     link = safe_link(raw.get("link"))
@@ -174,16 +227,54 @@ def _entry(raw) -> Entry | None:
         return None
     entry_id = clean_text(raw.get("id"), 1000) or link or _hash(title, published or "")
     return Entry(entry_id=entry_id, title=title or "(untitled)", link=link, published=published,
-                 author=clean_text(raw.get("author"), AUTHOR_LIMIT), summary=summary, outlet=outlet)
+                 author=clean_text(_author(raw, atom, feed_author), AUTHOR_LIMIT), summary=summary,
+                 outlet=outlet)
 
 
-def _summary(raw) -> str:
+def _author(raw, atom: bool, feed_author: str) -> str:
+    """Atom: every author, else the feed's (RFC 4287 4.2.1). Not RSS, whose channel-level people
+    (a managingEditor) are not the articles' authors."""
+    if not atom:
+        return raw.get("author") or ""
+    # An entry with a <source> inherits that feed's author, which neither path reads: none then.
+    return _authors(raw) or ("" if raw.get("source") else feed_author)
+
+
+def _feed_title(feed) -> str:
+    return _readable(feed.get("title"), feed.get("title_detail"), TITLE_LIMIT, _is_atom(feed))
+
+
+def _summary(raw, atom: bool) -> str:
     text = raw.get("summary") or ""
+    content = raw.get("content") or [{}]
+    # A summary copied from a content element carries no type of its own: the content's is it.
+    detail = raw.get("summary_detail") if text else None
     if not text:
-        content = raw.get("content") or []
-        if content:
-            text = content[0].get("value", "")
-    return html_to_text(text, SUMMARY_LIMIT)
+        text = content[0].get("value", "")
+    return _readable(text, detail or content[0], SUMMARY_LIMIT, atom)
+
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+_CLOSE_TAG = re.compile(r"</\w+>")
+_ENTITY_REF = re.compile(r"&#?\w+;")
+
+
+def _readable(text: str | None, detail, limit: int, atom: bool) -> str:
+    """Only HTML-typed text is HTML: an Atom type="text" title "Vec&lt;T&gt;" reads "Vec<T>".
+    RSS does not type its text: it is HTML when it holds a closing tag or an entity, so
+    "Vec<T>" and "the <blink> tag" stay text. feedparser's guess also asks that every tag be
+    one its sanitiser allows, and calls "<b>x</b> <script>...</script>" plain text, which
+    would show the script; so here untyped text is HTML by the first test alone. Text of no
+    known type was always read as HTML, and still is."""
+    kind = detail.get("type") if detail else None
+    if kind is None or kind in _HTML_TYPES:
+        return html_to_text(text, limit)
+    if not atom and kind == "text/plain" and text and (
+            ("</" in text and _CLOSE_TAG.search(text)) or ("&" in text and _ENTITY_REF.search(text))):
+        return html_to_text(text, limit)
+    return clean_text(text, limit)
 
 
 def _date(raw) -> str | None:

@@ -12,6 +12,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from .errors import StoreError
 from .model import FeedConfig, PollSettings
 from .timeutil import from_iso, utcnow
 from .update import Updater, UpdateResult
@@ -19,6 +20,8 @@ from .update import Updater, UpdateResult
 OnResult = Callable[[UpdateResult], Awaitable[None] | None]
 NEAR_FLOOR = 60.0  # seconds: near a deadline or not, no feed is polled more often than this
 RETUNE_JOB = "tracker:near-deadline"
+TEXTS_JOB = "tracker:texts"  # reads on-story reports' pages (fulltext.TextReader)
+TEXTS_EVERY = 60.0  # seconds between two batches of pages
 # APScheduler waits on the event loop's timer, which is monotonic: it stands still while a
 # laptop sleeps, so after a resume the missed polls would wait up to a whole interval more.
 # Its run times are wall-clock: a clock set back by hours would hold every poll back as long.
@@ -54,15 +57,20 @@ class Poller:
     def __init__(self, updater: Updater, on_result: OnResult | None = None,
                  on_start: Callable[[str], None] | None = None,
                  deadlines: Callable[[], Iterable[datetime]] | None = None,
-                 clock: Callable[[], datetime] = utcnow):
+                 clock: Callable[[], datetime] = utcnow,
+                 on_store_error: Callable[[str], None] | None = None):
         """deadlines: the times to poll faster around (default: feeds.toml's and the stored ones,
-        read again at every change, so a milestone added in the dashboard counts)."""
+        read again at every change, so a milestone added in the dashboard counts).
+        on_store_error(message): a scheduled poll found the database unusable (deleted,
+        replaced, full ...): no other feed can be stored either, so it is the caller's to stop."""
         self.updater, self.on_result, self.on_start = updater, on_result, on_start
+        self.on_store_error = on_store_error
         self.scheduler: AsyncIOScheduler | None = None
         self.polling: set[str] = set()
         self.deadlines = deadlines or self._deadlines
         self.clock = clock
         self.intervals: dict[str, float] = {}  # each feed's current interval, seconds
+        self.texts = None  # the TextReader, when [fulltext] is enabled
 
     def _deadlines(self) -> list[datetime]:
         return [d.at for d in self.updater.config.deadlines] + [d.at for d in self.updater.store.deadlines()]
@@ -90,6 +98,12 @@ class Poller:
                 first = max(stagger, min(first, from_iso(state["last_poll"]) + timedelta(seconds=interval)))
             self._add_job(feed, interval, first)
         self._plan_retune(poll, deadlines, now)
+        if self.updater.config.fulltext.enabled:
+            from .fulltext import TextReader
+            self.texts = TextReader(self.updater.store, self.updater.config, clock=self.clock)
+            self.scheduler.add_job(self.texts.read_some, IntervalTrigger(seconds=TEXTS_EVERY), id=TEXTS_JOB,
+                                   next_run_time=now + timedelta(seconds=TEXTS_EVERY), coalesce=True,
+                                   max_instances=1, misfire_grace_time=None)
         self.scheduler.start()
         self._clock_seen = (now, time.monotonic())
         self._watch_clock()
@@ -111,7 +125,7 @@ class Poller:
         now = now or self.clock()
         names = {f.name for f in self.feeds}
         for job in self.scheduler.get_jobs():
-            if job.id != RETUNE_JOB and job.id not in names:
+            if job.id not in (RETUNE_JOB, TEXTS_JOB) and job.id not in names:
                 job.remove()
                 self.intervals.pop(job.id, None)
         poll = self.updater.config.poll
@@ -196,7 +210,8 @@ class Poller:
         return job.next_run_time if job else None
 
     def next_any(self) -> datetime | None:
-        times = [j.next_run_time for j in self.scheduler.get_jobs() if j.id != RETUNE_JOB] if self.scheduler else []
+        times = ([j.next_run_time for j in self.scheduler.get_jobs() if j.id not in (RETUNE_JOB, TEXTS_JOB)]
+                 if self.scheduler else [])
         return min((t for t in times if t), default=None)
 
     async def _run(self, feed: FeedConfig, force: bool = False) -> UpdateResult:
@@ -204,7 +219,13 @@ class Poller:
         if self.on_start:
             self.on_start(feed.name)
         try:
-            result = await self.updater.update_feed(feed, force=force)
+            # a scheduled run claims its turn in the database: another process may poll it too
+            result = await self.updater.update_feed(feed, force=force, claim=not force)
+        except StoreError as e:
+            if self.on_store_error is None:
+                raise
+            self.on_store_error(str(e))
+            return UpdateResult(feed.name, error=str(e))
         finally:
             self.polling.discard(feed.name)
         if self.on_result:

@@ -22,6 +22,8 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,13 +32,17 @@ from typing import Iterable, Iterator, Sequence
 
 from . import cluster, developments
 from .errors import StoreError
-from .links import canonical_link
+from .links import link_key, same_site
 from .match import Match
 from .model import Deadline, Entry, FeedConfig
 from .timeutil import from_iso, to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
 FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
+PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
+PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
+MERGE_CANDIDATES = 64  # items with an entry's link that may become its item (Store._upsert_entry)
+CHURN_POLLS = 2  # polls in a row with every entry id new (after the first) that flag a feed
 # A feed's state that belongs to its URL, and its value for a URL never polled.
 URL_STATE = {"moved_to": None, "etag": None, "last_modified": None, "gone": 0, "retry_after": None,
              "failures": 0, "next_poll": None, "last_error": None, "last_status": None}
@@ -173,7 +179,46 @@ MIGRATIONS: list[str] = [
     """
     DROP INDEX IF EXISTS items_time;
     """,
-    # 5: developments (tracker/developments.py): every report of one event. items.development
+    # 5: links told apart by their #fragment are different items (links.link_key): the
+    # fragment joins the merge key (one of key=value pairs is left out: most are tracking). Where one feed's entries were merged into one item (the
+    # posts of a page, told apart by fragments), each entry but the first forgets that item,
+    # so the next poll stores it as the item of its own it always was.
+    """
+    UPDATE items SET canonical = canonical || '#' || substr(link, instr(link, '#') + 1)
+        WHERE canonical IS NOT NULL AND instr(link, '#') > 0 AND substr(link, instr(link, '#') + 1) != ''
+        AND instr(substr(link, instr(link, '#') + 1), '=') = 0;
+    DELETE FROM item_feeds WHERE rowid NOT IN (SELECT MIN(rowid) FROM item_feeds GROUP BY feed_id, item_id);
+    """,
+    # 6: each source's own copy of an item (its headline and date), so the item's title is
+    # chosen by a rule (Store._best_copy) rather than by which fetch was stored first, and the
+    # other headlines stay visible. Existing items: their first source's copy is the item's.
+    """
+    ALTER TABLE item_feeds ADD COLUMN title TEXT;
+    ALTER TABLE item_feeds ADD COLUMN published TEXT;
+    ALTER TABLE item_feeds ADD COLUMN own INTEGER NOT NULL DEFAULT 0;
+    UPDATE item_feeds SET title = (SELECT title FROM items WHERE id = item_id),
+        published = (SELECT published FROM items WHERE id = item_id AND dated = 1)
+        WHERE rowid IN (SELECT MIN(rowid) FROM item_feeds GROUP BY item_id);
+    """,
+    # 7: how many polls in a row a feed's entry ids were all new (Store.store_fetch): a feed
+    # that makes up ids afresh each time would otherwise store its whole content every poll.
+    """
+    ALTER TABLE feeds ADD COLUMN churn INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 8: articles' own text, fetched from their pages (fulltext.py); searched with the feeds'
+    # text through texts_fts (TEXTS_FTS). A row per item tried: body NULL means it failed.
+    """
+    CREATE TABLE texts (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,                       -- the page the text came from, after redirects
+        body TEXT,                               -- NULL: not read (error says why)
+        author TEXT NOT NULL DEFAULT '',
+        error TEXT,
+        fetched TEXT NOT NULL,                   -- the last try, UTC
+        attempts INTEGER NOT NULL DEFAULT 1
+    );
+    """,
+    # 9: developments (tracker/developments.py): every report of one event. items.development
     # is the id of its development (= the id of the report that founded it), set for on-story
     # items; development_why says why it joined (JSON, for the detail pane). A row in
     # development_moves is the user's placement (NULL: a development of its own) and wins.
@@ -201,6 +246,23 @@ MIGRATIONS: list[str] = [
     INSERT INTO settings (key, value) VALUES ('development_index', '1');
     """,
 ]
+# The migration whose full-text index (TEXTS_FTS) is made with it.
+TEXTS_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "CREATE TABLE texts" in m)
+
+TEXTS_FTS = [
+    "CREATE VIRTUAL TABLE texts_fts USING fts5(body, content='texts', content_rowid='item_id', "
+    "tokenize='porter unicode61', detail=none)",
+    "CREATE TRIGGER texts_fts_ai AFTER INSERT ON texts WHEN new.body IS NOT NULL BEGIN "
+    "INSERT INTO texts_fts (rowid, body) VALUES (new.item_id, new.body); END",
+    "CREATE TRIGGER texts_fts_ad AFTER DELETE ON texts WHEN old.body IS NOT NULL BEGIN "
+    "INSERT INTO texts_fts (texts_fts, rowid, body) VALUES ('delete', old.item_id, old.body); END",
+    "CREATE TRIGGER texts_fts_bu BEFORE UPDATE OF body ON texts WHEN old.body IS NOT NULL BEGIN "
+    "INSERT INTO texts_fts (texts_fts, rowid, body) VALUES ('delete', old.item_id, old.body); END",
+    "CREATE TRIGGER texts_fts_au AFTER UPDATE OF body ON texts WHEN new.body IS NOT NULL BEGIN "
+    "INSERT INTO texts_fts (rowid, body) VALUES (new.item_id, new.body); END",
+]
+TEXT_ATTEMPTS = 3  # a page that failed this often is not tried again
+TEXT_RETRY = 3600  # seconds before a failed page is tried again
 
 # Full-text search over titles and summaries, kept in step by triggers. Only a change of
 # the text touches the index: marking read or starred does not. detail=none: the index keeps
@@ -231,7 +293,7 @@ class Ready:
     entry: Entry  # with an outlet suffix split off the title, as far as the outlets known then tell
     match: Match
     raw_title: str
-    canonical: str | None
+    canonical: str | None  # links.link_key: the canonical link and its #fragment
     terms: str  # the matched terms, as stored (JSON)
     features: cluster.Features | None  # for on-story entries, of entry.title and entry.summary
 
@@ -243,6 +305,7 @@ class FeedUpdate:
     new: tuple[int, ...] = ()  # ids of items seen for the first time (any feed)
     updated: tuple[int, ...] = ()  # ids whose title or summary the feed changed
     entries: int = 0
+    problem: str | None = None  # the feed's status note as stored: the parser's, a cap, churning ids
 
 
 @dataclass
@@ -339,6 +402,8 @@ class Store:
         self._outlets: set[str] | None = None  # casefolded names an aggregator's title may end in
         self.cluster_cache = cluster.FeatureCache()
         self._grouping: _Grouping | None = None  # the developments' in-memory state, made at first use
+        self._prune_due = 0.0  # time.monotonic() of this process's next prune of old off-story items
+        self._file: tuple[int, int] | None = None  # (device, inode) of the file opened, once opened
 
     # ---------------------------------------------------------------- connections
     @classmethod
@@ -356,6 +421,8 @@ class Store:
         store = cls(path)
         try:
             store.migrate()
+            st = os.stat(path)
+            store._file = (st.st_dev, st.st_ino)
         except sqlite3.Error as e:
             store.close()
             raise StoreError(explain(e, path)) from None
@@ -364,11 +431,41 @@ class Store:
             raise
         return store
 
+    def moved(self) -> str | None:
+        """Whether the file opened is still the one at the path: None, or what became of it.
+        SQLite goes on with a deleted file (and then a new connection would make an empty
+        one in its place), and with a replaced one writes its -wal, which is found by name,
+        beside a file it does not belong to: the next open of that file finds it malformed."""
+        if self._file is None:
+            return None
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return (f"{self.path} was deleted while tracker had it open: stopped writing to it. "
+                    "Quit and start tracker again to make a new database.")
+        except OSError:
+            return None  # cannot tell (a permission change); SQLite's own errors will say
+        if (st.st_dev, st.st_ino) != self._file:
+            return (f"{self.path} was replaced by another file while tracker had it open: stopped writing "
+                    "to either. Quit and start tracker again to use the new file.")
+        return None
+
+    def _check_file(self) -> None:
+        problem = self.moved()
+        if problem:
+            raise StoreError(problem)
+
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                   check_same_thread=False)
+            target: str | Path = self.path
+            if self._file is not None:
+                # Once open, a new thread's connection opens the same file or fails: it never
+                # makes an empty database where the user deleted one.
+                self._check_file()
+                target = f"file:{urllib.parse.quote(str(self.path.absolute()))}?mode=rw"
+            conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False, uri=self._file is not None)
             conn.row_factory = sqlite3.Row
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -381,6 +478,13 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
+            if self._connections and self.moved():
+                # Empty the -wal into the file we had (deleted, or moved aside) before closing,
+                # through our own handle: a replacement must not inherit our frames.
+                try:
+                    self._connections[0].execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                except sqlite3.Error:
+                    pass
             for conn in self._connections:
                 try:
                     conn.close()
@@ -394,6 +498,7 @@ class Store:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
+            self._check_file()  # a stat, with the lock held: nothing goes into a file no longer the database
             yield conn
         except BaseException:
             conn.execute("ROLLBACK")
@@ -433,6 +538,9 @@ class Store:
                     for statement in FTS:
                         c.execute(statement)
                     c.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
+                if number == TEXTS_MIGRATION:
+                    for statement in TEXTS_FTS:
+                        c.execute(statement)
                 c.execute(f"PRAGMA user_version={number + 1}")
 
     def data_version(self) -> int:
@@ -461,6 +569,17 @@ class Store:
     def feed(self, name: str) -> sqlite3.Row | None:
         rows = self.execute("SELECT * FROM feeds WHERE name = ?", (name,))
         return rows[0] if rows else None
+
+    def claim_poll(self, name: str, now: datetime, until: datetime, ours: str | None) -> bool:
+        """A scheduled poll takes its turn: if the feed's next poll has come, or is still the
+        one this process stored last (`ours`: our schedule may come due a little before it, or
+        a clock set back may put it hours ahead), move it to `until`. -> whether we got it.
+        In one write transaction, so of two processes (a dashboard and a daemon) whose
+        schedules come due together, one polls and the other finds the turn taken."""
+        with self.write() as c:
+            return c.execute("UPDATE feeds SET next_poll = ? WHERE name = ? AND "
+                             "(next_poll IS NULL OR next_poll <= ? OR next_poll = ?)",
+                             (to_iso(until), name, to_iso(now), ours)).rowcount > 0
 
     def feeds(self, active_only: bool = True) -> list[dict]:
         """Every feed with its health and how many items (and on-story items) it carried."""
@@ -498,30 +617,56 @@ class Store:
                 if outlet:
                     e = dataclasses.replace(e, title=title, outlet=outlet)
             on = m.on_story or not feed.match
-            out.append(Ready(e, m, raw_title, canonical_link(e.link), json.dumps(list(m.terms)),
+            out.append(Ready(e, m, raw_title, link_key(e.link), json.dumps(list(m.terms)),
                              cluster.Features.of(e.title, e.summary) if on else None))
         return out
 
     def store_fetch(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]], *, status: int,
                     etag: str | None, last_modified: str | None, next_poll: datetime,
                     moved_to: str | None = None, problem: str | None = None, duration: float = 0.0,
-                    size: int = 0, title: str = "", now: datetime | None = None) -> FeedUpdate:
-        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically."""
+                    size: int = 0, title: str = "", now: datetime | None = None,
+                    keep_off_story: float | None = None) -> FeedUpdate:
+        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically.
+        At most feed.max_new_items entries it never sent before are stored (the first ones, as
+        feeds list the newest first); the rest wait for a later poll. keep_off_story: seconds
+        after which items off the story are deleted (prune_off_story), None: never."""
         entries = self._ready(feed, entries)
         now = now or utcnow()
         now_s = to_iso(now)
         new: list[int] = []
         updated: list[int] = []
+        seen = fresh = held = 0  # entries this feed sent before / new ones stored / new ones left for later
         with self.write() as c:
-            row = c.execute("SELECT id, polls, last_ok FROM feeds WHERE name = ?", (feed.name,)).fetchone()
+            row = c.execute("SELECT id, polls, last_ok, churn FROM feeds WHERE name = ?", (feed.name,)).fetchone()
             fid = row["id"] if row else self._feed_id(c, feed.name, feed.url)
             first_poll = not (row and row["last_ok"])
             for entry in entries:
-                item_id, is_new, changed = self._upsert_entry(c, fid, feed, entry, now, first_poll)
+                found = c.execute("SELECT item_id, title, published, own FROM item_feeds "
+                                  "WHERE feed_id = ? AND entry_id = ?", (fid, entry.entry.entry_id)).fetchone()
+                if found:
+                    seen += 1
+                elif feed.max_new_items is not None and fresh >= feed.max_new_items:
+                    held += 1
+                    continue
+                else:
+                    fresh += 1
+                item_id, is_new, changed = self._upsert_entry(c, fid, feed, entry, now, first_poll, found)
                 if is_new:
                     new.append(item_id)
                 elif changed:
                     updated.append(item_id)
+            churn = (row["churn"] if row else 0) if not entries else \
+                (row["churn"] + 1 if row and not first_poll and not seen and len(entries) >= 3 else 0)
+            notes = [problem] if problem else []
+            if held:
+                notes.append(f"capped: stored {fresh} of the {fresh + held} new entries "
+                             f"(max_new_items = {feed.max_new_items}); the rest wait for later polls")
+            if churn >= CHURN_POLLS:
+                notes.append(f"its entry ids all changed on each of the last {churn} polls: "
+                             "every poll looks all new (a feed that makes up ids?)")
+            problem = "; ".join(notes) or None
+            if held:  # no validators: a 304 next time would leave the held entries unsent
+                etag = last_modified = None
             c.execute("UPDATE feeds SET last_poll = ?, last_ok = ?, last_status = ?, last_error = ?, "
                       "failures = 0, retry_after = NULL, next_poll = ?, gone = 0, polls = polls + 1, "
                       # A 200 states the validators now in force (none is an answer too: sending
@@ -529,11 +674,30 @@ class Store:
                       # may leave them out, and then the stored ones still hold.
                       "etag = COALESCE(?, CASE WHEN ? = 304 THEN etag END), "
                       "last_modified = COALESCE(?, CASE WHEN ? = 304 THEN last_modified END), "
-                      "moved_to = COALESCE(?, moved_to), title = CASE WHEN ? != '' THEN ? ELSE title END WHERE id = ?",
+                      "moved_to = COALESCE(?, moved_to), title = CASE WHEN ? != '' THEN ? ELSE title END, "
+                      "churn = ? WHERE id = ?",
                       (now_s, now_s, status, problem, to_iso(next_poll), etag, status, last_modified, status,
-                       moved_to, title, title, fid))
+                       moved_to, title, title, churn, fid))
             self._record_fetch(c, fid, now_s, status, problem, duration, size, len(entries), len(new))
-        return FeedUpdate(new=tuple(new), updated=tuple(updated), entries=len(entries))
+        if keep_off_story is not None and time.monotonic() >= self._prune_due:
+            pruned = self.prune_off_story(now - timedelta(seconds=keep_off_story))
+            self._prune_due = time.monotonic() + (0 if pruned >= PRUNE_BATCH else PRUNE_EVERY)
+        return FeedUpdate(new=tuple(new), updated=tuple(updated), entries=len(entries), problem=problem)
+
+    def prune_off_story(self, before: datetime, limit: int = PRUNE_BATCH) -> int:
+        """Delete up to `limit` items off the story first seen before `before`: never one on
+        the story, starred, or given a verdict by hand (+/-), nor one in a cluster. -> how many.
+        Oldest first (ids order arrival). An entry its feed still sends comes back as new."""
+        with self.write() as c:
+            ids = [r[0] for r in c.execute(
+                "SELECT id FROM items WHERE on_story = 0 AND starred = 0 AND manual IS NULL AND title_key IS NULL "
+                "AND first_seen < ? ORDER BY id LIMIT ?", (to_iso(before), limit))]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                c.execute(f"DELETE FROM item_bands WHERE item_id IN ({marks})", chunk)
+                c.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)  # item_feeds, versions: cascade
+        return len(ids)
 
     def _feed_id(self, c: sqlite3.Connection, name: str, url: str = "") -> int:
         row = c.execute("SELECT id FROM feeds WHERE name = ?", (name,)).fetchone()
@@ -549,9 +713,11 @@ class Store:
                   (fid, fid, FETCH_HISTORY))
 
     def _upsert_entry(self, c: sqlite3.Connection, fid: int, feed: FeedConfig, r: Ready,
-                      now: datetime, first_poll: bool) -> tuple[int, bool, bool]:
+                      now: datetime, first_poll: bool, found: sqlite3.Row | None) -> tuple[int, bool, bool]:
         """-> (item id, first time seen, text changed). The same entry of the same feed is found
-        by its id; the same article from another feed by its canonical link."""
+        by its id; the same article from another feed by its link (link_key). Never an item
+        this feed already carries: within a feed, distinct ids are distinct items.
+        found: the feed's item_feeds row for this entry (item_id, title, published, own), if any."""
         e, m, raw_title, canonical, features = r.entry, r.match, r.raw_title, r.canonical, r.features
         now_s = to_iso(now)
         rule_on = int(m.on_story or not feed.match)
@@ -562,13 +728,21 @@ class Store:
                 features = None
         elif e.title == raw_title and e.outlet.casefold() not in self._outlet_names(c):  # from <source>
             self._outlets.add(e.outlet.casefold())
-        found = c.execute("SELECT item_id FROM item_feeds WHERE feed_id = ? AND entry_id = ?",
-                          (fid, e.entry_id)).fetchone()
+        own = int(same_site(feed.url, e.link))
+        copy = (e.title, e.published, own)
         if found:
             item_id = found[0]
             old = c.execute("SELECT title, summary, rule_on_story FROM items WHERE id = ?", (item_id,)).fetchone()
             # an item stored before its outlet suffix was recognised has not changed either
             changed = (old["title"] not in (e.title, raw_title) or e.summary != old["summary"]) and bool(e.title)
+            if tuple(found)[1:] != copy:  # written only when it changed: a poll of known entries writes nothing
+                c.execute("UPDATE item_feeds SET title = ?, published = ?, own = ? WHERE feed_id = ? AND entry_id = ?",
+                          copy + (fid, e.entry_id))
+            elif not changed:  # nothing new from this source, so no other copy can have overtaken it
+                return item_id, False, False
+            best = self._best_copy(c, item_id)
+            if best is not None and best[:2] != (fid, e.entry_id):  # another source's copy is the item's
+                return item_id, False, self._retitle(c, item_id, best[2])
             if changed:
                 c.execute("INSERT INTO item_versions (item_id, title, summary, replaced) VALUES (?, ?, ?, ?)",
                           (item_id, old["title"], old["summary"], now_s))
@@ -580,7 +754,13 @@ class Store:
             return item_id, False, changed
         item_id = None
         if canonical:
-            row = c.execute("SELECT id, rule_on_story FROM items WHERE canonical = ? LIMIT 1", (canonical,)).fetchone()
+            # Among the newest few with the link only: a feed whose every entry links to one
+            # page (a status page, a home page) would otherwise have each new entry read all
+            # its earlier ones.
+            row = c.execute("SELECT id, rule_on_story FROM (SELECT id, rule_on_story FROM items WHERE canonical = ? "
+                            f"ORDER BY id DESC LIMIT {MERGE_CANDIDATES}) i WHERE NOT EXISTS "
+                            "(SELECT 1 FROM item_feeds x WHERE x.item_id = i.id AND x.feed_id = ?) LIMIT 1",
+                            (canonical, fid)).fetchone()
             if row:
                 item_id = row[0]
                 if rule_on and not row[1]:
@@ -588,6 +768,10 @@ class Store:
                               (item_id,))
                     cluster.update(c, item_id, cache=self.cluster_cache)
                     self.development_update(c, item_id)
+                c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, "
+                          "published, own) VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
+                best = self._best_copy(c, item_id)
+                return item_id, False, best is not None and self._retitle(c, item_id, best[2])
         is_new = item_id is None
         if is_new:
             published, dated = e.published, 1
@@ -606,7 +790,30 @@ class Store:
                 self._group(c, item_id, e.title, e.summary, published, cid)
         c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen) VALUES (?,?,?,?)",
                   (fid, e.entry_id, item_id, now_s))
+                cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
+        c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, published, own) "
+                  "VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
         return item_id, is_new, False
+
+    @staticmethod
+    def _best_copy(c: sqlite3.Connection, item_id: int) -> tuple[int, str, str] | None:
+        """(feed id, entry id, title) of the source copy whose headline an item shows: the
+        publisher's own (its feed on the link's site), else the earliest dated, then by the
+        headline itself. Nothing here depends on which feed's fetch was stored first."""
+        row = c.execute("SELECT feed_id, entry_id, title FROM item_feeds WHERE item_id = ? AND title IS NOT NULL "
+                        "AND title != '' ORDER BY own DESC, published IS NULL, published, title, entry_id LIMIT 1",
+                        (item_id,)).fetchone()
+        return tuple(row) if row else None
+
+    def _retitle(self, c: sqlite3.Connection, item_id: int, title: str) -> bool:
+        """Show another source's headline: not an edit (no version, not unread again), as the
+        headline it replaces stays with its own source's copy."""
+        old = c.execute("SELECT title, summary FROM items WHERE id = ?", (item_id,)).fetchone()
+        if old is None or old["title"] == title:
+            return False
+        c.execute("UPDATE items SET title = ? WHERE id = ?", (title, item_id))
+        cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
+        return True
 
     def _outlet_names(self, c: sqlite3.Connection) -> set[str]:
         if self._outlets is None:
@@ -631,13 +838,15 @@ class Store:
         q = fts_query(f.query) if f.query else None
         if f.query and not q:
             clauses.append("0")
+        # An item is found by its feed's words and by its article's (texts_fts).
+        found = ("SELECT rowid FROM items_fts WHERE items_fts MATCH ? "
+                 "UNION SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?")
         if q and f.clusters:  # a cluster is found by any of its reports' words, not just its first's
-            clauses.append("i.id IN (SELECT x.cluster FROM items x WHERE x.id IN "
-                           "(SELECT rowid FROM items_fts WHERE items_fts MATCH ?))")
-            params.append(q)
+            clauses.append(f"i.id IN (SELECT x.cluster FROM items x WHERE x.id IN ({found}))")
+            params += [q, q]
         elif q:
-            clauses.append("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-            params.append(q)
+            clauses.append(f"i.id IN ({found})")
+            params += [q, q]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def item_ids(self, f: Filter | None = None, limit: int | None = None) -> list[int]:
@@ -679,7 +888,60 @@ class Store:
         if row is not None:
             row["versions"] = [dict(r) for r in self.execute(
                 "SELECT title, summary, replaced FROM item_versions WHERE item_id = ? ORDER BY id", (item_id,))]
+            # The other sources' headlines for it, where they differ from the one shown.
+            row["copies"] = [dict(r) for r in self.execute(
+                "SELECT f.name AS feed, x.title FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+                "WHERE x.item_id = ? AND x.title IS NOT NULL AND x.title != ? ORDER BY x.first_seen, f.id",
+                (item_id, row["title"]))]
         return row
+
+    # ---------------------------------------------------------------- articles' text (fulltext.py)
+    def texts_wanted(self, now: datetime, limit: int, skip_feeds: Iterable[str] = ()) -> list[tuple[int, str]]:
+        """(item id, link) of on-story reports whose page is to be read, best first: the first
+        report of each copy group before its copies, newest first; a failed page again after
+        TEXT_RETRY seconds, up to TEXT_ATTEMPTS tries. Reports only feeds in `skip_feeds`
+        (fulltext = false) carried are left alone."""
+        skip = list(skip_feeds)
+        marks = ",".join("?" * len(skip))
+        skipped = (f" AND EXISTS (SELECT 1 FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+                   f"WHERE x.item_id = i.id AND f.name NOT IN ({marks}))") if skip else ""
+        retry = to_iso(now - timedelta(seconds=TEXT_RETRY))
+        sql = (f"SELECT i.id, i.link FROM items i LEFT JOIN texts t ON t.item_id = i.id "
+               f"WHERE i.on_story = 1 AND i.link LIKE 'http%' "
+               f"AND (t.item_id IS NULL OR (t.body IS NULL AND t.attempts < ? AND t.fetched < ?)){skipped} "
+               f"ORDER BY (i.cluster = i.id OR i.cluster IS NULL) DESC, i.published DESC, i.id DESC LIMIT ?")
+        return [(r[0], r[1]) for r in self._conn().execute(sql, [TEXT_ATTEMPTS, retry, *skip, limit])]
+
+    def save_text(self, item_id: int, url: str, body: str | None, *, author: str = "", error: str | None = None,
+                  now: datetime) -> None:
+        """Keep a page's text (or why it could not be read). A text once read is not replaced
+        by a later failure."""
+        with self.write() as c:
+            if c.execute("SELECT 1 FROM items WHERE id = ?", (item_id,)).fetchone() is None:
+                return  # deleted meanwhile (retention)
+            c.execute("INSERT INTO texts (item_id, url, body, author, error, fetched) VALUES (?, ?, ?, ?, ?, ?) "
+                      "ON CONFLICT (item_id) DO UPDATE SET url = excluded.url, body = excluded.body, "
+                      "author = excluded.author, error = excluded.error, fetched = excluded.fetched, "
+                      "attempts = texts.attempts + 1 WHERE texts.body IS NULL",
+                      (item_id, url, body, author, error, to_iso(now)))
+
+    def item_text(self, item_id: int) -> dict | None:
+        """The report's article text: url, body (None when it could not be read), author, error, fetched."""
+        r = self._conn().execute("SELECT url, body, author, error, fetched FROM texts WHERE item_id = ?",
+                                 (item_id,)).fetchone()
+        return dict(r) if r else None
+
+    def texts_of(self, ids: Sequence[int]) -> dict[int, str]:
+        """The article bodies read for `ids` (those that have one)."""
+        out: dict[int, str] = {}
+        conn = self._conn()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in conn.execute(f"SELECT item_id, body FROM texts WHERE body IS NOT NULL AND item_id IN ({marks})",
+                                  chunk):
+                out[r[0]] = r[1]
+        return out
 
     def _with_feeds(self, rows: list[dict]) -> list[dict]:
         if not rows:

@@ -7,8 +7,10 @@ import asyncio
 import functools
 import multiprocessing
 import os
+import select
 import sqlite3
 import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +22,7 @@ from .model import Config, FeedConfig
 from .parse import parse_and_match
 from .store import FeedUpdate, Store, explain
 from .text import clean_text, safe_link
-from .timeutil import from_iso, utcnow
+from .timeutil import from_iso, to_iso, utcnow
 
 MAX_BACKOFF = 6 * 3600.0  # a failing feed is still tried a few times a day
 _READ = object()  # update_feed(): read the feed's state from the store
@@ -55,7 +57,7 @@ def backoff(interval: float, failures: int) -> float:
     return min(interval * (2 ** max(0, failures - 1)), max(interval, MAX_BACKOFF))
 
 
-def _init_worker(nice: int) -> None:
+def _init_worker(nice: int, parent: int) -> None:
     """In each worker, at its start: its CPU priority goes down. Parsing and storing are
     throughput work, the parent's event loop is not (a dashboard must keep drawing, a poll's
     fetches feed the workers). The writer goes down less than the parsers: every feed's
@@ -64,6 +66,37 @@ def _init_worker(nice: int) -> None:
         os.nice(nice)
     except OSError:
         pass
+    threading.Thread(target=_end_with_parent, args=(parent,), name="tracker-orphan-watch", daemon=True).start()
+
+
+ORPHAN_CHECK = 0.5  # seconds between a worker's looks at its parent, where it cannot be told
+
+
+def _end_with_parent(parent: int) -> None:
+    """A worker whose parent (the process that made the pool) died, of SIGKILL, a crash or
+    the OOM killer, ends too, instead of waiting for ever on a queue nobody feeds, with the
+    database open. Not the parent-death signal: it fires when the forking *thread* ends, and
+    a forkserver's worker is the forkserver's child, and the forkserver outlives the parent
+    for as long as its workers do (they hold its pipe open). A write cut off here is rolled
+    back, as by any kill."""
+    try:
+        watch = os.pidfd_open(parent)  # Linux: readable once the process has ended
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):
+        watch = None
+    if watch is not None:
+        select.select([watch], [], [])
+    else:
+        while True:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                break
+            except OSError:
+                pass
+            time.sleep(ORPHAN_CHECK)
+    os._exit(1)
 
 
 class ParsePool(Executor):
@@ -100,9 +133,9 @@ class ParsePool(Executor):
                     self._parsers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-parse")
                 else:
                     self._parsers = ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context,
-                                                        initializer=_init_worker, initargs=(NICE,))
+                                                        initializer=_init_worker, initargs=(NICE, os.getpid()))
                 self._writer = ProcessPoolExecutor(max_workers=1, mp_context=self._context,
-                                                   initializer=_init_worker, initargs=(WRITER_NICE,))
+                                                   initializer=_init_worker, initargs=(WRITER_NICE, os.getpid()))
             return self._parsers, self._writer
 
     def submit(self, fn, /, *args, **kwargs):
@@ -192,6 +225,7 @@ class Updater:
         self.config, self.store, self.pool, self.clock = config, store, pool, clock
         self.fetcher = fetcher or Fetcher(config.poll)
         self._running: set[str] = set()
+        self._planned: dict[str, str] = {}  # each feed's next poll as we last stored it (claim_poll)
         # All of this updater's database work runs on one thread. SQLite has one writer at a
         # time anyway, and writers on several threads (asyncio.to_thread) wait in its busy
         # handler, which sleeps up to 100 ms at a time rather than waking when the lock frees.
@@ -207,14 +241,17 @@ class Updater:
     def feed_config(self, name: str) -> FeedConfig | None:
         return next((f for f in self.config.feeds if f.name == name), None)
 
-    async def update_feed(self, feed: FeedConfig, force: bool = False, *, _state=_READ) -> UpdateResult:
+    async def update_feed(self, feed: FeedConfig, force: bool = False, *, claim: bool = False,
+                          _state=_READ) -> UpdateResult:
         """force: poll now even if the feed is backing off after failures (a user asked).
-        A feed that is gone, or whose server asked us to wait, is still left alone."""
+        A feed that is gone, or whose server asked us to wait, is still left alone.
+        claim: a scheduled poll, which another process polling the same database (a daemon
+        beside the dashboard) may have made already: then it is skipped (Store.claim_poll)."""
         if feed.name in self._running:
             return UpdateResult(feed.name, skipped="already being polled")
         self._running.add(feed.name)
         try:
-            return await self._update(feed, force, _state)
+            return await self._update(feed, force, _state, claim)
         except sqlite3.Error as e:
             # The database failed, not the feed: no other feed could be stored either, so it
             # is the caller's to report (in words: full disk, read-only, corrupt ...).
@@ -222,7 +259,7 @@ class Updater:
         finally:
             self._running.discard(feed.name)
 
-    async def _update(self, feed: FeedConfig, force: bool, state) -> UpdateResult:
+    async def _update(self, feed: FeedConfig, force: bool, state, claim: bool = False) -> UpdateResult:
         now = self.clock()
         if state is _READ:
             state = await self._in_db(self.store.feed, feed.name)
@@ -233,6 +270,11 @@ class Updater:
                 return UpdateResult(feed.name, skipped=f"the server asked to wait until {state['retry_after']}")
             if not force and state["next_poll"] and state["failures"] and from_iso(state["next_poll"]) > now:
                 return UpdateResult(feed.name, skipped="backing off after failures")
+            if claim:
+                until = now + timedelta(seconds=feed.interval)
+                if not await self._in_db(self.store.claim_poll, feed.name, now, until, self._planned.get(feed.name)):
+                    return UpdateResult(feed.name, skipped="polled by another process")
+                self._planned[feed.name] = to_iso(until)
         known = state is not None and state["url"] == feed.url  # else feeds.toml changed the URL
         url = (state["moved_to"] if known else None) or feed.url
         etag = state["etag"] if known else None
@@ -251,18 +293,25 @@ class Updater:
             return await self._failed(feed, e, failures, now)
 
         done = self.clock()
+        next_poll = done + timedelta(seconds=feed.interval)
         if parsed is not None and self._workers_write():
+            # The writer opens the path by name: not a file put there since we opened ours.
+            if problem := self.store.moved():
+                raise StoreError(problem)
             change = await self._in_writer(
                 store_parsed, str(self.store.path), feed, matched, parsed.problem, parsed.title,
-                dict(record, next_poll=done + timedelta(seconds=feed.interval), now=done))
+                dict(record, next_poll=next_poll, now=done, keep_off_story=self.config.poll.keep_off_story))
+            self._planned[feed.name] = to_iso(next_poll)
             return UpdateResult(feed.name, status=fetched.status, new=change.new, updated=change.updated,
-                                entries=change.entries, problem=parsed.problem, duration=fetched.duration,
+                                entries=change.entries, problem=change.problem, duration=fetched.duration,
                                 size=fetched.size)
         change = await self._in_db(
-            self.store.store_fetch, feed, matched, **record, next_poll=done + timedelta(seconds=feed.interval),
-            problem=parsed.problem if parsed else None, title=parsed.title if parsed else "", now=done)
+            self.store.store_fetch, feed, matched, **record, next_poll=next_poll,
+            problem=parsed.problem if parsed else None, title=parsed.title if parsed else "", now=done,
+            keep_off_story=self.config.poll.keep_off_story)
+        self._planned[feed.name] = to_iso(next_poll)
         return UpdateResult(feed.name, status=fetched.status, new=change.new, updated=change.updated,
-                            entries=change.entries, problem=parsed.problem if parsed else None,
+                            entries=change.entries, problem=change.problem,
                             duration=fetched.duration, size=fetched.size)
 
     def _workers_write(self) -> bool:
@@ -296,6 +345,7 @@ class Updater:
         error = clean_text(str(e), 500) or "the fetch failed"
         await self._in_db(self.store.record_failure, feed.name, error, e.status,
                                 now + timedelta(seconds=wait), retry_after, e.status == 410, now=now)
+        self._planned[feed.name] = to_iso(now + timedelta(seconds=wait))
         return UpdateResult(feed.name, status=e.status, error=error)
 
     async def update_all(self, feeds: Iterable[FeedConfig] | None = None, force: bool = False,

@@ -41,6 +41,11 @@ def cmd_poll(args) -> int:
     if len(feeds) > 2:
         known = {r[0] for r in store.execute(
             "SELECT name FROM feeds WHERE etag IS NOT NULL OR last_modified IS NOT NULL")}
+        # No connection open across the fork (SQLite's rule): a forked writer would share this
+        # process's record of its locks, and its own connection would then hold no lock on
+        # the -shm of its own. Killed without it, this process would leave a writer that the
+        # next poll cannot see, and that poll would reset the -shm under the writer's writes.
+        store.close()
         pool = parse_pool(start=any(f.name not in known for f in feeds), parse_here=True)
 
     async def run():
@@ -105,7 +110,9 @@ def cmd_items(args) -> int:
             r.update(stats.get(r["id"], {"size": 1, "outlets": 1}))
     if args.json:
         keys = ("size", "outlets") if args.clusters else ()
-        json.dump([item_json(r) | {k: r[k] for k in keys} for r in rows], sys.stdout, ensure_ascii=False, indent=2)
+        texts = store.texts_of([r["id"] for r in rows])
+        json.dump([item_json(r) | {"text": texts.get(r["id"])} | {k: r[k] for k in keys} for r in rows],
+                  sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
     if not rows:
@@ -203,7 +210,8 @@ def register(sub, common) -> None:
     p.add_argument("--limit", type=positive_int, metavar="N", help="at most N items")
     p.add_argument("--unread", action="store_true", help="only unread items")
     p.add_argument("--starred", action="store_true", help="only starred items")
-    p.add_argument("--search", metavar="WORDS", help="full-text search in titles and summaries")
+    p.add_argument("--search", metavar="WORDS",
+                   help="full-text search in titles, summaries and articles' text (as the dashboard's /)")
     p.add_argument("--clusters", action="store_true",
                    help="one row per report: its earliest copy, with how many outlets carried it (×N)")
     p.add_argument("--developments", action="store_true",

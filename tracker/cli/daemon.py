@@ -20,6 +20,7 @@ log = logging.getLogger("tracker.daemon")
 
 GRACE = 5.0  # seconds in-flight polls get to finish after SIGTERM before they are cancelled
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 3  # a few MB of history, whatever the uptime
+FILE_CHECK = 1.0  # seconds between looks at whether the database file is still the one opened
 
 
 # ------------------------------------------------------------------ daemon
@@ -83,17 +84,35 @@ async def run_daemon(config, store, grace: float = GRACE) -> int:
             log.info("%d new on-story items from %s%s", done.items, r.feed,
                      " (quiet hours)" if done.quiet else "")
 
+    lost: list[str] = []  # what became of the database, if it became unusable
+
+    def store_failed(message: str) -> None:
+        if not lost:
+            lost.append(message)
+            log.error("%s", message)
+        stop.set()
+
+    def watch_file() -> None:
+        # A database deleted or replaced between polls is noticed within a second, not at the next poll.
+        problem = store.moved()
+        if problem:
+            store_failed(problem)
+        else:
+            watcher[0] = loop.call_later(FILE_CHECK, watch_file)
+
     # Parsing runs in threads here, not worker processes: nobody is waiting on a screen, and
     # a stop signal to the process group would otherwise kill workers mid-parse.
     updater = Updater(config, store)
-    poller = Poller(updater, on_result=on_result)
+    poller = Poller(updater, on_result=on_result, on_store_error=store_failed)
     poller.start()
+    watcher = [loop.call_later(FILE_CHECK, watch_file)]
     log.info("daemon started: %d feeds from %s, database %s", len(config.feeds), config.path.resolve(),
              store.path.resolve())
     try:
         await stop.wait()
     finally:
-        log.info("stopping (%s)", ", ".join(got) or "cancelled")
+        watcher[0].cancel()
+        log.info("stopping (%s)", ", ".join(got) or ("the database is gone" if lost else "cancelled"))
         # Pause, not shut down: APScheduler's shutdown cancels running jobs at once, and
         # they deserve `grace` to finish what they fetched.
         poller.scheduler.pause()
@@ -115,6 +134,9 @@ async def run_daemon(config, store, grace: float = GRACE) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
     log.info("stopped")
+    if lost:
+        print(f"tracker: {lost[0]}", file=sys.stderr)
+        return EXIT_FAIL
     return EXIT_OK
 
 
@@ -154,16 +176,16 @@ def serve_command(config_path: Path, database: Path) -> str:
 
 
 def cmd_serve(args) -> int:
-    from textual_serve.server import Server
+    from .serve import DashboardServer
 
     config = load_config(args)  # a broken config is reported here, not in every browser tab
     command = serve_command(config.path, db_path(args, config))
     if not is_loopback(args.host):
         print(f"tracker: warning: serving on {args.host}:{args.port}. Anyone who can reach this "
-              f"port controls the dashboard (no login, no TLS). Prefer 127.0.0.1 with an SSH tunnel.",
-              file=sys.stderr)
-    server = Server(command, host=args.host, port=args.port, title=f"tracker: {config.story.title}",
-                    public_url=args.public_url)
+              f"port and has the URL with its token controls the dashboard (no TLS). Prefer "
+              f"127.0.0.1 with an SSH tunnel.", file=sys.stderr)
+    server = DashboardServer(command, host=args.host, port=args.port, title=f"tracker: {config.story.title}",
+                             public_url=args.public_url, max_sessions=args.max_sessions)
     try:
         server.serve()
     except OSError as e:
@@ -197,10 +219,13 @@ def register(sub, common) -> None:
     p = sub.add_parser(
         "serve", parents=[common], help="serve the dashboard to a web browser",
         description="Serve the dashboard to a web browser (textual-serve): each browser tab runs its "
-                    "own dashboard on this machine. Listens on 127.0.0.1 unless --host says otherwise; "
-                    "anyone who can reach the port controls the dashboard.")
+                    "own dashboard on this machine, ended when the tab closes. Listens on 127.0.0.1 unless "
+                    "--host says otherwise, and then requires the secret token printed at start. "
+                    "Only pages it served may use it.")
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=positive_int, default=8000, help="the port (default: 8000)")
     p.add_argument("--public-url", metavar="URL",
                    help="the URL browsers use to reach it, when not http://HOST:PORT (a proxy, 0.0.0.0)")
+    p.add_argument("--max-sessions", type=positive_int, default=4, metavar="N",
+                   help="the most browser tabs (each its own dashboard process) served at once (default: 4)")
     p.set_defaults(func=cmd_serve)

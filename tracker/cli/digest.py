@@ -57,7 +57,8 @@ def register(sub, common) -> None:
                    help="end (a day includes that whole local day; default: now)")
     p.add_argument("--format", choices=list(FORMATS), help="md (default, or from --output's extension), "
                                                            "html, json or txt")
-    p.add_argument("-o", "--output", metavar="PATH|-", help="file or folder to write; '-' writes to stdout")
+    p.add_argument("-o", "--output", metavar="PATH|-", help="file to write (replaced whole; through a symlink, its target), folder (a new "
+                        "name in it), '-' for stdout, or a device or FIFO (written as a stream)")
     p.add_argument("--include-read", action=argparse.BooleanOptionalAction, default=True,
                    help="include items already read in the dashboard (default: yes)")
     p.add_argument("--starred-only", action="store_true", help="only starred items")

@@ -192,6 +192,20 @@ def _headline(path: Path) -> str:
     return ""
 
 
+def _fetch_article(url: str):
+    """The article at `url`, or None with one line saying why: init works offline too, and
+    records the URL so that `tracker article` can fetch it later."""
+    from ..fulltext import PageError
+    from .article import fetch
+
+    try:
+        return fetch(url)
+    except PageError as e:
+        print(f"tracker: {e}; recorded the URL as the source: run `tracker article URL` to fetch it later",
+              file=sys.stderr)
+        return None
+
+
 def cmd_init(args) -> int:
     path = config_path(args)
     if path.exists():
@@ -209,12 +223,16 @@ def cmd_init(args) -> int:
             return _error(f"--deadline {e}")
 
     base = path.parent
-    article_rel, source, headline, copied = None, "", args.headline or "", None
+    article_rel, source, headline, copied, made_article = None, "", args.headline or "", None, None
     if args.article:
         if config_module.is_http_url(args.article):
-            # Recorded, not fetched: a page is mostly not the article's text, and init must
-            # work offline. The dashboard shows the link; save the text to a file for more.
-            source = args.article
+            source, fetched = args.article, _fetch_article(args.article)
+            if fetched is not None:
+                from .article import save_article, story_keys
+                keys = story_keys(fetched, save_article(fetched, base))
+                article_rel, source = keys["article"], keys["source"]
+                headline = headline or keys["headline"]
+                made_article = base / article_rel
         else:
             src = Path(args.article).expanduser()
             if not src.is_file():
@@ -242,8 +260,9 @@ def cmd_init(args) -> int:
         with path.open("x", encoding="utf-8") as f:  # "x": never clobber a file made meanwhile
             f.write(text)
     except BaseException:
-        if made:
-            made.unlink(missing_ok=True)
+        for leftover in (made, made_article):
+            if leftover:
+                leftover.unlink(missing_ok=True)
         raise
     print(f"wrote {path}: {len(config.feeds)} feeds, rules requiring "
           + " and ".join("/".join(g) for g in groups) + ".")
@@ -253,6 +272,27 @@ def cmd_init(args) -> int:
 
 
 # ------------------------------------------------------------------ paths
+def _database_bytes(path) -> int | None:
+    """The database's size on disk: the file and its write-ahead log, which holds the newest
+    pages until a checkpoint. None when there is no database file."""
+    try:
+        size = path.stat().st_size if path.is_file() else None
+    except OSError:
+        return None
+    if size is not None:
+        try:
+            size += path.with_name(path.name + "-wal").stat().st_size
+        except OSError:
+            pass
+    return size
+
+
+def _megabytes(size: int) -> str:
+    if size >= 10_000_000:
+        return f"{size / 1e6:.0f} MB"
+    return f"{size / 1e6:.2f} MB" if size >= 100_000 else f"{size / 1e3:.0f} kB"
+
+
 def cmd_paths(args) -> int:
     from ..paths import resolve
 
@@ -267,15 +307,20 @@ def cmd_paths(args) -> int:
     found = resolve(given, getattr(args, "db", None), config)
     rows = [("config", found.config), ("database", found.database), ("digests", found.digests),
             ("log file", found.log)]
+    size = _database_bytes(found.database.path)
     if args.json:
-        json.dump({name.replace(" ", "_"): {"path": str(loc.path.absolute()), "from": loc.source,
-                                            "exists": loc.path.exists()} for name, loc in rows},
-                  sys.stdout, indent=2)
+        out = {name.replace(" ", "_"): {"path": str(loc.path.absolute()), "from": loc.source,
+                                        "exists": loc.path.exists()} for name, loc in rows}
+        if size is not None:
+            out["database"]["bytes"] = size
+        json.dump(out, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         for name, loc in rows:
             missing = "" if loc.path.exists() else "  (not there yet)"
             print(f"{name:<9} {loc.path.absolute()}{missing}\n          why: {loc.source}")
+            if name == "database" and size is not None:
+                print(f"          size: {_megabytes(size)} (the file and its -wal)")
     if not path.is_file():
         print(f"no config at {path}: create one with `tracker init \"WORDS\"`", file=sys.stderr)
     if problem:

@@ -13,6 +13,7 @@ import gc
 import logging
 import re
 import signal
+import sqlite3
 import time
 import webbrowser
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -29,6 +30,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input
 
+from ..errors import StoreError
 from ..model import Config, Deadline
 from ..store import Filter, Store
 from ..text import clean_text, safe_link
@@ -55,7 +57,7 @@ log = logging.getLogger("tracker.tui")
 
 FILTERS = ("all", "unread", "starred", "off-story")
 MAIN_SCREEN_ACTIONS = {"next_unread", "toggle_read", "toggle_star", "open_link", "copy_link", "search",
-                       "cycle_filter", "back", "mark_on", "mark_off"}
+                       "cycle_filter", "back", "mark_on", "mark_off", "reader"}
 THEMES = ("textual-dark", "textual-light")  # what T switches between; the palette offers every theme
 WATCH_INTERVAL = 1.0  # seconds between looks for another process's writes
 CHECK_SPACING = 0.5  # seconds between two looks at the database for new items, in a burst
@@ -98,6 +100,7 @@ class TrackerApp(App[None]):
         self._poller_made = asyncio.Event()
         self.filter = Filter(story=True, clusters=True)  # one row per cluster: its earliest report
         self.filter_mode = "all"
+        self.reader = True  # the detail shows a report's full text when it has one (r switches)
         self.opened_max = store.max_item_id()  # rows above this are "new since the app opened"
         self.last_max = 0  # the highest id the list has looked at
         self.deadlines: list[Deadline] = list(config.deadlines) + store.deadlines()
@@ -115,6 +118,7 @@ class TrackerApp(App[None]):
         # same database and this dashboard never both ring for one item.
         self._ours: set[int] = set()
         self._to_notify: list[dict] = []
+        self.lost: str | None = None  # what became of the database file, once it is no longer ours
         self._saved_theme = store.setting("theme")
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
@@ -172,7 +176,8 @@ class TrackerApp(App[None]):
                     log.exception("no parse worker processes; parsing in a thread")
                     self.pool = None
             updater = Updater(self.config, self.store, pool=self.pool)
-            return updater, Poller(updater, on_result=self._poll_result, on_start=self._poll_started)
+            return updater, Poller(updater, on_result=self._poll_result, on_start=self._poll_started,
+                                   on_store_error=self._store_failed)
         self.updater, self.poller = await asyncio.to_thread(build)
         # Everything made so far (Textual, the widgets, the imported modules: ~half a million
         # objects) lives as long as the app. Left to the collector, each full collection walks
@@ -180,7 +185,7 @@ class TrackerApp(App[None]):
         gc.freeze()
         self._poller_made.set()
         await asyncio.to_thread(self.store.prefetch)
-        if self.start_polling:
+        if self.start_polling and self.lost is None:
             self.poller.start()
         self.status.set_state(next_poll=self.poller.next_any())
 
@@ -343,7 +348,14 @@ class TrackerApp(App[None]):
                                 bell=lambda: self.call_from_thread(self.bell))
 
     def watch_store(self) -> None:
-        """Once a second: has anyone (our poll threads or another process) committed?"""
+        """Once a second: has anyone (our poll threads or another process) committed? And is
+        the database file still the one we opened?"""
+        if self.lost is not None:
+            return
+        problem = self.store.moved()
+        if problem:
+            self.database_lost(problem)
+            return
         version = self.store.data_version()
         if version == self._data_version or self._pending_writes:
             return
@@ -360,6 +372,35 @@ class TrackerApp(App[None]):
         feeds = await asyncio.to_thread(self.store.feed_states)
         self.status.set_state(feeds=feeds, polling=self.polling,
                               next_poll=self.poller.next_any() if self.poller else None)
+
+    def database_lost(self, message: str) -> None:
+        """The database file was deleted or replaced (Store.moved): stop polling, say so once,
+        in the status line and a toast; reading what is on screen goes on."""
+        if self.lost is not None:
+            return
+        self.lost = message
+        log.error("%s", message)
+        if self.poller is not None:
+            self.poller.shutdown()
+        self.status.set_state(problem=message, polling=set())
+        self.toast(message, title="database gone", severity="error", timeout=24 * 3600)
+
+    def _store_failed(self, message: str) -> None:
+        problem = self.store.moved()
+        if problem:
+            self.database_lost(problem)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual's one door for a worker's (or handler's) unhandled error, which ends the app.
+        # Once the database file is gone, any database work may fail: that is told once
+        # (database_lost) and the dashboard stays up with what it shows.
+        cause = getattr(error, "error", error)  # a WorkerFailed carries the worker's error
+        if isinstance(cause, (StoreError, sqlite3.Error)):
+            problem = self.lost or self.store.moved()
+            if problem:
+                self.database_lost(problem)
+                return
+        super()._handle_exception(error)
 
     # ------------------------------------------------------------ polling
     def _poll_started(self, name: str) -> None:
@@ -405,7 +446,7 @@ class TrackerApp(App[None]):
     def _chosen(self, message: ItemChosen) -> None:
         self._show_detail(message.item_id)
 
-    def _show_detail(self, item_id: int, mark_read: bool = True) -> None:
+    def _show_detail(self, item_id: int, mark_read: bool = True, keep_scroll: bool = False) -> None:
         row = self.store.item(item_id)
         if row is None:
             return
@@ -413,8 +454,49 @@ class TrackerApp(App[None]):
             row["read"] = 1
             self._set_read(item_id, True)
         row["members"] = self.store.cluster_members(row["cluster"])  # every report of the cluster
-        self.detail.show(row)
+        row["text"] = self.store.item_text(item_id)
+        row["reader"] = self.reader
+        self.detail.show(row, keep_scroll=keep_scroll)
         self.query_one("#side", ContentSwitcher).current = "detail"
+
+    # ------------------------------------------------------------ the reader view: r
+    def action_reader(self) -> None:
+        """Show the report's full text (read from its page now if it has none yet) or, again,
+        the feed's summary. Remembered for the next report opened."""
+        item_id = self.current_id()
+        if item_id is None:
+            return
+        shown = self.side_shows("detail") and self.detail.item_id == item_id
+        text = self.store.item_text(item_id)
+        if shown and text and text.get("body"):
+            self.reader = not self.reader
+        else:
+            self.reader = True
+        self._show_detail(item_id, mark_read=False, keep_scroll=shown)
+        if not (text and text.get("body")) and self.config.fulltext.enabled:
+            self.run_worker(self._read_page(item_id), group="reader", exclusive=True)
+
+    async def _read_page(self, item_id: int) -> None:
+        from ..fulltext import PageError, fetch_article
+
+        row = self.store.item(item_id)
+        link = safe_link((row or {}).get("link"))
+        if link is None:
+            return
+        self._reader_note(item_id, f"reading {clean_text(link, 80)} …")
+        try:
+            article = await fetch_article(link, self.config.poll)
+        except PageError as e:
+            await self.write(partial(self.store.save_text, item_id, link, None, error=str(e), now=self.clock()))
+        else:
+            await self.write(partial(self.store.save_text, item_id, article.url, article.text,
+                                     author=article.author, now=self.clock()))
+        if self.side_shows("detail") and self.detail.item_id == item_id:
+            self._show_detail(item_id, mark_read=False, keep_scroll=True)
+
+    def _reader_note(self, item_id: int, note: str) -> None:
+        if self.side_shows("detail") and self.detail.item_id == item_id and self.detail.row is not None:
+            self.detail.show(self.detail.row | {"text_note": note}, keep_scroll=True)
 
     def on_item_highlighted(self, message: ItemHighlighted) -> None:
         self._update_list_title()

@@ -27,6 +27,8 @@ KEYS: list[Key] = [
     Key("n", "n", "next_unread", "next unread item"),
     Key("m", "m", "toggle_read", "mark read / unread"),
     Key("s", "s", "toggle_star", "star / unstar"),
+    Key("r", "r", "reader", "reader view: the report's full text from its page, or the feed's summary",
+        footer=False),
     Key("o", "o", "open_link", "open the link in the browser (http and https only)", footer=False),
     Key("y", "y", "copy_link", "copy the link", footer=False),
     Key("slash", "/", "search", "search titles and summaries, from 2 letters (Enter: any; Esc clears)"),
@@ -48,7 +50,7 @@ SHORT = {"next_unread": "Next unread", "toggle_read": "Read", "toggle_star": "St
          "copy_link": "Copy link", "search": "Search", "cycle_filter": "Filter", "mark_on": "On story",
          "mark_off": "Off story", "toggle_theme": "Light / dark", "feeds": "Feeds",
          "poll_all": "Poll", "deadlines": "Deadlines", "timeline": "Timeline", "outlets": "Outlets",
-         "export": "Export", "help": "Help", "quit": "Quit",
+         "export": "Export", "help": "Help", "reader": "Full text", "quit": "Quit",
          "back": "Back"}
 
 

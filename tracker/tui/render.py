@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Sequence
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from rich.style import Style
 from rich.text import Text
 
 from ..model import Deadline, Story
-from ..text import clean_text
+from ..text import clean_text, safe_link
 from ..timeutil import ago, from_iso, local, short_ago
 from ..worddiff import changes
 
@@ -122,14 +123,18 @@ def article(story: Story, lines: Sequence[str], heading: Style, meta: Style, mis
         out.append(plain(story.source) + "\n", meta)
     if not lines:
         out.append("\n" + (missing or "No anchor article: set [story] article in feeds.toml."), meta)
-    for line in lines:
-        if line == headline:
-            continue
-        if is_subheading(line):
-            out.append("\n" + line + "\n", heading)
-        else:
-            out.append("\n" + line + "\n")
+    body(out, (line for line in lines if line != headline), heading)
     return out
+
+
+def body(out: Text, lines: Iterable[str], heading: Style) -> None:
+    """An article's paragraphs onto `out`, subheadings in `heading`: the anchor article and
+    the reader view (a report's full text) are drawn alike."""
+    for line in lines:
+        line = plain(line)
+        if not line:
+            continue
+        out.append("\n" + line + "\n", heading if is_subheading(line) else "")
 
 
 # ------------------------------------------------------------------ item detail
@@ -156,13 +161,32 @@ def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
     out.append(", ".join(state) + "\n")
     out.append(f"{'story':>7}  ", label)
     out.append(verdict(row) + "\n")
-    if row.get("summary"):
-        out.append("\n" + plain(row["summary"]) + "\n")
+    text = row.get("text")  # Store.item_text(): the article's own text, read from its page
+    if row.get("reader") and text and text.get("body"):
+        out.append("\nfull text", label)
+        out.append(f" from {plain(urlsplit(text['url']).hostname or text['url'])}"
+                   + (f", by {plain(text['author'])}" if text.get("author") else "") + SEP + "r: the feed's summary\n",
+                   meta)
+        body(out, text["body"].split("\n\n"), label + Style(bold=True))
+    else:
+        if row.get("summary"):
+            out.append("\n" + plain(row["summary"]) + "\n")
+        note = row.get("text_note") or (
+            f"the page could not be read: {plain(text['error'])}" if text and text.get("error") else
+            "r: read the full text" if text and text.get("body") else
+            "r: fetch and read the article's page" if safe_link(row.get("link")) else "")
+        if note:
+            out.append("\n" + note + "\n", meta)
     for name, segments in changes(row).items():  # Store.item() rows carry the earlier versions
         out.append(f"\n{name} was changed: ", label)
         for kind, words in segments:
             out.append(plain(words) + " ", CHANGE_STYLES[kind])
         out.append("\n")
+    if row.get("copies"):  # Store.item(): the other sources' headlines for the same link
+        out.append("\nother headlines:\n", label)
+        for copy in row["copies"]:
+            out.append(f"  {plain(copy['feed'])}  ", meta)
+            out.append(plain(copy["title"]) + "\n")
     if len(row.get("members") or ()) > 1:  # Store.cluster_members(): every outlet that carried it
         out.append("\ncarried by:\n", label)
         for m in row["members"]:

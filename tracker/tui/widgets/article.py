@@ -64,10 +64,12 @@ class DetailView(VerticalScroll, can_focus=True):
         if self.row is not None:  # its colours were the old theme's (see ArticleView.on_mount)
             self.call_after_refresh(self._draw)
 
-    def show(self, row: dict) -> None:
+    def show(self, row: dict, *, keep_scroll: bool = False) -> None:
+        same = row["id"] == self.item_id
         self.item_id, self.row = row["id"], row
         self._draw()
-        self.scroll_home(animate=False)
+        if not (keep_scroll and same):
+            self.scroll_home(animate=False)
 
     def _draw(self) -> None:
         row = self.row

@@ -21,6 +21,7 @@ class StatusLine(Widget):
         self.feeds: list[dict] = []
         self.polling: set[str] = set()
         self.next_poll: datetime | None = None
+        self.problem: str | None = None  # shown instead of the feeds' health: polling has stopped
         self.frame = 0
         self._spinner = None
 
@@ -29,7 +30,9 @@ class StatusLine(Widget):
         self._spinner = self.set_interval(0.1, self._spin, pause=True)
 
     def set_state(self, *, feeds: Sequence[dict] | None = None, polling: set[str] | None = None,
-                  next_poll: datetime | None = None) -> None:
+                  next_poll: datetime | None = None, problem: str | None = None) -> None:
+        if problem is not None:
+            self.problem = problem
         if feeds is not None:
             self.feeds = list(feeds)
         if polling is not None:
@@ -50,6 +53,8 @@ class StatusLine(Widget):
     def render(self) -> Text:
         def get(name: str):  # colours as they show on this theme (see component_style)
             return component_style(self, name)
+        if self.problem:
+            return Text(self.problem, style=get("status--bad"), no_wrap=True, overflow="ellipsis")
         return render.status_line(
             self.feeds, now=self.clock(), polling=sorted(self.polling), frame=self.frame,
             next_poll=self.next_poll, width=self.content_size.width or 200,
