@@ -788,9 +788,6 @@ class Store:
             if rule_on:
                 cid = cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
                 self._group(c, item_id, e.title, e.summary, published, cid)
-        c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen) VALUES (?,?,?,?)",
-                  (fid, e.entry_id, item_id, now_s))
-                cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
         c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, published, own) "
                   "VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
         return item_id, is_new, False
