@@ -238,6 +238,7 @@ MIGRATIONS: list[str] = [
         latest_item INTEGER NOT NULL             -- highest member id: recently joined first
     );
     CREATE INDEX developments_last ON developments(last DESC, id DESC);
+    CREATE INDEX developments_first ON developments(first DESC, id DESC);
     CREATE INDEX developments_latest ON developments(latest_item);
     CREATE TABLE development_moves (
         item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
@@ -1348,9 +1349,36 @@ class Store:
         sql = "SELECT id FROM developments ORDER BY last DESC, id DESC" + (" LIMIT ?" if limit else "")
         return [r[0] for r in self.execute(sql, (limit,) if limit else ())]
 
+    def development_list(self, f: Filter | None = None) -> list[int]:
+        """Developments in the dashboard's order, newest first by their first report: a
+        development that gains reports keeps its place (its row says so), a new one comes in
+        at the top. With a filter: those with a report it lets through (unread, starred, a
+        search), for the on-story items only."""
+        f = f or Filter()
+        plain = not (f.unread or f.starred or f.query)
+        if plain:
+            sql = "SELECT id FROM developments ORDER BY first DESC, id DESC"
+            return [r[0] for r in self._conn().execute(sql)]
+        where, params = self._where(dataclasses.replace(f, story=True, clusters=False))
+        sql = (f"SELECT d.id FROM developments d WHERE d.id IN (SELECT i.development FROM items i{where} "
+               f"{'AND' if where else 'WHERE'} i.development IS NOT NULL) ORDER BY d.first DESC, d.id DESC")
+        return [r[0] for r in self._conn().execute(sql, params)]
+
+    def development_sort_keys(self, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """(first, id) of each development: where it goes in development_list()'s order."""
+        out: dict[int, tuple[str, int]] = {}
+        conn = self._conn()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            for r in conn.execute(f"SELECT id, first FROM developments WHERE id IN ({','.join('?' * len(chunk))})",
+                                  chunk):
+                out[r[0]] = (r[1], r[0])
+        return out
+
     def development_rows(self, ids: Sequence[int]) -> dict[int, dict]:
         """Rows for the panel, for the developments asked for: id, headline (its title),
-        headline_item, first, last, reports, outlets, unread."""
+        headline_item, first, last, reports, outlets, latest_item, link and outlet (the
+        headline's), unread (reports not read), starred (1 when one of them is)."""
         out: dict[int, dict] = {}
         conn = self._conn()
         for start in range(0, len(ids), 500):
@@ -1358,7 +1386,9 @@ class Store:
             marks = ",".join("?" * len(chunk))
             for r in conn.execute(
                     f"SELECT d.id, i.title AS headline, d.headline AS headline_item, d.first, d.last, d.reports, "
-                    f"d.outlets, (SELECT COUNT(*) FROM items u WHERE u.development = d.id AND u.read = 0) AS unread "
+                    f"d.outlets, d.latest_item, i.link, i.outlet, "
+                    f"(SELECT COUNT(*) FROM items u WHERE u.development = d.id AND u.read = 0) AS unread, "
+                    f"(SELECT MAX(u.starred) FROM items u WHERE u.development = d.id) AS starred "
                     f"FROM developments d LEFT JOIN items i ON i.id = d.headline WHERE d.id IN ({marks})", chunk):
                 out[r["id"]] = dict(r)
         return out

@@ -366,20 +366,26 @@ class ItemList(ScrollView, can_focus=True):
         # Scrolling one line repaints every line: a drawn row is reused until what it shows
         # changes (its state, the cursor, the width, or the minute its relative time counts).
         key = (item_id, width, index == self.cursor, self.has_focus, int(now.timestamp() // 60),
-               row and (row["title"], row["read"], row["starred"], row["outlet"], row.get("outlets"),
-                        row.get("updated")))
+               row and self._row_key(row))
         strip = self._strips.get(key)
         if strip is None:
             if row is None:
                 text = Text("  (no longer in the database)", style=Style(dim=True), end="")
             else:
-                text = render.item_row(row, now=now, width=width, new=item_id > self.new_after, styles=styles)
+                text = self._draw_row(row, now, width, styles)
             if index == self.cursor:
                 text.stylize(cursor)
             strip = Strip(text.render(self.app.console), text.cell_len)
             strip = strip.apply_style(base).extend_cell_length(width, base).crop(0, width)
             self._strips.set(key, strip)
         return strip.apply_meta({"row": index})
+
+    def _row_key(self, row: dict) -> tuple:
+        """What a drawn row shows: it is drawn again when this changes."""
+        return (row["title"], row["read"], row["starred"], row["outlet"], row.get("outlets"), row.get("updated"))
+
+    def _draw_row(self, row: dict, now: datetime, width: int, styles: render.RowStyles) -> Text:
+        return render.item_row(row, now=now, width=width, new=row["id"] > self.new_after, styles=styles)
 
     def _styles(self) -> render.RowStyles:
         def get(name: str) -> Style:
