@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from tracker.developments import DF_ITEMS, Grouper, Report, Terms, bcubed, evaluate, load
 
 T0 = datetime(2026, 2, 24, 12, 0, tzinfo=timezone.utc)
@@ -128,6 +130,7 @@ def test_bad_input_is_bounded():
     assert len(g._recent) <= DF_ITEMS
 
 
+@pytest.mark.slow
 def test_flat_cost_per_item(capsys):
     """Look-alike reports, differing in one detail: the cost per report does not grow with
     how many came before (the postings are capped, the common words not looked up)."""

@@ -171,3 +171,13 @@ def test_cli_json_and_developments(tmp_path, capsys):
     assert main(["--config", str(config), "items", "--developments"]) == 0
     out = capsys.readouterr().out
     assert f"#{d1}" in out and "3 reports · 3 outlets" in out and f"items: {d1} {d2} {d3}" in out
+
+
+def test_a_flood_of_copies_is_one_development_counted_as_it_grows(store):
+    title, summary = DESIGNATION[0]
+    first, *_ = fetch(store, *[(entry(k, title, summary, k % 50, outlet=f"O{k % 40}"), ON) for k in range(120)])
+    [row] = store.developments()
+    assert (row["id"], row["reports"], row["outlets"]) == (first, 120, 40)
+    assert row["first"] == "2026-02-27T22:00:00Z" and row["last"] == "2026-02-27T22:49:00Z"
+    store._recount_development(store._conn(), first)  # what a full recount says
+    assert [(r["reports"], r["outlets"]) for r in store.developments()] == [(120, 40)]

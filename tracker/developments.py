@@ -146,7 +146,7 @@ class Terms:
 
 def _mostly_lower(words: list[str]) -> bool:
     """Sentence case: a capital marks a name. In Title Case every word has one, so none does."""
-    long = [w for w in words if len(w) > 3]
+    long = [w for w in words[:24] if len(w) > 3]  # a headline's or a lede's start tells
     return bool(long) and sum(w[0].isupper() for w in long) < 0.6 * len(long)
 
 
@@ -290,7 +290,9 @@ class Grouper:
         return {t: w * self.weight(t) for t, w in terms.weights.items()}
 
     def _centroid_norm(self, dev: Development) -> float:
-        return math.sqrt(sum((c / dev.size * self.weight(t)) ** 2 for t, c in dev.counts.items())) or 1.0
+        log_n, df, log, size = math.log(len(self._recent) + 1), self.df, math.log, dev.size
+        return math.sqrt(sum((c / size * (log_n - log(df.get(t, 0) + 1))) ** 2
+                             for t, c in dev.counts.items())) or 1.0
 
     def _best(self, terms: Terms, at: datetime | None):
         n = len(self._recent)
