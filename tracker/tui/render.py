@@ -102,9 +102,10 @@ def development_row(row: dict, *, now: datetime, width: int, new: bool = False, 
     text.append("★" if row.get("starred") else " ", styles.star)
     text.append(f" {short_ago(last, now):>3} {when_short(last, now):<6} ", styles.time)
     reports, outlets = row.get("reports") or 0, row.get("outlets") or 0
-    counts = (f"{reports} reports · {outlets} outlets" if width >= 100 else f"{reports}r·{outlets}o") if reports > 1 \
+    wide = width >= 70
+    counts = (f"{reports} reports · {outlets} outlets" if wide else f"{reports}·{outlets}") if reports > 1 \
         else (plain(row.get("outlet")) or "1 report")
-    counts_width = 24 if width >= 100 else 8
+    counts_width = 22 if wide else 7
     shown = cut(counts, counts_width, styles.outlet)
     text.append_text(shown)
     text.append(" " * (counts_width - shown.cell_len + 1))
@@ -222,6 +223,13 @@ def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
     out.append(", ".join(state) + "\n")
     out.append(f"{'story':>7}  ", label)
     out.append(verdict(row) + "\n")
+    dev = row.get("development_row")  # Store.development_rows(): the development it is in
+    if dev:
+        out.append(f"{'event':>7}  ", label)
+        out.append(plain(dev.get("headline")) + f" ({dev.get('reports', 1)} reports, {dev.get('outlets', 1)} outlets)\n")
+        why = why_grouped(row)
+        if why:
+            out.append(" " * 9 + why + " · x: own development, J: join the one above\n", meta)
     text = row.get("text")  # Store.item_text(): the article's own text, read from its page
     if row.get("reader") and text and text.get("body"):
         out.append("\nfull text", label)
@@ -372,8 +380,8 @@ def arrivals(titles: Sequence[str], count: int, shown: int = 3) -> tuple[str, st
     return title, "\n".join(lines)
 
 
-def list_title(count: int, mode: str, query: str, new_above: int) -> Text:
-    out = Text(f"Coverage {count:,}", end="")
+def list_title(count: int, mode: str, query: str, new_above: int, what: str = "Coverage") -> Text:
+    out = Text(f"{what} {count:,}", end="")
     if mode != "all":
         out.append(f"{SEP}{mode}")
     if query:
