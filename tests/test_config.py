@@ -130,3 +130,17 @@ def test_options_before_or_after_the_command(tmp_path, capsys):
     assert main(["feeds", "--config", str(path), "--db", str(db)]) == 0
     assert capsys.readouterr() == before
     assert "deux" in before.out and f"no database at {db} yet" in before.err  # --db taken, and not created
+
+
+@pytest.mark.parametrize("nesting", ["[" * 100_000 + "]" * 100_000, "{a=" * 100_000 + "}" * 100_000],
+                         ids=["arrays", "tables"])
+def test_absurdly_deep_nesting_is_one_line_naming_the_file(tmp_path, nesting):
+    import subprocess
+    import sys
+
+    path = tmp_path / "feeds.toml"
+    path.write_text(GOOD + f"\n[notify]\nx = {nesting}\n")
+    done = subprocess.run([sys.executable, "-m", "tracker", "--config", str(path), "feeds"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"tracker: config error: {path}: invalid TOML: arrays or tables nested too deeply"

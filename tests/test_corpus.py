@@ -81,4 +81,6 @@ def test_a_sample_of_the_corpus_reads_the_same_on_both_paths():
 @pytest.mark.slow
 def test_the_whole_corpus_reads_the_same_on_both_paths():
     files = _files()
-    assert _check(files) > len(files) // 4
+    # 1159 of the 3209 files before the fast path read xml:base, RSS 1.0, Atom 0.3, dc:,
+    # itunes:, media: and inline XHTML (36%); 2087 after (65%)
+    assert _check(files) > len(files) * 60 // 100

@@ -255,6 +255,32 @@ def test_a_passed_deadline_says_how_long_ago(db):
            "passed 3 days ago" in render(d, "md")
 
 
+@pytest.mark.parametrize("fmt", sorted(digest.FORMATS))
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles"])
+def test_a_milestone_at_the_end_of_time_is_shown_clamped_in_every_format(db, fmt, zone):
+    """Stored at 9999-12-31 23:00 UTC (before times were checked): in Tokyo that is the year
+    10000, past the end of datetime. The digest shows it at the end of the range instead."""
+    config, store, _ = db
+    with store.write() as c:
+        c.execute("INSERT INTO deadlines (label, at, timezone, note, created) VALUES (?, ?, ?, ?, ?)",
+                  ("End of time", "9999-12-31T23:00:00Z", zone, "", "2026-02-26T00:00:00Z"))
+    d = build(store, config, since="last", now=NOW, tz=ZoneInfo(zone))
+    assert d.deadlines[-1].label == "End of time" and d.deadlines[-1].at.year == 9989
+    assert "End of time" in render(d, fmt)
+
+
+def test_a_milestone_past_the_range_in_feeds_toml_is_one_clear_line(tmp_path, capsys):
+    """West of UTC, 9999-12-31 23:00 local is in the year 10000 in UTC: OverflowError before."""
+    from tracker.cli import main
+
+    path = write_config(tmp_path, extra=DEADLINE.replace("2026-02-27T17:00:00", "9999-12-31T23:00:00"))
+    assert main(["--config", str(path), "digest", "--output", "-"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().endswith("deadlines[0].at: 9999-12-31T23:00:00 is out of range: a milestone must fall "
+                                "between the years 1000 and 9989")
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_deadlines_added_in_the_dashboard_count_too(db):
     config, store, _ = db
     with store.write() as c:

@@ -67,8 +67,15 @@ def test_generated_feeds_take_the_fast_path_and_read_the_same(kind, seed):
     assert parsed.title == f"Feed {seed} & co"
 
 
-def test_rss_1_0_goes_to_feedparser():
-    assert_agree(feedgen.rdf(_items(1)), "application/rdf+xml", fast=False)
+def test_rss_1_0_takes_the_fast_path_and_reads_as_feedparser_reads_it():
+    parsed = assert_agree(feedgen.rdf(_items(1)), "application/rdf+xml", fast=True)
+    assert len(parsed.entries) == 20
+
+
+def test_an_rdf_document_of_no_rss_version_goes_to_feedparser():
+    body = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+            b' xmlns="http://channel.netscape.com/rdf/simple/0.9/"><item><title>A</title></item></rdf:RDF>')
+    assert_agree(body, "application/rdf+xml", fast=False)
 
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -139,16 +146,71 @@ def test_a_link_is_its_href_else_its_text_on_both_paths(link, want):
         assert (parsed.entries[0].link, parsed.entries[0].entry_id) == (want, want)
 
 
-RSS_FALLBACK = {
+# The namespaces real feeds carry (podcasts, YouTube, WordPress, Blogger, Slashdot-style RSS 1.0).
+RSS_NAMESPACED = {
     "media title": "<item><media:title>M</media:title><link>http://e/m</link></item>",
+    "media title, then title": "<item><media:title>M</media:title><title>T</title></item>",
+    "title, then media title": "<item><title>T</title><media:title>M</media:title></item>",
+    "media title in media content": '<item><media:content url="http://e/v.mp4"><media:title>V</media:title>'
+                                    "<media:description>about V</media:description>"
+                                    '<media:thumbnail url="http://e/t.jpg"/></media:content><link>http://e/v</link></item>',
+    "media group": '<item><title>G</title><media:group><media:content url="http://e/v.mp4"/>'
+                   '<media:credit role="author">Ann</media:credit><media:rating>nonadult</media:rating>'
+                   '<media:community><media:starRating average="4"/></media:community></media:group></item>',
     "dc title": "<item><dc:title>M</dc:title><link>http://e/m</link></item>",
+    "dc extras": "<item><title>D</title><dc:subject>s</dc:subject><dc:rights>r</dc:rights>"
+                 "<dc:publisher>p</dc:publisher><dc:language>en</dc:language><dc:identifier>i</dc:identifier>"
+                 "<dc:description>from dc</dc:description></item>",
+    "dcterms dates": "<item><title>D2</title><dcterms:modified>2026-02-25T01:02:03Z</dcterms:modified>"
+                     "<dcterms:created>2026-02-20T01:02:03Z</dcterms:created></item>",
+    "dcterms issued": "<item><title>D3</title><dcterms:issued>2026-02-21T01:02:03Z</dcterms:issued></item>",
+    "itunes": "<item><title>Episode 1</title><itunes:author>Host</itunes:author>"
+              "<itunes:summary>What we said</itunes:summary><itunes:subtitle>Sub</itunes:subtitle>"
+              '<itunes:duration>10:00</itunes:duration><itunes:image href="http://e/c.jpg"/>'
+              "<itunes:explicit>no</itunes:explicit><itunes:episode>1</itunes:episode>"
+              "<itunes:episodeType>full</itunes:episodeType><itunes:keywords>a, b</itunes:keywords>"
+              '<enclosure url="http://e/1.mp3" length="1" type="audio/mpeg"/></item>',
+    "itunes summary beside a description": "<item><title>E2</title><description>d</description>"
+                                           "<itunes:summary>s</itunes:summary></item>",
     "xml:base": '<item xml:base="http://other.example/"><title>X</title><link>x</link></item>',
+    "xml:base relative to the feed": '<item xml:base="/blog/"><title>X2</title><link>x</link>'
+                                     "<guid>g/2</guid></item>",
+    "xml:base on the link": '<item><title>X3</title><link xml:base="http://a.example/b/">../c</link></item>',
     "element in title": "<item><title>A <b>bold</b> title</title></item>",
+    "naked markup in a description": "<item><title>N</title><description>Some <p>naked &lt;markup&gt;"
+                                     " <script>x()</script></p> after</description></item>",
+    "div in escaped html": "<item><title>N2</title><description><div>&lt;b&gt;one&lt;/b&gt;</div>"
+                           "</description></item>",
+    "div, then naked markup": "<item><title>N3</title><description><div>one <i>two</i></div> three"
+                              "</description></item>",
+    "xml:base of a script": '<item xml:base="javascript:alert(1)"><title>X4</title><link>x</link></item>',
+}
+
+RSS_FALLBACK = {
+    "media title of type plain": '<item><media:title type="plain">M</media:title><link>http://e/m</link></item>',
+    "title in media content": '<item><media:content url="http://e/v"><title>V</title></media:content></item>',
+    "element in a link": "<item><title>A</title><link><p>http://e/a</p></link></item>",
     "child of an ignored element": "<item><title>A</title><category><title>B</title></category></item>",
     "base64": '<item><title>A</title><description mode="base64">aGVsbG8=</description></item>',
     "undefined entity": "<item><title>A&nbsp;B</title></item>",
     "lastBuildDate in an item": "<item><title>A</title><lastBuildDate>Tue, 24 Feb 2026 10:00:00 GMT</lastBuildDate></item>",
 }
+
+
+@pytest.mark.parametrize("case", RSS_NAMESPACED)
+def test_rss_namespaces_take_the_fast_path_and_read_as_feedparser_reads_them(case):
+    assert_agree(NAMESPACED_RSS.format(items=RSS_NAMESPACED[case] + RSS_ITEMS["guid as link"]).encode(), fast=True)
+
+
+NAMESPACED_RSS = RSS.replace('<rss version="2.0"', '<rss version="2.0" xmlns:dcterms="http://purl.org/dc/terms/"'
+                             ' xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"', 1)
+
+
+def test_a_channel_xml_base_resolves_the_items_links():
+    body = NAMESPACED_RSS.replace("<channel>", '<channel xml:base="http://base.example/news/">').format(
+        items="<item><title>A</title><link>a.html</link></item>").encode()
+    parsed = assert_agree(body, fast=True)
+    assert parsed.entries[0].link == "http://base.example/news/a.html"
 
 
 @pytest.mark.parametrize("case", RSS_FALLBACK)
@@ -265,14 +327,49 @@ def test_every_atom_author_is_kept_and_entries_inherit_the_feeds():
 
 
 ATOM_FALLBACK = {
-    "xhtml": '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>b</b></div></title></entry>',
+    "svg in xhtml": '<entry><title>A</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+                    '<svg xmlns="http://www.w3.org/2000/svg"><title>B</title></svg></div></content></entry>',
+    "xhtml source title": '<entry><title>A</title><source><title type="xhtml">'
+                          '<div xmlns="http://www.w3.org/1999/xhtml">S <b>s</b></div></title></source></entry>',
     "out-of-line content": '<entry><title>A</title><content src="http://e/a"/></entry>',
     "base64 by type": '<entry><title>A</title><content type="image/png">aGVsbG8=</content></entry>',
-    "media title": "<entry><media:title>A</media:title></entry>",
     "inside an unknown element": '<entry><foo xmlns="urn:x"><title>A</title></foo></entry>',
     "dc creator beside an author": "<entry><title>H</title><author><name>One</name></author>"
                                    "<dc:creator xmlns:dc='http://purl.org/dc/elements/1.1/'>Two</dc:creator></entry>",
 }
+
+
+ATOM_NAMESPACED = {
+    "xhtml": '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>b</b></div></title></entry>',
+    "xhtml content": '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Vec&lt;T&gt; '
+                     '&amp; co</div></title><id>urn:x</id><content type="xhtml">'
+                     '<div xmlns="http://www.w3.org/1999/xhtml"><p>One <a href="/x">two</a></p><br/>'
+                     '<script>evil()</script><p>&lt;three&gt;</p></div></content></entry>',
+    "xhtml summary without a div": '<entry><title>S</title><id>urn:s</id><summary type="xhtml">'
+                                   '<p xmlns="http://www.w3.org/1999/xhtml">a</p> <p xmlns="http://www.w3.org/1999/xhtml">'
+                                   'b</p></summary></entry>',
+    "naked markup in html": '<entry><title>H</title><id>urn:h</id><content type="html">Example '
+                            '<a href="test.html">test</a></content></entry>',
+    "media title": "<entry><media:title>A</media:title></entry>",
+    "xml:base": '<entry xml:base="http://other.example/blog/"><title>B</title><id>urn:b</id>'
+                '<link href="post/1"/></entry>',
+    "xml:base on the link": '<entry><title>C</title><id>urn:c</id><link xml:base="/x/" href="y"/></entry>',
+    "media group": '<entry><title>D</title><id>urn:d</id><media:group><media:title>D2</media:title>'
+                   '<media:content url="http://e/v.mp4"/><media:thumbnail url="http://e/t.jpg"/>'
+                   "</media:group></entry>",
+}
+
+
+@pytest.mark.parametrize("case", ATOM_NAMESPACED)
+def test_atom_namespaces_take_the_fast_path_and_read_as_feedparser_reads_them(case):
+    assert_agree(ATOM.format(entries=ATOM_NAMESPACED[case]).encode(), "application/atom+xml", fast=True)
+
+
+def test_a_feed_xml_base_resolves_the_entries_links():
+    body = ATOM.replace("<feed ", '<feed xml:base="http://base.example/a/" ').format(
+        entries='<entry><title>A</title><id>urn:a</id><link href="b/c.html"/></entry>').encode()
+    parsed = assert_agree(body, "application/atom+xml", fast=True)
+    assert parsed.entries[0].link == "http://base.example/a/b/c.html"
 
 
 @pytest.mark.parametrize("case", ATOM_FALLBACK)
@@ -423,3 +520,37 @@ def _dates(draw):
 @given(_dates())
 def test_dates_read_as_feedparser_reads_them(value):
     assert fastfeed._date(value) == _parse_date(value)
+
+
+def test_inline_xhtml_reads_as_its_text_on_the_fast_path():
+    body = ATOM.format(entries=ATOM_NAMESPACED["xhtml content"]).encode()
+    parsed = assert_agree(body, "application/atom+xml", fast=True)
+    entry = parsed.entries[0]
+    assert entry.title == "Vec<T> & co"  # escaped text in XHTML stays text
+    assert "One two" in entry.summary and "<three>" in entry.summary and "evil" not in entry.summary
+
+
+ATOM03 = """<?xml version="1.0" encoding="utf-8"?>
+<feed version="0.3" xmlns="http://purl.org/atom/ns#">
+<title mode="escaped" type="text/html">Old &lt;b&gt;blog&lt;/b&gt;</title><tagline>t</tagline>
+{entries}
+</feed>"""
+
+
+@pytest.mark.parametrize("entries", [
+    '<entry><title>A</title><link rel="alternate" type="text/html" href="/a"/><id>tag:e,2005:a</id>'
+    "<issued>2005-02-24T10:00:00+01:00</issued><modified>2005-02-25T10:00:00Z</modified>"
+    '<author><name>Ann</name><url>http://e/ann</url><email>ann@e</email></author>'
+    '<content type="text/html" mode="escaped">&lt;p&gt;Body &amp;amp; more&lt;/p&gt;</content></entry>',
+    '<entry><title>B</title><id>urn:b</id><summary type="text/plain">plain &lt;b&gt;</summary>'
+    '<content type="application/xhtml+xml" mode="xml"><div xmlns="http://www.w3.org/1999/xhtml">'
+    "<p>x</p></div></content><contributor><name>C</name><url>http://e/c</url></contributor></entry>",
+])
+def test_atom_0_3_takes_the_fast_path_and_reads_as_feedparser_reads_it(entries):
+    parsed = assert_agree(ATOM03.format(entries=entries).encode(), "application/atom+xml", fast=True)
+    assert parsed.title == "Old blog"
+
+
+def test_base64_content_still_goes_to_feedparser():
+    entry = '<entry><title>A</title><id>urn:a</id><content type="text/html" mode="base64">PHA+aGk8L3A+</content></entry>'
+    assert_agree(ATOM03.format(entries=entry).encode(), "application/atom+xml", fast=False)

@@ -87,7 +87,7 @@ def test_article_command_keeps_the_article_and_nothing_around_it(tmp_path, serve
     assert "By Jane Doe" in text
     assert str(story.article.relative_to(tmp_path)) in out
     # The dashboard's article pane reads it as it reads data/article.txt: subheadings stand alone.
-    lines = render.read_article(story.article)
+    lines, _ = render.read_article(story.article)
     assert "What the letter says" in lines and render.is_subheading("What the letter says")
 
 

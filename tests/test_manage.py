@@ -124,6 +124,33 @@ def test_init_of_hostile_words_still_writes_valid_toml(tmp_path, capsys):
     assert q.startswith('AT&T "Time Warner"')  # encoded in the URL, decoded intact
 
 
+INJECTED = '\n[notify]\non_new = ["touch", "/tmp/pwned"]\n'
+
+
+@pytest.mark.parametrize("option", ["WORDS", "--title", "--label", "--headline", "--article"])
+def test_init_refuses_a_newline_that_would_inject_toml(tmp_path, capsys, option):
+    target = tmp_path / "feeds.toml"
+    args = {"WORDS": "Anthropic Pentagon"}
+    args[option] = f"Anthropic{INJECTED}" if option == "WORDS" else f"https://a.example/{INJECTED}"
+    extra = [x for key, value in args.items() if key != "WORDS" for x in (key, value)]
+    if option == "--label":
+        extra += ["--deadline", "2026-02-27 17:00 UTC"]
+    code, _, err = run("init", args["WORDS"], *extra, "--config", target, capsys=capsys)
+    assert code == 2 and not target.exists()
+    assert err.startswith(f"tracker: {option} ") and "control characters" in err
+    assert len(err.strip().splitlines()) == 1  # the value shown escaped, not raw
+
+
+def test_init_never_writes_a_notify_hook_from_a_title(tmp_path):
+    """The header comment is the one place a value was written as is."""
+    from tracker.cli.manage import render_story
+
+    text = render_story(title=f"Story{INJECTED}", groups=[["Anthropic"]], deadline=None, label="",
+                        article=None, headline="", source="", outlets=False)
+    data = tomllib.loads(text)
+    assert "notify" not in data and data["story"]["title"] == f"Story{INJECTED}"
+
+
 def test_rules_from_words():
     assert derive_rules("Pentagon vs Anthropic") == [["Pentagon"], ["Anthropic"]]
     assert derive_rules('"Department of War" Anthropic|Claude') == [["Department of War"], ["Anthropic", "Claude"]]
@@ -205,6 +232,28 @@ def test_feeds_edit_mistakes_exit_2_and_change_nothing(shipped, capsys, argv, me
     code, _, err = run("--config", shipped, "feeds", *argv, capsys=capsys)
     assert code == 2 and message in err and "Traceback" not in err
     assert shipped.read_text() == before
+
+
+@pytest.mark.parametrize("argv, shown", [
+    (["add", "https://a.example/\x1b[2J"], "the URL 'https://a.example/\\x1b[2J' contains control characters"),
+    (["add", "https://a.example/\x9b2J"], "the URL 'https://a.example/\\x9b2J' contains control characters"),
+    (["add", "https://a.example/", "--name", "Evil\x1b]0;pwned\x07"],
+     "the name 'Evil\\x1b]0;pwned\\x07' contains control characters"),
+])
+def test_feeds_add_refuses_control_characters_in_a_name_or_url(shipped, capsys, argv, shown):
+    before = shipped.read_text()
+    code, _, err = run("--config", shipped, "feeds", *argv, capsys=capsys)
+    assert code == 2 and err.startswith(f"tracker: {shown}") and len(err.splitlines()) == 1
+    assert shipped.read_text() == before
+
+
+def test_feeds_listing_cleans_names_written_by_hand(tmp_path, capsys):
+    path = write_config(tmp_path, extra='[[feeds]]\nname = "Evil\\u001b[2J\\u001b]0;pwned\\u0007 wire"\n'
+                                        'url = "https://wire.example/rss"\n')
+    code, out, _ = run("--config", path, "feeds", capsys=capsys)
+    assert code == 0
+    assert out.startswith("Evil wire  [not polled yet]")
+    assert all(line.isprintable() for line in out.splitlines())
 
 
 def test_feeds_edits_refuse_a_broken_config(tmp_path, capsys):

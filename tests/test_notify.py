@@ -200,6 +200,7 @@ def test_a_full_notify_table_loads(tmp_path):
 @pytest.mark.parametrize("line, key", [
     ('bell = "yes"', "notify.bell"),
     ("desktop = 1", "notify.desktop"),
+    ('toasts = "off"', "notify.toasts"),
     ('on_new = "notify.sh {title}"', "notify.on_new"),
     ("on_new = []", "notify.on_new"),
     ('on_new = ["", "{title}"]', "notify.on_new"),

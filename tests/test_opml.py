@@ -150,3 +150,28 @@ def test_import_refuses_hostile_xml_and_leaves_the_config_alone(shipped, tmp_pat
     assert shipped.read_text() == before
     code, _, err = run("--config", str(shipped), "feeds", "import", str(tmp_path / "missing.opml"), capsys=capsys)
     assert code == 2 and "cannot read" in err
+
+
+def test_import_refuses_control_characters_in_urls_and_cleans_names(shipped, tmp_path, capsys):
+    opml = tmp_path / "evil.opml"
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><body>'
+                    '<outline text="Fine&#x9b;31m name" xmlUrl="https://fine.example/rss"/>'
+                    '<outline text="Evil" xmlUrl="https://evil.example/&#x9b;2J&#x9b;0m"/>'
+                    '</body></opml>', encoding="utf-8")
+    code, out, _ = run("--config", str(shipped), "feeds", "import", str(opml), "-v", capsys=capsys)
+    assert code == 0
+    assert "imported 1 feed " in out and "skipped 1 that are not http(s)" in out
+    assert "  ! not an http(s) URL: 'https://evil.example/\\x9b2J\\x9b0m'" in out
+    assert all(line.isprintable() for line in out.splitlines())
+    feeds = {f.name: f.url for f in load(shipped).feeds}
+    assert feeds["Fine name"] == "https://fine.example/rss"
+    assert not any("evil" in url for url in feeds.values())
+
+
+def test_export_cleans_names_and_urls_written_by_hand(tmp_path, capsys):
+    path = write_config(tmp_path, extra='[[feeds]]\nname = "Evil\\u001b[2J wire"\n'
+                                        'url = "https://wire.example/rss\\u009b2J"\n')
+    code, out, _ = run("--config", str(path), "feeds", "export", capsys=capsys)
+    assert code == 0
+    assert all(line.isprintable() for line in out.splitlines())
+    assert [(o.title, o.url) for o in parse(out.encode())] == [("Evil wire", "https://wire.example/rss")]

@@ -373,3 +373,46 @@ def test_full_disk_simulated_with_max_page_count(polled, server, monkeypatch):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 20
     conn.close()
+
+
+@pytest.mark.slow  # ~7 s: the write must outgrow SQLite's page cache (2,000 items)
+def test_a_full_disk_mid_write_is_one_line_and_the_database_stays_whole(tmp_path, server):
+    """A write that outgrows SQLite's page cache spills to the -wal mid-statement; when that
+    finds the disk full SQLite rolls the transaction back itself, and the store's own
+    ROLLBACK then said only "cannot rollback - no transaction is active"."""
+    server.set_feed("/feed.xml", rss(ITEMS[:2]))
+    config = write_config(tmp_path, [("Wire", server.url("/feed.xml"))])
+    with tmpfs("3m") as mnt:
+        db = mnt / "tracker.db"
+        assert run(config, "poll", "-q", db=db)[0] == 0
+        big = [FeedItem(f"Anthropic Pentagon long read {n} " + "word " * 60, link=f"http://news.test/big{n}",
+                        guid=f"big{n}", summary=f"Claude and the Pentagon {n}. " * 80) for n in range(2000)]
+        server.set_feed("/feed.xml", rss(ITEMS[:2] + big))
+        code, out, err = run(config, "poll", "-q", db=db)
+        assert_one_line_error(code, out, err, str(db), "the disk is full")
+        assert "rollback" not in err
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM items").fetchone()[0] == 2  # the first poll's, intact
+        conn.close()
+
+
+def test_store_write_on_a_full_disk_raises_the_full_disk_not_a_failed_rollback():
+    """The store's write() alone, fast: 4 MB in one transaction outgrows the page cache."""
+    from tracker.store import Store, explain
+
+    with tmpfs("2m") as mnt:
+        store = Store.open(mnt / "tracker.db")
+        try:
+            with pytest.raises(sqlite3.OperationalError) as e:
+                with store.write() as c:
+                    c.execute("INSERT INTO settings (key, value) VALUES ('big', randomblob(4000000))")
+            assert str(e.value) == "database or disk is full"  # not "cannot rollback - ..."
+            assert explain(e.value, store.path).startswith(f"the disk is full: cannot write {store.path}.")
+            conn = store._conn()
+            assert not conn.in_transaction
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            with store.write() as c:  # the connection is usable again
+                c.execute("INSERT INTO settings (key, value) VALUES ('small', 'x')")
+        finally:
+            store.close()

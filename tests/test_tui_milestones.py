@@ -176,3 +176,36 @@ def test_the_default_zone_is_the_storys_else_the_systems(monkeypatch):
     assert default_zone(()) == "America/New_York"  # TZ, pinned by the fixture
     monkeypatch.setenv("TZ", ":Asia/Tokyo")
     assert default_zone(()) == "Asia/Tokyo"
+
+
+@pytest.mark.slow  # ~4 s: three screens and the form
+async def test_a_milestone_at_the_end_of_time_never_overflows_a_screen(env):
+    """One stored at 9999-12-31 23:00 UTC (before times were checked): shown in Tokyo it is in
+    the year 10000, which datetime cannot hold. Every screen shows it, clamped; one typed in
+    the form west of UTC is refused with one line."""
+    from tracker.tui.screens.timeline import TimelineScreen
+
+    with env.store.write() as c:
+        c.execute("INSERT INTO deadlines (label, at, timezone, note, created) VALUES (?, ?, ?, ?, ?)",
+                  ("End of time", "9999-12-31T23:00:00Z", "Asia/Tokyo", "", "2026-02-26T00:00:00Z"))
+    app = env.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "9989 09:00 JST · End of time" in app.header.countdown.text  # the next one, clamped
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DeadlinesScreen)
+        assert any("End of time" in cell for row in rows(app) for cell in row)
+        await add(pilot, "Later still", "9999-12-31 23:00", "America/Los_Angeles")
+        assert isinstance(app.screen, MilestoneForm)
+        assert "out of range" in form_error(app) and len(form_error(app).splitlines()) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+    assert app.return_code in (None, 0)

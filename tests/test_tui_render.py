@@ -90,7 +90,8 @@ def test_render_builds_text_not_markup():
 
 
 def test_the_seed_articles_subheadings_are_found():
-    lines = render.read_article(Path(__file__).parents[1] / "data" / "article.txt")
+    lines, note = render.read_article(Path(__file__).parents[1] / "data" / "article.txt")
+    assert note == ""
     assert [line for line in lines if render.is_subheading(line)] == [
         "Wider AI race within defence networks",
         "Venezuela raid concerns intensified dispute",

@@ -18,7 +18,7 @@ from tracker.tui.screens.timeline import (Bucket, TimelineChart, TimelineScreen,
                                           hour_buckets, layout)
 
 from .conftest import write_config
-from .test_tui import DEADLINE, new_york, settle  # noqa: F401 - the autouse fixture pins the time zone
+from .test_tui import DEADLINE, new_york, settle, table_drawn, until  # noqa: F401 - the autouse fixture pins the time zone
 
 NOW = datetime(2026, 2, 25, 18, 0, tzinfo=timezone.utc)  # 13:00 in New York
 FEEDS = [("Wire", "http://127.0.0.1:9/wire.xml"), ("Google News", "http://127.0.0.1:9/google.xml"),
@@ -271,6 +271,9 @@ def test_hours_of_a_daylight_saving_day_follow_the_clock():
 
 def test_timeline_snapshot(snap_compare, story):
     async def open_timeline(pilot):
-        await opened(pilot)
+        screen = await opened(pilot)
+        table = screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == len(screen.rows) == 1 and table_drawn(table),
+                    "the selected day's list, drawn with its columns sized")
 
     assert snap_compare(make_app(story), terminal_size=(100, 32), run_before=open_timeline)

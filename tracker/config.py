@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .errors import ConfigError
 from .match import Rules
 from .model import Config, Deadline, FeedConfig, FulltextSettings, PollSettings, Story
+from .timeutil import in_range
 
 # What each table may hold; anything else is a typo the user wants to hear about.
 TOP_KEYS = {"database", "story", "poll", "deadlines", "feeds", "notify", "fulltext"}
@@ -21,7 +22,7 @@ POLL_KEYS = {"interval", "timeout", "max_bytes", "concurrency", "near_deadline",
 DEADLINE_KEYS = {"label", "at", "timezone", "note"}
 FEED_KEYS = {"name", "url", "interval", "match", "max_new_items", "fulltext"}
 FULLTEXT_KEYS = {"enabled", "delay"}
-NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours"}
+NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours", "toasts"}
 
 MIN_INTERVAL = 5.0  # seconds; the demo polls this fast, real feeds should not
 
@@ -113,6 +114,8 @@ def load(path: str | Path) -> Config:
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"line (\d+)", str(e))
         raise ConfigError(path, f"invalid TOML: {e}", int(m.group(1)) if m else None) from None
+    except RecursionError:  # tomllib parses nested arrays and tables by recursion
+        raise ConfigError(path, "invalid TOML: arrays or tables nested too deeply") from None
     return parse(data, path, text)
 
 
@@ -178,7 +181,7 @@ def _notify(r: _Reader, d: dict) -> None:
     from .notify import parse_quiet_hours
 
     r.check_keys(d, NOTIFY_KEYS, "notify", shown="notify")
-    for key in ("bell", "desktop"):
+    for key in ("bell", "desktop", "toasts"):
         if key in d and not isinstance(d[key], bool):
             r.fail("must be true or false", "notify", None, key, f"notify.{key}")
     if "on_new" in d:
@@ -322,4 +325,7 @@ def _datetime(r: _Reader, value, tz: str, table, index, key, shown) -> datetime:
         r.fail("must be a date and time like 2026-02-27T17:00:00", table, index, key, shown)
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(tz))
-    return value.astimezone(timezone.utc)
+    try:
+        return in_range(value)
+    except ValueError as e:
+        r.fail(f"{value.replace(tzinfo=None).isoformat()} {e}", table, index, key, shown)

@@ -39,7 +39,7 @@ from .model import DIGEST_FORMATS, Config
 from .paths import digests_dir
 from .store import Store
 from .text import clean_text, safe_link
-from .timeutil import from_iso, local, to_iso, utcnow
+from .timeutil import clamped, from_iso, local, to_iso, utcnow
 
 SCHEMA = 1
 FORMATS = DIGEST_FORMATS
@@ -385,7 +385,7 @@ def _deadlines(store: Store, config: Config, now: datetime, tz) -> tuple[Deadlin
     # Milestones added in the dashboard live in the database beside those of feeds.toml.
     for row in store.execute("SELECT label, at, timezone, note FROM deadlines"):
         try:
-            found.append((row[0], from_iso(row[1]), row[2], row[3] or ""))
+            found.append((row[0], clamped(from_iso(row[1])), row[2], row[3] or ""))
         except (TypeError, ValueError):
             continue
     out, seen = [], set()

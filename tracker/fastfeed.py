@@ -4,10 +4,13 @@ keeps, as feedparser would give them, ~6x faster.
 feedparser is most of a poll's CPU (~0.25 ms an entry): every element goes through several
 layers of Python handlers, a context stack, deep copies and keyword-mapped dicts, to fill
 dozens of fields we never read. Nearly every real feed is UTF-8 RSS or Atom using a handful
-of elements, so those documents are read here, and anything else (another encoding, a
-DOCTYPE, undefined entities or any malformation, xml:base, inline XHTML, base64 content,
-RSS 1.0, an element feedparser would read into one of our fields that this module does not
-model ...) raises NotSimple and goes to feedparser as before. The rules below are
+of elements, so those documents are read here: RSS 2.0, RSS 1.0/0.90 (RDF), Atom 1.0 and 0.3, with
+xml:base, content:encoded, dc:*, dcterms dates, itunes:* and media:* read as feedparser reads
+them, inline XHTML and markup inside text kept as feedparser keeps it, other namespaces'
+elements skipped. Anything else (another encoding, a DOCTYPE, undefined entities or any
+malformation, SVG or MathML, base64 content, an element
+feedparser would read into one of our fields that this module does not model ...) raises
+NotSimple and goes to feedparser as before. The rules below are
 feedparser 6's, taken from its source (mixin.py pop(), namespaces/_base.py, encodings.py);
 tests/test_fastfeed.py checks the two agree, entry by entry, on every kind of feed the
 tests make, hostile ones included, and tests/test_corpus.py on every file of ../shared/corpus.
@@ -27,6 +30,7 @@ _CP1252 = feedparser.mixin._cp1252
 _FP = feedparser.mixin._FeedParserMixin
 _PREFIXES = {uri.lower(): prefix for uri, prefix in _FP.namespaces.items()}
 ATOM = "http://www.w3.org/2005/Atom"
+ATOM03 = "http://purl.org/atom/ns#"
 _UTF8 = ("utf-8", "utf8")
 _XML_ENCODING = re.compile(rb'^<\?xml[^>]*?encoding\s*=\s*["\']([^"\']+)["\']')
 _LINK_FIX = re.compile("&([A-Za-z0-9_]+);")
@@ -83,8 +87,28 @@ _PUBLISHED, _UPDATED = {"pubdate", "published", "issued"}, {"updated", "modified
 # Entry children feedparser has a handler for, but whose result we never read; they may not
 # hold elements (a <title> inside one would still be read by feedparser as the entry's).
 _IGNORED = {"category", "comments", "enclosure", "dc_subject", "dc_language", "rights",
-            "wfw_commentrss", "wfw_comment", "slash_comments", "media_content", "media_thumbnail",
-            "feedburner_origlink", "dc_rights", "dc_publisher", "itunes_duration", "itunes_explicit"}
+            "wfw_commentrss", "wfw_comment", "slash_comments", "feedburner_origlink", "dc_rights",
+            "dc_publisher", "dc_contributor", "dcterms_valid",
+            "itunes_duration", "itunes_explicit", "itunes_block", "itunes_category", "itunes_image",
+            "itunes_link", "itunes_subtitle", "itunes_keywords",
+            "media_content", "media_thumbnail", "media_group", "media_category", "media_keywords",
+            "media_rating", "media_credit", "media_restriction", "media_license", "media_player",
+            "georss_point", "georss_line", "georss_polygon", "georss_box", "georss_where",
+            "gml_point", "gml_pos", "gml_linestring", "gml_poslist", "gml_polygon", "gml_exterior",
+            "gml_linearring", "psc_chapters", "psc_chapter"}
+# Entry children feedparser reads with the handler of one of ours (namespaces/dc.py, itunes.py,
+# mediarss.py): read here as that one.
+_ALIASES = {"dc_title": "title", "dc_description": "description", "dcterms_created": "created",
+            "dcterms_issued": "published", "dcterms_modified": "updated", "itunes_summary": "summary",
+            "media_description": "description"}
+# <media:title> is a title that does not stop a later <title> (mediarss.py restores the depth).
+_LOOSE_TITLE = "media_title"
+XHTML = "application/xhtml+xml"
+# The fields feedparser reads with push_content: markup inside them is text of theirs (mixin.py
+# unknown_starttag, "track inline content"), not elements of the feed.
+_INLINE = {"title", "description", "summary", "content", "content_encoded"}
+XML_BASE = "http://www.w3.org/XML/1998/namespace base xml"
+RDF_ABOUT = "http://www.w3.org/1999/02/22-rdf-syntax-ns# about rdf"
 # Names feedparser stores under our keys (directly or through FeedParserDict's key map) even
 # with no handler of its own.
 _OURS = {"title", "link", "id", "summary", "content", "author", "source", "published_parsed",
@@ -110,12 +134,12 @@ def _fix(text: str) -> str:
 
 
 def _content_type(attrs: dict, default: str) -> str:
-    if "mode" in attrs or "src" in attrs:
-        raise NotSimple("base64 or out-of-line content")
+    if "src" in attrs or any(k.lower() == "mode" and v == "base64" for k, v in attrs.items()):
+        raise NotSimple("base64 or out-of-line content")  # mode="escaped" or "xml" changes nothing
     kind = attrs.get("type", default).lower()
     kind = _TYPE_NAMES.get(kind, kind)
-    if kind == "application/xhtml+xml" or not (kind.startswith("text/") or kind.endswith("xml")):
-        raise NotSimple(f"content of type {kind}")  # inline XHTML, or base64 by feedparser's rule
+    if not (kind.startswith("text/") or kind.endswith("xml")):
+        raise NotSimple(f"content of type {kind}")  # base64 by feedparser's rule
     return kind
 
 
@@ -151,8 +175,10 @@ def check_encoding(body: bytes, content_type: str) -> None:
 
 class _Reader:
     def __init__(self, base: str):
-        self.base = base
+        self.bases = [base]  # the xml:base of each open element, feedparser's basestack
         self.kind = ""  # "rss" or "atom", from the root element
+        self.rdf = False
+        self.rdf_version = False
         self.stack: list[str] = []  # feedparser names of the open elements
         self.text: list[str] | None = None  # the text of the field being read
         self.feed: dict = {"authors": []}  # the feed's title, title_detail, author(s)
@@ -160,6 +186,9 @@ class _Reader:
         self.entries: list[dict] = []
         self.entry: dict | None = None
         self.entry_depth = 0
+        self.inline = False  # the text being read may hold markup (a push_content field)
+        self.nested: list[tuple[str, bool]] = []  # the markup elements open inside it
+        self.field = ""  # the field a nested element's text is read as (media:title in media:content)
         self.ctype = ""  # the type of the text being read, as its attributes give it
         self.raw = ""  # that text as the document has it, for the type feedparser guesses
 
@@ -167,41 +196,55 @@ class _Reader:
     def start(self, name: str, attrs: dict) -> None:
         fp = self._name(name)
         depth = len(self.stack)
+        base = self.bases[-1]
         for key in attrs:
             local = key.rsplit(" ", 2)[1] if " " in key else key
-            if local.lower() in ("base", "lastmod", "href" if fp in ("item", "entry") else "", "about"):
+            if key == XML_BASE or key == "base":  # mixin.py unknown_starttag, plain base= too
+                value = attrs[key]
+                base = (feedparser.mixin.make_safe_absolute_uri(base, value) or base) if base else _urljoin(base, value)
+            elif local.lower() in ("base", "lastmod", "href" if fp in ("item", "entry") else ""):
                 raise NotSimple(f"attribute {key}")
         if self.text is not None:
-            raise NotSimple(f"<{fp}> inside a text element")
+            self._start_markup(fp, name)
+            return
         self.stack.append(fp)
+        self.bases.append(base)
         if depth == 0:
             if fp == "rss" and not name.count(" "):
                 self.kind = "rss"
-            elif name.startswith(ATOM + " ") and fp == "feed":
-                self.kind = "atom"
+            elif (name.startswith(ATOM + " ") or name.startswith(ATOM03 + " ")) and fp == "feed":
+                self.kind = "atom"  # Atom 0.3 too: feedparser reads it with the same handlers
+            elif fp == "rdf_rdf":
+                self.kind, self.rdf = "rss", True  # RSS 1.0 and 0.90: RSS with items beside the channel
             else:
                 raise NotSimple(f"root element {fp}")
             return
         parent = self.stack[-2]
         entry = self.entry
         if entry is None:
-            if (self.kind == "rss" and depth == 2 and parent == "channel" and fp == "item") or (
-                    self.kind == "atom" and depth == 1 and fp == "entry"):
+            if (self.kind == "rss" and depth == 2 and parent == "channel" and fp == "item" and not self.rdf) or (
+                    self.kind == "atom" and depth == 1 and fp == "entry") or (
+                    self.rdf and depth == 1 and fp == "item"):
                 self.entry = {"content": [], "has_content": False, "link_set": False, "title": None,
                               "title_locked": False}
                 self.entry_depth = depth
+                if attrs.get(RDF_ABOUT):  # namespaces/_base.py _start_item
+                    self.entry["id"] = attrs[RDF_ABOUT]
             elif fp in ("item", "entry"):
                 raise NotSimple("an entry out of place")
             elif fp in ("title", "dc_title") and ((self.kind == "rss" and depth == 2 and parent == "channel")
                                                   or (self.kind == "atom" and depth == 1)):
                 self.ctype = _content_type(attrs, "text/plain")  # base64 ones are feedparser's
                 self.text = []
+                self.inline = True
             elif fp == "source":
                 raise NotSimple("a source outside an entry")
             elif self.kind == "atom" and depth == 1 and fp == "author":
                 self.person = {"name": None, "email": None, "text": []}
-            elif self.kind == "atom" and depth == 1 and fp in ("dc_creator", "dc_author"):
+            elif self.kind == "atom" and depth == 1 and fp in ("dc_creator", "dc_author", "itunes_author"):
                 raise NotSimple(f"a feed's <{fp}>")
+            elif fp == _LOOSE_TITLE and depth <= 2:
+                raise NotSimple("a feed's <media:title>")  # feedparser would read it as the feed's title
             elif self.person is not None and depth == 2 and fp in ("name", "email"):
                 self.text = []
             return
@@ -210,7 +253,7 @@ class _Reader:
             self._start_field(fp, attrs)
         elif parent == "author" and rel == 2 and self.kind == "atom" and fp in ("name", "email"):
             self.text = []
-        elif parent == "author" and rel == 2 and fp == "uri":
+        elif parent == "author" and rel == 2 and fp in ("uri", "url"):
             pass
         elif self.stack[self.entry_depth + 1] == "source" and self.kind == "atom":
             # In an Atom <source> feedparser files everything under the source, not the
@@ -218,14 +261,28 @@ class _Reader:
             if rel == 2 and fp == "title":
                 _content_type(attrs, "text/plain")
                 self.text = []
-        elif self.stack[self.entry_depth + 1] == "contributor" and fp in ("name", "email", "uri"):
+        elif self.stack[self.entry_depth + 1] == "contributor" and fp in ("name", "email", "uri", "url"):
             pass
+        elif self.stack[self.entry_depth + 1] in _IGNORED and self.stack[self.entry_depth + 1] != "category":
+            # Inside an element whose result we never read: its children too, unless feedparser
+            # reads one of them into the entry (a <media:title> in <media:content>).
+            if fp == _LOOSE_TITLE or fp == "media_description":
+                self._start_text(fp, attrs)
+                self.field = fp
+            elif fp in _TEXT or fp in _ALIASES or fp in _OURS or not (
+                    fp in _IGNORED or not (hasattr(_FP, "_start_" + fp) or hasattr(_FP, "_end_" + fp))):
+                raise NotSimple(f"<{fp}> in <{parent}>")
         else:
             raise NotSimple(f"<{fp}> in <{parent}>")
 
     def _start_field(self, fp: str, attrs: dict) -> None:
         entry = self.entry
-        if fp in _TEXT:
+        if fp == "itunes_author" and self.kind == "rss":
+            fp = "author"
+        fp = _ALIASES.get(fp, fp)
+        if fp == _LOOSE_TITLE:
+            self._start_text(fp, attrs)
+        elif fp in _TEXT:
             if fp == "source":
                 entry["title_locked"] = False  # feedparser forgets the entry's title depth here
             if self.kind == "atom" and fp in ("author", "dc_creator", "dc_author"):
@@ -255,28 +312,75 @@ class _Reader:
             elif fp == "title":
                 self.ctype = _content_type(attrs, "text/plain")
             self.text = []
+            self.inline = fp in _INLINE
         elif fp in _IGNORED or fp == "contributor":
             pass
         elif fp in _OURS or hasattr(_FP, "_start_" + fp) or hasattr(_FP, "_end_" + fp):
             raise NotSimple(f"<{fp}> in an entry")
         # Any other element feedparser files under its own name, which we never read.
 
+    def namespace(self, prefix: str | None, uri: str | None) -> None:
+        """feedparser knows RSS 1.0 and 0.90 by their namespaces (mixin.py track_namespace);
+        an rdf:RDF without one is no feed to it."""
+        uri = (uri or "").lower()
+        if uri == "http://purl.org/rss/1.0/" or (prefix is None and uri == "http://my.netscape.com/rdf/simple/0.9/"):
+            self.rdf_version = True
+
+    def _start_text(self, fp: str, attrs: dict) -> None:
+        self.ctype = _content_type(attrs, "text/plain" if fp == _LOOSE_TITLE else "text/html")
+        self.text = []
+        self.inline = True
+
     def _href_link(self, attrs: dict) -> None:
         rel = attrs.get("rel", "alternate").lower()
         kind = attrs.get("type", "application/atom+xml" if rel == "self" else "text/html").lower()
         if rel == "alternate" and _TYPE_NAMES.get(kind, kind) in _HTML_TYPES:
-            self.entry["link"] = _join(self.base, attrs["href"])
+            self.entry["link"] = _join(self.bases[-1], attrs["href"])
             self.entry["link_set"] = True
+
+    def _start_markup(self, fp: str, name: str) -> None:
+        """An element inside a text field, as feedparser keeps it: in inline XHTML, or in text
+        that said it was escaped HTML or plain and so becomes XHTML here, the tag (without its
+        attributes, which no reader of ours looks at); a <div> in escaped HTML is dropped."""
+        local = (name.split(" ")[1] if " " in name else name).lower()
+        if not self.inline or local in ("svg", "math") or hasattr(_FP, "_start_" + fp) or hasattr(_FP, "_end_" + fp):
+            raise NotSimple(f"<{fp}> inside a text element")
+        self.nested.append((local, fp in ("xhtml_div", "div")))
+        if self.ctype != XHTML:
+            if fp in ("xhtml_div", "div"):
+                return  # "typepad does this 10/2007"
+            self.ctype = XHTML
+        self.text.append(f"<{local}>")
+
+    def _end_markup(self) -> None:
+        local, div = self.nested.pop()
+        if self.ctype != XHTML:
+            if div:
+                return
+            self.ctype = XHTML
+        self.text.append(f"</{local}>")
 
     def data(self, text: str) -> None:
         if self.text is not None:
+            if self.ctype == XHTML and self.inline:
+                text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             self.text.append(text)
         elif self.person is not None and self.stack[-1] == "author":
             self.person["text"].append(text)  # an Atom <author>'s own text
 
     def end(self, name: str) -> None:
+        if self.nested:
+            self._end_markup()
+            return
+        self.inline = False
         fp = self.stack.pop()
         depth = len(self.stack)
+        try:
+            self._end(fp, depth)
+        finally:
+            self.bases.pop()  # after the element's own text: its xml:base applies to it
+
+    def _end(self, fp: str, depth: int) -> None:
         entry = self.entry
         text = self.text
         self.text = None
@@ -298,14 +402,20 @@ class _Reader:
             self.entry = None
             return
         rel = depth - self.entry_depth
-        if rel == 1:
+        if self.field:
+            fp, self.field = self.field, ""
+            self._end_field(_ALIASES.get(fp, fp), entry, _fix(self.raw))
+        elif rel == 1:
+            if fp == "itunes_author" and self.kind == "rss":
+                fp = "author"
+            fp = _ALIASES.get(fp, fp)
             if text is None:
                 value = None
             elif fp == "link" or (fp in ("guid", "id") and entry["guid_is_link"]):
                 # feedparser joins a link with the base before it undoes UTF-8 read as Latin-1,
                 # and the join drops tabs and newlines (urllib): in that order here too.
                 raw = self.raw.strip()
-                value = _fix(_join(self.base, raw)) if raw else ""
+                value = _fix(_join(self.bases[-1], raw)) if raw else ""
             else:
                 value = _fix(self.raw)
             self._end_field(fp, entry, value)
@@ -321,19 +431,23 @@ class _Reader:
             if fp == "author" and self.kind == "atom":
                 entry["author"] = self._end_person(entry["authors"])
             return
-        if fp == "title":
+        if fp == _LOOSE_TITLE:
+            if not entry["title_locked"]:
+                entry["title"] = value
+                entry["title_detail"] = {"type": self._guessed_type()}
+        elif fp == "title":
             if not entry["title_locked"]:  # feedparser keeps the first non-empty title
                 entry["title"] = value
                 entry["title_detail"] = {"type": self._guessed_type()}
                 entry["title_locked"] = bool(value)
         elif fp == "link":
             if value:
-                value = _join(self.base, value)
+                value = _join(self.bases[-1], value)
             entry["link"] = _LINK_FIX.sub(r"&\g<1>", value)
             entry["link_set"] = True
         elif fp in ("guid", "id"):
             if entry["guid_is_link"] and value:
-                value = _join(self.base, value)
+                value = _join(self.bases[-1], value)
             entry["id"] = value
             if entry["guid_is_link"] and not entry["link_set"]:
                 entry["link"] = value
@@ -414,6 +528,7 @@ def read(body: bytes, content_type: str, url: str) -> tuple[dict, list[dict]]:
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     parser.CharacterDataHandler = reader.data
+    parser.StartNamespaceDeclHandler = reader.namespace
 
     def doctype(*_args):
         raise NotSimple("a DOCTYPE")  # entity declarations and versions live there: feedparser's
@@ -424,5 +539,7 @@ def read(body: bytes, content_type: str, url: str) -> tuple[dict, list[dict]]:
         parser.Parse(body, True)
     except expat.ExpatError as e:
         raise NotSimple(f"not well-formed: {e}") from None
+    if reader.rdf and not reader.rdf_version:
+        raise NotSimple("an rdf:RDF of no RSS version")
     reader.feed["version"] = "atom10" if reader.kind == "atom" else "rss"
     return reader.feed, reader.entries

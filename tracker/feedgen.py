@@ -7,6 +7,7 @@ well-formed XML. Tests that need malformed XML write their bytes by hand.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from dataclasses import dataclass
@@ -208,6 +209,28 @@ def rdf(items, title="Test feed", link="http://127.0.0.1/") -> bytes:
         out.append("</item>")
     out.append("</rdf:RDF>")
     return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def json_feed(items, title="Test feed", link="http://127.0.0.1/") -> bytes:
+    """JSON Feed 1.1. ``summary`` is the item's content_html (it is HTML here), ``content``
+    replaces it when given; ``source`` has no JSON Feed equivalent and is left out."""
+    import json
+
+    out = []
+    for it in items:
+        item: dict = {"id": it.guid if it.guid is not None else it.link or it.title, "title": it.title}
+        if it.link is not None:
+            item["url"] = it.link
+        if it.published is not None:
+            item["date_published"] = rfc3339(it.published)
+        if it.author is not None:
+            item["authors"] = [{"name": it.author}]
+        html = it.content if it.content is not None else it.summary
+        if html is not None:
+            item["content_html"] = html
+        out.append(item)
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": title, "home_page_url": link, "items": out}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 # --- synthetic items ---------------------------------------------------------------

@@ -28,6 +28,7 @@ from tomlkit.items import AoT, Comment, Table, Whitespace
 from . import config as config_module
 from .errors import ConfigError, TrackerError
 from .model import Config, FeedConfig
+from .text import clean_text
 
 
 class FeedsFileError(TrackerError):
@@ -130,6 +131,8 @@ class FeedsFile:
             match: bool | None = None) -> str:
         """Add one feed; returns its name. Refuses a URL already there or a taken name."""
         url = url.strip()
+        if not url.isprintable():  # an escape in it would reach every listing of the feeds
+            raise FeedsFileError(f"the URL {url!r} contains control characters")
         if not config_module.is_http_url(url):
             raise FeedsFileError(f"{url!r} is not an http(s) URL")
         for f in self.config.feeds:
@@ -140,6 +143,8 @@ class FeedsFile:
             name = name.strip()
             if not name:
                 raise FeedsFileError("the name must not be empty")
+            if not name.isprintable():
+                raise FeedsFileError(f"the name {name!r} contains control characters; give it as plain text")
             if name in taken:
                 raise FeedsFileError(f"there is already a feed named {name!r} in {self.path}; choose another --name")
         else:
@@ -226,13 +231,13 @@ class FeedsFile:
         added, duplicates, invalid = [], [], []
         for o in outlines:
             url = o.url.strip()
-            if not config_module.is_http_url(url):
+            if not url.isprintable() or not config_module.is_http_url(url):
                 invalid.append(url)
                 continue
             if url_key(url) in seen:
                 duplicates.append(url)
                 continue
-            name = unique_name(o.title.strip() or name_from_url(url), taken)
+            name = unique_name(clean_text(o.title) or name_from_url(url), taken)
             table = tomlkit.table()
             table["name"] = name
             table["url"] = url

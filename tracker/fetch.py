@@ -37,7 +37,7 @@ from .errors import FeedError
 from .model import FetchResult, PollSettings
 
 USER_AGENT = f"tracker/{__version__} (news story dashboard; +https://pypi.org/project/tracker/)"
-ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, "
           "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1")
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024

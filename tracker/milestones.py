@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .model import Config, Deadline
 from .store import Store
-from .timeutil import utcnow
+from .timeutil import in_range, utcnow
 
 
 def to_utc(when: str | datetime, zone: str) -> datetime:
@@ -26,7 +26,10 @@ def to_utc(when: str | datetime, zone: str) -> datetime:
             raise ValueError(f"{when!r} is not a time like 2026-03-01 17:00") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
-    return when.astimezone(timezone.utc)
+    try:
+        return in_range(when)
+    except ValueError as e:
+        raise ValueError(f"{when.replace(tzinfo=None).isoformat(sep=' ', timespec='minutes')} {e}") from None
 
 
 @dataclass(frozen=True)

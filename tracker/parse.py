@@ -20,7 +20,7 @@ import feedparser.datetimes
 import feedparser.mixin
 import feedparser.urls
 
-from . import fastfeed, localdates
+from . import fastfeed, jsonfeed, localdates
 from .errors import FeedError
 from .match import Match, Matcher, Rules
 from .model import Entry, ParsedFeed
@@ -146,6 +146,8 @@ def parse(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
     """Parse a feed document; FeedError when nothing usable is in it."""
     if not body.strip():
         raise FeedError("the server answered with an empty body")
+    if jsonfeed.is_json(body, content_type):
+        return _parse_json_feed(body, url)
     body = defuse(body)
     body, found = cap_entries(body)
     content_type = content_type or "application/xml"
@@ -159,6 +161,17 @@ def parse(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
     total = max(found, len(raw_entries))
     problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}" if total > MAX_ENTRIES else None
     return ParsedFeed(entries=entries, title=_feed_title(feed), problem=problem)
+
+
+def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
+    """JSON Feed: typed like Atom (plain-text titles, HTML only in content_html) and, as in
+    Atom, items without authors take the feed's."""
+    feed, raw_entries, total = jsonfeed.read(body, url, MAX_ENTRIES)
+    feed_author = _authors(feed)
+    entries = tuple(e for e in (_entry(raw, True, feed_author) for raw in raw_entries) if e is not None)
+    problem = f"the feed holds {total} items; tracker kept the first {MAX_ENTRIES}" if total > MAX_ENTRIES else None
+    return ParsedFeed(entries=entries, title=_readable(feed["title"], feed["title_detail"], TITLE_LIMIT, True),
+                      problem=problem)
 
 
 def _parse_with_feedparser(body: bytes, content_type: str, url: str, found: int) -> ParsedFeed:

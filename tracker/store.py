@@ -35,7 +35,7 @@ from .errors import StoreError
 from .links import link_key, same_site
 from .match import Match
 from .model import Deadline, Entry, FeedConfig
-from .timeutil import from_iso, to_iso, utcnow
+from .timeutil import clamped, from_iso, to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
 FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
@@ -351,8 +351,11 @@ def explain(error: BaseException, path: Path) -> str:
     text = str(error).lower()
     if "readonly" in text or "read-only" in text:
         return f"{path} is read-only: tracker needs to write it. Check the file's permissions, or pass --db to use another file."
-    if "disk is full" in text or "disk i/o" in text:
-        return f"cannot write {path}: the disk is full or failing. Free some space and run tracker again; nothing was lost."
+    if "disk is full" in text:
+        return (f"the disk is full: cannot write {path}. Free some space and run tracker again; "
+                "nothing stored before was lost.")
+    if "disk i/o" in text:
+        return f"cannot write {path}: the disk is failing or full. Free some space and run tracker again; nothing was lost."
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (f"{path} is not a readable tracker database (corrupt or another kind of file). "
                 "tracker left it untouched. Move it aside and run tracker again to start a new one, "
@@ -501,11 +504,14 @@ class Store:
         try:
             self._check_file()  # a stat, with the lock held: nothing goes into a file no longer the database
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # After some errors (a full disk met while spilling the cache mid-statement) SQLite
+            # has already rolled the transaction back: a ROLLBACK then fails and hides why.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             self._grouping = None  # it may hold what was rolled back (and ids are given again)
             raise
-        conn.execute("COMMIT")
 
     def execute(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
         return self._conn().execute(sql, params).fetchall()
@@ -1071,7 +1077,8 @@ class Store:
 
     def deadlines(self) -> list[Deadline]:
         """The user's milestones (the `deadlines` table), soonest first; feeds.toml holds the rest."""
-        return [Deadline(label=r["label"], at=from_iso(r["at"]), timezone=r["timezone"], note=r["note"], id=r["id"])
+        return [Deadline(label=r["label"], at=clamped(from_iso(r["at"])), timezone=r["timezone"], note=r["note"],
+                         id=r["id"])
                 for r in self.execute("SELECT * FROM deadlines ORDER BY at, id")]
 
     def feed_states(self) -> list[dict]:

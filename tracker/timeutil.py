@@ -3,11 +3,38 @@ that converts between the two, so the TUI, CLI and digest agree."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# The times a milestone may be at. datetime ends at 9999-12-31: a time near it overflows when
+# shown in a zone east of UTC, when read in one west of it, or a day or a year either side in
+# a countdown or a timeline. These bounds leave room for all of that.
+EARLIEST = datetime(1000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9990, 1, 1, tzinfo=timezone.utc)
+OUT_OF_RANGE = f"is out of range: a milestone must fall between the years {EARLIEST.year} and {LATEST.year - 1}"
+
+
+def in_range(dt: datetime) -> datetime:
+    """Aware `dt` in UTC when it lies between EARLIEST and LATEST; ValueError (OUT_OF_RANGE)
+    otherwise, also for a naive one whose zone moves it past the end of datetime."""
+    try:
+        dt = dt.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValueError(OUT_OF_RANGE) from None
+    if not EARLIEST <= dt < LATEST:
+        raise ValueError(OUT_OF_RANGE)
+    return dt
+
+
+def clamped(dt: datetime) -> datetime:
+    """A stored milestone's time moved inside the range, should one lie outside it (stored
+    before times were checked, or by hand): shown at the range's end, where it can still be
+    edited or removed, rather than overflow every screen and digest."""
+    return min(max(dt, EARLIEST), LATEST - timedelta(days=1))
 
 
 def to_iso(dt: datetime) -> str:

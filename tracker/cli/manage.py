@@ -124,8 +124,10 @@ def _s(value) -> str:
 def render_story(*, title: str, groups: list[list[str]], deadline: tuple[datetime, str] | None,
                  label: str, article: str | None, headline: str, source: str,
                  outlets: bool) -> str:
+    from ..text import clean_text
+
     lines = [
-        f"# tracker: {title}",
+        f"# tracker: {clean_text(title)}",  # a comment ends at a newline: never let one in
         "# Written by `tracker init`; edit it freely. `tracker --help` lists the commands, the",
         "# README describes every key. Times in [[deadlines]] are local to their `timezone`.",
         "",
@@ -206,8 +208,24 @@ def _fetch_article(url: str):
         return None
 
 
+def _control_characters(args) -> str | None:
+    """The first option of init's whose value is not one line of printable text, as an error.
+    Every value init writes lands in feeds.toml: a newline in the title's header comment
+    would start a line of TOML of the caller's choosing (a [notify] hook)."""
+    for option, value in (("WORDS", args.words), ("--title", args.title), ("--label", args.label),
+                          ("--headline", args.headline), ("--article", args.article),
+                          ("--deadline", args.deadline)):
+        if value and not value.isprintable():
+            return (f"{option} {value!r} contains control characters (a newline, tab or escape); "
+                    f"give it as one line of plain text")
+    return None
+
+
 def cmd_init(args) -> int:
     path = config_path(args)
+    problem = _control_characters(args)
+    if problem:
+        return _error(problem)
     if path.exists():
         return _error(f"{path} already exists; refusing to overwrite it. Follow another story "
                       f"with `--config OTHER/feeds.toml`, or move that file away first.")
@@ -241,6 +259,9 @@ def cmd_init(args) -> int:
                 return _error(f"--article {src} is larger than {MAX_ARTICLE_BYTES // 2**20} MB; "
                               f"is it the article's text?")
             dest = base / "data" / src.name
+            if not src.name.isprintable():
+                return _error(f"--article {src.name!r}: the file's name contains control characters; "
+                              f"rename it first")
             if dest.exists() and not dest.samefile(src):
                 return _error(f"{dest} already exists; refusing to overwrite it")
             headline = headline or _headline(src)
@@ -381,15 +402,18 @@ def cmd_feeds_import(args) -> int:
         print(f"  + {name}")
     if getattr(args, "verbose", False):
         for url in report.invalid:
-            print(f"  ! not an http(s) URL: {url}")
+            print(f"  ! not an http(s) URL: {url if url.isprintable() else repr(url)}")
     return EXIT_OK
 
 
 def cmd_feeds_export(args) -> int:
     from ..opml import render
+    from ..text import clean_text
 
     config = config_module.load(config_path(args))
-    text = render(f"tracker: {config.story.title}", ((f.name, f.url) for f in config.feeds), utcnow())
+    # feeds.toml is edited by hand too: what it holds is cleaned here, not trusted
+    text = render(f"tracker: {clean_text(config.story.title)}",
+                  ((clean_text(f.name), clean_text(f.url)) for f in config.feeds), utcnow())
     if args.output and args.output != "-":
         try:
             Path(args.output).write_text(text, encoding="utf-8")

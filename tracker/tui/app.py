@@ -27,6 +27,7 @@ from textual import on
 from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.containers import Horizontal
 from textual.css.query import NoMatches
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input
 
@@ -65,6 +66,7 @@ THEMES = ("textual-dark", "textual-light")  # what T switches between; the palet
 WATCH_INTERVAL = 1.0  # seconds between looks for another process's writes
 CHECK_SPACING = 0.5  # seconds between two looks at the database for new items, in a burst
 ARRIVALS_QUIET = 3.0  # seconds after a new-items toast during which more are gathered into one
+ARRIVALS_TIMEOUT = 8.0  # seconds the new-items toast stays; arrivals meanwhile update it
 
 
 
@@ -118,6 +120,10 @@ class TrackerApp(App[None]):
         self._list_title = ""
         self._arrived, self._arrived_titles, self._toast_quiet = 0, [], None
         self.arrivals_quiet = ARRIVALS_QUIET
+        self.arrivals_timeout = ARRIVALS_TIMEOUT
+        self.arrival_toasts = config.notify.get("toasts", True)  # [notify] toasts = false: the ↑N counter only
+        self._arrival_toast: Notification | None = None  # the one new-items toast, while it shows
+        self._arrival_count = 0  # what it counts
         self.check_spacing = CHECK_SPACING
         # Ids our own polls stored: only these are notified ([notify]), so a daemon polling the
         # same database and this dashboard never both ring for one item.
@@ -160,6 +166,7 @@ class TrackerApp(App[None]):
         self.panel.focus()
         self.status.set_state(feeds=self.store.feed_states())
         self.set_interval(WATCH_INTERVAL, self.watch_store)
+        self.set_interval(1.0, self.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._signals:
             # A closed terminal (SIGHUP) or `kill` (SIGTERM) ends the app like q does, so the
@@ -168,6 +175,19 @@ class TrackerApp(App[None]):
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.exit)
         self.call_after_refresh(self.run_worker, self._setup_polling, group="start")
+
+    def tick(self) -> None:
+        """The one clock every relative time on screen follows: the countdown, "last poll 2
+        minutes ago", the rows' ages, the detail's "(5 minutes ago)", the deadlines' and the
+        feeds' tables. Each redraws only when what it shows has changed."""
+        self.header.tick()
+        self.status.refresh()
+        self.panel.tick()
+        if self.side_shows("detail"):
+            self.detail.tick()
+        screen = self._top_screen()
+        if isinstance(screen, (DeadlinesScreen, FeedsScreen)):
+            screen.tick()
 
     async def _setup_polling(self) -> None:
         """After the first frame: import the polling machinery and make the poller in a thread,
@@ -438,14 +458,31 @@ class TrackerApp(App[None]):
         passed (a toast per batch would bury the screen, and each one re-lays it out)."""
         self._toast_quiet = None
         if self._arrived:
-            title, message = render.arrivals(self._arrived_titles, self._arrived)
-            self.toast(message, title=title, timeout=8)
+            self._show_arrivals()
             self._arrived, self._arrived_titles = 0, []
             if self._to_notify and self.config.notify:
                 self.run_worker(self._notify(self._to_notify), group="notify")
             self._to_notify = []
             if self.arrivals_quiet > 0:
                 self._toast_quiet = self.set_timer(self.arrivals_quiet, self._announce)
+
+    def _show_arrivals(self) -> None:
+        """One new-items toast, never a stack: while it shows, later arrivals update its count
+        and its newest title. Short (the list's ↑N counter says the rest), one title on a
+        narrow screen, where it sits over the article below the list."""
+        if not self.arrival_toasts:
+            return
+        shown = self._arrival_toast
+        if shown is not None and not shown.has_expired and shown in self._notifications:
+            self._arrival_count += self._arrived
+            self._unnotify(shown, refresh=False)
+        else:
+            self._arrival_count = self._arrived
+        narrow = self.size.width < 110  # the toast is at most half the screen wide: 40 cells at 80
+        title, message = render.arrivals(self._arrived_titles, self._arrival_count,
+                                         shown=1 if narrow else 2, width=36 if narrow else 56)
+        self._arrival_toast = Notification(message, title, "information", self.arrivals_timeout, markup=False)
+        self.post_message(Notify(self._arrival_toast))
 
     async def _notify(self, rows: list[dict]) -> None:
         """Bell, desktop notification and hook ([notify]); the hook may take seconds: in a thread."""
@@ -542,8 +579,10 @@ class TrackerApp(App[None]):
         results = await poller.poll_now(name)
         new = sum(len(r.new) for r in results)
         failed = [r for r in results if r.error]
+        if new and not failed:  # the new-items toast says it
+            return results
         what = f"polled {name}" if name else f"polled {len(results)} feed{'s' if len(results) != 1 else ''}"
-        message = f"{what}: {new} new item{'s' if new != 1 else ''}"
+        message = f"{what}: {new} new item{'s' if new != 1 else ''}" if new else f"{what}: nothing new"
         if failed:
             message += f", {len(failed)} failed ({', '.join(clean_text(r.feed, 30) for r in failed[:3])})"
         self.toast(message, severity="warning" if failed else "information", timeout=4)
@@ -709,8 +748,21 @@ class TrackerApp(App[None]):
     def action_open_link(self) -> None:
         link = self._link("opened")
         if link is not None:
-            self.run_worker(asyncio.to_thread(self.browser, link), group="browser")
-            self.toast(f"opening {clean_text(link, 80)}", timeout=3)
+            self.run_worker(self._open(link), group="browser")
+
+    async def _open(self, link: str) -> None:
+        # webbrowser.open says False when it found no browser (a server, an SSH session):
+        # then the link is one key from the clipboard, which OSC 52 reaches over SSH too.
+        try:
+            opened = await asyncio.to_thread(self.browser, link)
+        except Exception as e:
+            log.warning("the browser failed on %s: %s", link, e)
+            opened = False
+        if opened is False:
+            self.toast(f"no browser could open {clean_text(link, 80)}: y copies the link", severity="warning",
+                       timeout=8)
+        else:
+            self.toast(f"opened {clean_text(link, 80)}", timeout=3)
 
     def action_copy_link(self) -> None:
         link = self._link("copied")

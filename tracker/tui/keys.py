@@ -18,8 +18,8 @@ class Key:
 
 
 KEYS: list[Key] = [
-    Key("j,k,down,up", "j k ↓ ↑", None, "move in the list (or scroll the article)", footer=False),
-    Key("g,G", "g G", None, "top / bottom of the list", footer=False),
+    Key("j,k,down,up", "j k ↓ ↑", None, "move in the list or a table, scroll the article", footer=False),
+    Key("g,G", "g G", None, "top / bottom (Home End)", footer=False),
     Key("enter", "Enter", None, "show the selected item's detail beside the list", footer=False),
     Key("escape", "Esc", "back", "back to the article; clear the search", footer=False),
     Key("tab,shift+tab", "Tab ⇧Tab", None, "switch panes", footer=False),
@@ -64,3 +64,18 @@ def app_bindings() -> list[Binding]:
     return [Binding(k.keys, k.action, SHORT.get(k.action, k.description), show=k.footer,
                     tooltip=k.description, id=k.action)
             for k in KEYS if k.action]
+
+
+# The movement keys beside the arrows, Home and End, the same wherever something moves: the
+# list (ItemList's own bindings), the article and detail panes, the feeds, deadlines and
+# outlets tables.
+def scroll_bindings() -> list[Binding]:
+    """For a pane that scrolls."""
+    return [Binding("j", "scroll_down", "Down", show=False), Binding("k", "scroll_up", "Up", show=False),
+            Binding("g", "scroll_home", "Top", show=False), Binding("G", "scroll_end", "Bottom", show=False)]
+
+
+def table_bindings() -> list[Binding]:
+    """For a DataTable's row cursor."""
+    return [Binding("j", "cursor_down", "Down", show=False), Binding("k", "cursor_up", "Up", show=False),
+            Binding("g", "scroll_top", "Top", show=False), Binding("G", "scroll_bottom", "Bottom", show=False)]

@@ -68,6 +68,13 @@ def when_short(published: datetime, now: datetime) -> str:
     return there.strftime("%H:%M") if there.date() == here.date() else there.strftime("%d %b")
 
 
+def row_time(published: datetime | str, now: datetime) -> str:
+    """A row's times: how long ago, and the local clock time (or day)."""
+    if isinstance(published, str):
+        published = from_iso(published)
+    return f" {short_ago(published, now):>3} {when_short(published, now):<6} "
+
+
 def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
              styles: RowStyles = RowStyles()) -> Text:
     """One line of the live panel: markers, time (relative and local), outlet, title."""
@@ -76,7 +83,7 @@ def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
     text = Text(no_wrap=True, end="")
     text.append("●" if new else " ", styles.new)
     text.append("★" if row.get("starred") else " ", styles.star)
-    text.append(f" {short_ago(published, now):>3} {when_short(published, now):<6} ", styles.time)
+    text.append(row_time(published, now), styles.time)
     outlet = cut(outlet_of(row), outlet_width, styles.outlet)
     text.append_text(outlet)
     text.append(" " * (outlet_width - outlet.cell_len + 1))
@@ -100,7 +107,7 @@ def development_row(row: dict, *, now: datetime, width: int, new: bool = False, 
     text = Text(no_wrap=True, end="")
     text.append("●" if new else "+" if updated else " ", styles.new)
     text.append("★" if row.get("starred") else " ", styles.star)
-    text.append(f" {short_ago(last, now):>3} {when_short(last, now):<6} ", styles.time)
+    text.append(row_time(last, now), styles.time)
     reports, outlets = row.get("reports") or 0, row.get("outlets") or 0
     wide = width >= 70
     counts = (f"{reports} reports · {outlets} outlets" if wide else f"{reports}·{outlets}") if reports > 1 \
@@ -163,17 +170,33 @@ def is_subheading(line: str) -> bool:
     return bool(line) and len(line) <= 80 and len(line.split()) <= 12 and not line.endswith(_SENTENCE_END)
 
 
-def read_article(path: Path | None) -> list[str]:
+ARTICLE_MAX_BYTES = 128 << 10  # a long feature is ~50 KB; a 50 MB file read whole took 3.5 GB,
+# and even 1 MB of text took the pane 12 s to lay out
+
+
+def read_article(path: Path | None) -> tuple[list[str], str]:
+    """The article file's lines, and a note for the reader when they are not all of it: at
+    most ARTICLE_MAX_BYTES are read, and a file with NULs is binary, not an article."""
     if path is None:
-        return []
+        return [], ""
     try:
-        raw = path.read_text(encoding="utf-8", errors="replace")
+        with path.open("rb") as f:
+            data = f.read(ARTICLE_MAX_BYTES + 1)
     except OSError:
-        return []
-    return [line for line in (plain(x) for x in raw.splitlines()) if line]
+        return [], ""
+    if b"\0" in data:
+        return [], f"The article file {plain(str(path))} is not text (it holds binary data)."
+    note = ""
+    if len(data) > ARTICLE_MAX_BYTES:
+        data = data[:ARTICLE_MAX_BYTES]
+        note = (f"The article file is larger than {ARTICLE_MAX_BYTES >> 10} KB: it was cut there, "
+                f"and only its first {ARTICLE_MAX_BYTES >> 10} KB is shown.")
+    raw = data.decode("utf-8", errors="replace")
+    return [line for line in (plain(x) for x in raw.splitlines()) if line], note
 
 
-def article(story: Story, lines: Sequence[str], heading: Style, meta: Style, missing: str = "") -> Text:
+def article(story: Story, lines: Sequence[str], heading: Style, meta: Style, missing: str = "",
+            note: str = "") -> Text:
     out = Text(end="")
     headline = plain(story.headline) or (plain(lines[0]) if lines else plain(story.title))
     out.append(headline + "\n", Style(bold=True))
@@ -186,6 +209,8 @@ def article(story: Story, lines: Sequence[str], heading: Style, meta: Style, mis
     if not lines:
         out.append("\n" + (missing or "No anchor article: set [story] article in feeds.toml."), meta)
     body(out, (line for line in lines if line != headline), heading)
+    if lines and note:
+        out.append("\n" + note, meta)
     return out
 
 
@@ -371,13 +396,11 @@ def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str],
     return out
 
 
-def arrivals(titles: Sequence[str], count: int, shown: int = 3) -> tuple[str, str]:
-    """(title, message) of the toast for new items; for notify(..., markup=False) only."""
+def arrivals(titles: Sequence[str], count: int, shown: int = 2, width: int = 56) -> tuple[str, str]:
+    """(title, message) of the toast for new items, the newest `shown` titles cut to one
+    line of `width` each (the list itself shows the rest); for notify(..., markup=False) only."""
     title = f"{count} new item{'s' if count != 1 else ''}"
-    lines = [f"• {clean_text(t, 70)}" for t in titles[:shown]]
-    if count > shown:
-        lines.append(f"… and {count - shown} more")
-    return title, "\n".join(lines)
+    return title, "\n".join(f"• {clean_text(t, width - 2)}" for t in titles[:shown])
 
 
 def list_title(count: int, mode: str, query: str, new_above: int, what: str = "Coverage") -> Text:

@@ -22,6 +22,7 @@ from ...model import Deadline
 from ...timeutil import local
 from .. import render
 from ..widgets.footer import KeyFooter
+from ..widgets.table import Table
 from .confirm import ConfirmScreen
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
@@ -106,6 +107,7 @@ class MilestoneForm(ModalScreen[MilestoneInput | None]):
 
 
 class DeadlinesScreen(Screen[None]):
+    rows: dict[str, Deadline] = {}  # by table key, as listed; set by reload()
     BINDINGS = [
         Binding("a", "add", "Add", tooltip="Add a milestone"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected milestone"),
@@ -118,13 +120,13 @@ class DeadlinesScreen(Screen[None]):
         title = Text("Deadlines and milestones", style="bold", end="")
         title.append(f"{render.SEP}feeds.toml's are read-only; a, e, x change yours", Style(dim=True))
         yield Static(title, id="deadlines-title")
-        yield DataTable(id="deadlines-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="deadlines-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="deadline-note")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("when", "your time", "", "label", "from")
+        self.status_column = table.add_columns("when", "your time", "", "label", "from")[2]
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
@@ -135,15 +137,13 @@ class DeadlinesScreen(Screen[None]):
         table.clear()
         self.notes, self.rows = {}, {}
         for i, d in enumerate(sorted(app.deadlines, key=lambda d: d.at)):
-            status_style = (Style(bold=True, color="yellow") if d is upcoming else
-                            Style(dim=True) if d.at <= now else Style())
             key = f"db-{d.id}" if d.id is not None else f"config-{i}"
             self.notes[key], self.rows[key] = d.note, d
             when, here = render.deadline_when(d), local(d.at).strftime("%a %d %b %Y %H:%M %Z")
             table.add_row(
                 render.cell(when),
                 render.cell(here if here != when else ""),  # only when the reader's clock says otherwise
-                render.cell(render.deadline_status(d, now), style=status_style),
+                self._status(d, now, upcoming),
                 render.cell(d.label, max(24, self.size.width - 76)),  # the rest of the row fits beside it
                 render.cell("added" if d.id is not None else "feeds.toml", style=Style(dim=True)),
                 key=key)
@@ -152,6 +152,21 @@ class DeadlinesScreen(Screen[None]):
         if not app.deadlines:
             self.query_one("#deadline-note", Static).update(
                 render.para("No deadlines yet: a adds a milestone (or add [[deadlines]] to feeds.toml)."))
+
+    @staticmethod
+    def _status(d: Deadline, now: datetime, upcoming: Deadline | None) -> Text:
+        style = Style(bold=True, color="yellow") if d is upcoming else Style(dim=True) if d.at <= now else Style()
+        return render.cell(render.deadline_status(d, now), style=style)
+
+    def tick(self) -> None:
+        """The app's clock tick: the countdowns count, as the header's does."""
+        if not self.rows:  # not listed yet: the screen's table may not even be mounted
+            return
+        now = self.app.clock()
+        upcoming, _, _ = render.next_deadline(list(self.rows.values()), now)
+        table = self.query_one(DataTable)
+        for key, d in self.rows.items():
+            table.update_cell(key, self.status_column, self._status(d, now, upcoming))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         note = self.notes.get(event.row_key.value, "")

@@ -4,10 +4,12 @@ feed and x removes one, in feeds.toml (comments and layout kept) and in the sche
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from rich.style import Style
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +22,7 @@ from ...model import Config
 from ...timeutil import ago, from_iso, local
 from .. import render
 from ..widgets.footer import KeyFooter
+from ..widgets.table import Table
 from .confirm import ConfirmScreen
 
 HEALTH_STYLE = {"ok": Style(color="green"), "failing": Style(color="red", bold=True),
@@ -32,6 +35,7 @@ def health(feed: dict) -> str:
 
 
 class FeedsScreen(Screen[None]):
+    last_polls: dict[str, datetime | None] = {}  # by feed, as listed; set by reload()
     BINDINGS = [
         Binding("R", "poll_feed", "Poll this feed", tooltip="Poll the selected feed now"),
         Binding("a", "add_feed", "Add", tooltip="Add a feed to feeds.toml and poll it"),
@@ -42,13 +46,15 @@ class FeedsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(render.cut("Feeds", 200, "bold"), id="feeds-title")
-        yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="feeds-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="feeds-error")
         yield KeyFooter()
 
     async def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("feed", "health", "HTTP", "last poll", "next poll", "items", "on story", "last error")
+        self.last_poll_column = table.add_columns("feed", "health", "HTTP", "last poll", "next poll", "items",
+                                                  "on story", "last error")[3]
+        self.last_polls: dict[str, datetime | None] = {}
         await self.reload()
 
     async def reload(self) -> None:
@@ -58,6 +64,7 @@ class FeedsScreen(Screen[None]):
         table = self.query_one(DataTable)
         selected = table.cursor_row
         table.clear()
+        self.last_polls = {f["name"]: from_iso(f["last_poll"]) if f["last_poll"] else None for f in feeds}
         for f in feeds:
             nxt = (app.poller.next_poll(f["name"]) if app.poller else None) or (
                 from_iso(f["next_poll"]) if f["next_poll"] else None)
@@ -68,7 +75,7 @@ class FeedsScreen(Screen[None]):
                 render.cell(f["name"], 24),
                 render.cell(state, style=HEALTH_STYLE.get(state, "")),
                 render.cell(f["last_status"] if f["last_status"] is not None else "-"),
-                render.cell(ago(from_iso(f["last_poll"]), now) if f["last_poll"] else "never"),
+                self._last_poll(f["name"], now),
                 render.cell(local(nxt).strftime("%H:%M:%S") if nxt and not f["gone"] else "-"),
                 render.cell(f["items"]), render.cell(f["on_story_items"]),
                 render.cell(f["last_error"] or "", 60, Style(color="red") if f["failures"] else Style(dim=True)),
@@ -76,6 +83,20 @@ class FeedsScreen(Screen[None]):
         if feeds:
             table.move_cursor(row=min(selected, len(feeds) - 1))
         self.show_error(self.selected_name())
+
+    def _last_poll(self, name: str, now: datetime) -> Text:
+        then = self.last_polls.get(name)
+        return render.cell(ago(then, now) if then else "never")
+
+    def tick(self) -> None:
+        """The app's clock tick: "just now" becomes "1 minute ago" when it is so."""
+        if not self.last_polls:  # not listed yet: the screen's table may not even be mounted
+            return
+        now, table = self.app.clock(), self.query_one(DataTable)
+        for name in self.last_polls:
+            cell = self._last_poll(name, now)
+            if str(table.get_cell(name, self.last_poll_column)) != cell.plain:
+                table.update_cell(name, self.last_poll_column, cell)
 
     def show_error(self, name: str | None) -> None:
         """The selected feed's whole error, which the table cell cuts."""

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 from ...timeutil import from_iso, local
 from .. import render
 from ..widgets.footer import KeyFooter
+from ..widgets.table import Table
 
 # s cycles through these: (name shown in the title, sort key). Every order ends on the name, so
 # outlets that tie keep one order from one refresh to the next.
@@ -28,8 +29,6 @@ ORDERS = [
 class OutletsScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "sort", "Sort", tooltip="Sort by items, by developments reported first, or by first report"),
-        Binding("j", "list('down')", "Down", show=False),
-        Binding("k", "list('up')", "Up", show=False),
         Binding("escape,O", "app.pop_screen", "Back"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -42,7 +41,7 @@ class OutletsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="outlets-title")
-        yield DataTable(id="outlets-table", cursor_type="row", zebra_stripes=True)
+        yield Table(id="outlets-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="outlets-silent")
         yield KeyFooter()
 
@@ -92,7 +91,3 @@ class OutletsScreen(Screen[None]):
     def action_sort(self) -> None:
         self.order = (self.order + 1) % len(ORDERS)
         self.show()
-
-    def action_list(self, direction: str) -> None:
-        table = self.query_one(DataTable)
-        table.action_cursor_down() if direction == "down" else table.action_cursor_up()

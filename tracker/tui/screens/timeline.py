@@ -27,6 +27,7 @@ from ...model import Deadline
 from ...timeutil import from_iso, local
 from .. import render
 from ..widgets.footer import KeyFooter
+from ..widgets.table import Table
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 MARK = "◆"
@@ -221,6 +222,8 @@ class TimelineScreen(Screen[None]):
         Binding("z", "zoom", "Zoom hours/days"),
         Binding("j", "list('down')", "Down", show=False),
         Binding("k", "list('up')", "Up", show=False),
+        Binding("g", "list('top')", "Top", show=False),
+        Binding("G", "list('bottom')", "Bottom", show=False),
         Binding("escape,t", "app.pop_screen", "Back"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -245,7 +248,7 @@ class TimelineScreen(Screen[None]):
         yield Static(id="timeline-title")
         yield TimelineChart(id="timeline-chart")
         yield Static(id="timeline-day")
-        yield DataTable(id="timeline-list", cursor_type="row", zebra_stripes=True)
+        yield Table(id="timeline-list", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -352,7 +355,8 @@ class TimelineScreen(Screen[None]):
 
     def action_list(self, direction: str) -> None:
         table = self.query_one(DataTable)
-        table.action_cursor_down() if direction == "down" else table.action_cursor_up()
+        {"down": table.action_cursor_down, "up": table.action_cursor_up, "top": table.action_scroll_top,
+         "bottom": table.action_scroll_bottom}[direction]()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.show_item(int(event.row_key.value))

@@ -10,19 +10,22 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...model import Story
+from ...timeutil import ago, from_iso
 from .. import render
+from ..keys import scroll_bindings
 from .styles import component_style
 
 
 class ArticleView(VerticalScroll, can_focus=True):
     """The anchor article: headline, outlet, date, source, and the text with its subheadings."""
 
+    BINDINGS = scroll_bindings()
     COMPONENT_CLASSES = {"article--heading", "article--meta"}
 
     def __init__(self, story: Story, id: str | None = None):
         super().__init__(id=id)
         self.story = story
-        self.lines = render.read_article(story.article)
+        self.lines, self.note = render.read_article(story.article)
         self.body = Static(id="article-body")
 
     def compose(self) -> ComposeResult:
@@ -35,16 +38,18 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.app.theme_changed_signal.subscribe(self, lambda _: self.call_after_refresh(self._draw))
 
     def _draw(self) -> None:
-        missing = f"The article file {self.story.article} could not be read." if self.story.article else ""
+        missing = self.note or (f"The article file {render.plain(str(self.story.article))} could not be read."
+                                if self.story.article else "")
         self.body.update(render.article(
             self.story, self.lines, component_style(self, "article--heading"),
-            component_style(self, "article--meta"), missing))
+            component_style(self, "article--meta"), missing, self.note))
 
 
 class DetailView(VerticalScroll, can_focus=True):
     """One item (or cluster): title, who carried it and when, link, summary, what a feed
     changed in it, why it is on the story or not."""
 
+    BINDINGS = scroll_bindings()
     COMPONENT_CLASSES = {"detail--label", "detail--meta"}
 
     def __init__(self, clock: Callable[[], datetime], id: str | None = None):
@@ -54,6 +59,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self.row: dict | None = None
         self.development: tuple[dict, list[dict]] | None = None  # shown instead of a row
         self.body = Static(id="detail-body")
+        self._ages: tuple = ()  # the relative times drawn
 
     def compose(self) -> ComposeResult:
         yield self.body
@@ -80,6 +86,15 @@ class DetailView(VerticalScroll, can_focus=True):
         self._draw()
         self.scroll_home(animate=False)
 
+    def _times(self) -> tuple:
+        row, now = self.row, self.clock()
+        return tuple(ago(from_iso(row[k]), now) if row.get(k) else "" for k in ("published", "updated"))
+
+    def tick(self) -> None:
+        """The app's clock tick: "(4 minutes ago)" becomes "(5 minutes ago)" when it is so."""
+        if self.row is not None and self._times() != self._ages:
+            self._draw()
+
     def _draw(self) -> None:
         row = self.row
         if row is None and self.development is not None:
@@ -89,6 +104,7 @@ class DetailView(VerticalScroll, can_focus=True):
                 label=component_style(self, "detail--label")))
             return
         self.development = None
+        self._ages = self._times()
         self.body.update(render.item_detail(
             row, now=self.clock(), meta=component_style(self, "detail--meta"),
             label=component_style(self, "detail--label")))

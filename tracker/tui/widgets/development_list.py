@@ -29,6 +29,9 @@ class DevelopmentList(ItemList):
     def _fetch(self, ids: Sequence[int]) -> dict[int, dict]:
         return self.store.development_rows(ids)
 
+    def _row_time(self, row: dict, now: datetime) -> object:
+        return render.row_time(row["last"], now)
+
     def _row_key(self, row: dict) -> tuple:
         return (row["headline"], row["reports"], row["outlets"], row["last"], row["unread"], row["starred"])
 

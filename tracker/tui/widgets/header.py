@@ -72,9 +72,6 @@ class StoryHeader(Vertical):
         yield self.title_bar
         yield self.countdown
 
-    def on_mount(self) -> None:
-        self.set_interval(1.0, self.tick)
-
-    def tick(self) -> None:
+    def tick(self) -> None:  # the app's clock tick, once a second
         self.title_bar.refresh()
         self.countdown.tick()

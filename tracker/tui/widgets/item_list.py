@@ -34,9 +34,9 @@ from ..messages import ItemChosen, ItemHighlighted
 from .styles import component_style
 
 CACHE_ROWS = 1024  # row dicts by id: the window and a page either side, with room to spare
-# Drawn rows are keyed by the minute their relative time shows, so each minute adds a screenful
-# of keys: a few screens' worth keeps redraws cheap without growing for an hour (soak: 1,024
-# of them grew RSS 22 MB per 10,000 polls, 64 grew it 5.6 MB).
+# Drawn rows are keyed by the times they show, so each minute adds up to a screenful of keys:
+# a few screens' worth keeps redraws cheap without growing for an hour (soak: 1,024 of them
+# grew RSS 22 MB per 10,000 polls, 64 grew it 5.6 MB).
 CACHE_STRIPS = 64
 
 
@@ -132,6 +132,7 @@ class ItemList(ScrollView, can_focus=True):
         self._rows: LRUCache[int, dict] = LRUCache(CACHE_ROWS)
         self._frame: tuple | None = None  # per-frame lookups, see render_lines
         self._strips: LRUCache[tuple, Strip] = LRUCache(CACHE_STRIPS)
+        self._ticked = clock()  # the clock at the last tick
 
     # ------------------------------------------------------------ data
     @property
@@ -320,6 +321,17 @@ class ItemList(ScrollView, can_focus=True):
     def _highlighted(self) -> None:
         self.post_message(ItemHighlighted(self.selected_id))
 
+    def tick(self) -> None:
+        """The app's clock tick: the rows on screen whose times changed since the last tick
+        ("4m" turning "5m") are drawn again, and only those."""
+        now, then = self.clock(), self._ticked
+        self._ticked = now
+        top = round(self.scroll_offset.y)
+        for index in range(top, min(len(self.ids), top + self._height())):
+            row = self._rows.get(self.ids[index])
+            if row is not None and self._row_time(row, now) != self._row_time(row, then):
+                self.refresh_line(index)
+
     # ------------------------------------------------------------ drawing
     def _height(self) -> int:
         return max(1, self.scrollable_content_region.height)
@@ -364,8 +376,9 @@ class ItemList(ScrollView, can_focus=True):
         row = self._rows.get(item_id) or self.row(item_id)
         now = self.clock()
         # Scrolling one line repaints every line: a drawn row is reused until what it shows
-        # changes (its state, the cursor, the width, or the minute its relative time counts).
-        key = (item_id, width, index == self.cursor, self.has_focus, int(now.timestamp() // 60),
+        # changes (its state, the cursor, the width, or its times: "4m" turns "5m" when the item
+        # is five minutes old, not at the clock's next minute).
+        key = (item_id, width, index == self.cursor, self.has_focus, row and self._row_time(row, now),
                row and self._row_key(row))
         strip = self._strips.get(key)
         if strip is None:
@@ -379,6 +392,9 @@ class ItemList(ScrollView, can_focus=True):
             strip = strip.apply_style(base).extend_cell_length(width, base).crop(0, width)
             self._strips.set(key, strip)
         return strip.apply_meta({"row": index})
+
+    def _row_time(self, row: dict, now: datetime) -> object:
+        return render.row_time(row["published"], now)
 
     def _row_key(self, row: dict) -> tuple:
         """What a drawn row shows: it is drawn again when this changes."""
