@@ -69,6 +69,7 @@ class Env:
         server.set_feed("/wire.xml", rss(items))
         self.config = load(write_config(tmp_path, [("Wire", server.url("/wire.xml"))], extra=extra))
         self.store = Store.open(self.config.database_path)
+        self.store.set_setting("view", "reports")  # the reports' list; developments: test_tui_developments.py
         self.store.sync_feeds(self.config.feeds)
         self.opened: list[str] = []
         self.clock = Clock()
@@ -86,6 +87,7 @@ class Env:
     def reopen(self) -> None:
         self.store.close()
         self.store = Store.open(self.config.database_path)
+        self.store.set_setting("view", "reports")  # the reports' list; developments: test_tui_developments.py
 
 
 @pytest.fixture

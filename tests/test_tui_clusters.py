@@ -23,6 +23,7 @@ class Dash:
     def __init__(self, tmp_path, feeds, now=datetime(2026, 2, 28, 12, 0, tzinfo=timezone.utc)):
         self.config = load(write_config(tmp_path, feeds))
         self.store = Store.open(self.config.database_path)
+        self.store.set_setting("view", "reports")  # the reports' list; developments: test_tui_developments.py
         self.store.sync_feeds(self.config.feeds)
         self.clock = Clock(now)
 

@@ -42,6 +42,7 @@ def test_the_demo_config_keeps_the_story_and_points_at_the_server(tmp_path, serv
 async def test_the_dashboard_follows_the_demo_server(tmp_path, server):
     _, publisher, config = demo_config(tmp_path, server)
     store = Store.open(config.database_path)
+    store.set_setting("view", "reports")  # the reports' list; developments: test_tui_developments.py
     store.sync_feeds(config.feeds)
     app = build_app(config, store, clock=Clock(), start_polling=False)
     app.arrivals_timeout = 600  # the toast looked for does not expire on a busy machine

@@ -25,6 +25,7 @@ class Env:
     def __init__(self, tmp_path, extra: str = DEADLINE):
         self.config = load(write_config(tmp_path, extra=extra))
         self.store = Store.open(self.config.database_path)
+        self.store.set_setting("view", "reports")  # the reports' list; developments: test_tui_developments.py
 
     def app(self):
         return build_app(self.config, self.store, clock=lambda: AFTER, start_polling=False)
@@ -32,6 +33,7 @@ class Env:
     def restart(self):
         self.store.close()
         self.store = Store.open(self.config.database_path)
+        self.store.set_setting("view", "reports")  # the reports' list; developments: test_tui_developments.py
         return self.app()
 
 

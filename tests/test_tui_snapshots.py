@@ -78,6 +78,7 @@ def snapshot_app(tmp_path):
                                           ("Defense desk", "http://127.0.0.1:9/defense.xml")],
                                story=STORY, extra=DEADLINE))
     store = Store.open(config.database_path)
+    store.set_setting("view", "reports")  # the reports' list; developments: test_tui_developments.py
     store.sync_feeds(config.feeds)
     feed = config.feeds[0]
     store.store_fetch(feed, entries(config, ITEMS[:-2]), status=200, etag=None, last_modified=None,

@@ -56,6 +56,7 @@ def fill(store: Store, config, items, first: int = 0) -> None:
 def story(tmp_path):
     config = load(write_config(tmp_path, FEEDS, extra=DEADLINE))
     store = Store.open(config.database_path)
+    store.set_setting("view", "reports")  # the reports' list; developments: test_tui_developments.py
     store.sync_feeds(config.feeds)
     fill(store, config, ITEMS)
     yield config, store

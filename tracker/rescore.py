@@ -86,6 +86,7 @@ def rescore(store: Store, config: Config, apply: bool = False) -> Rescore:
             for _, _, item_id, flipped in writes:
                 if flipped:
                     cluster.update(c, item_id, cache=store.cluster_cache)
+                    store.development_update(c, item_id)
             c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
                       "SET value = excluded.value", (RULES_KEY, rules_hash(config)))
         result.applied = True
@@ -96,18 +97,20 @@ def rescore(store: Store, config: Config, apply: bool = False) -> Rescore:
 class Startup:
     rescored: Rescore | None  # set when the rules had changed since the last run
     clustered: int  # on-story items grouped that were not yet (after an upgrade)
+    grouped: int = 0  # on-story items put in developments that were not yet
 
 
 def needs_work(store: Store, config: Config) -> bool:
     """Cheap (two indexed look-ups): whether on_open would do anything."""
     if store.setting(RULES_KEY) != rules_hash(config):
         return True
-    return cluster.outdated(store._conn()) or cluster.pending(store._conn())
+    return cluster.outdated(store._conn()) or cluster.pending(store._conn()) or store.developments_pending()
 
 
-def on_open(store: Store, config: Config) -> Startup:
+def on_open(store: Store, config: Config, progress=None) -> Startup:
     """Run at start (the CLI before a command, the dashboard in a worker thread): apply the
-    rules if feeds.toml changed them, and cluster items stored before clusters existed."""
+    rules if feeds.toml changed them, cluster items stored before clusters existed, and group
+    them into developments (a batch per transaction; progress(done, total) after each)."""
     rescored = None
     if store.setting(RULES_KEY) != rules_hash(config):
         # A database from before rule hashes has items scored under unknown rules: check them all.
@@ -119,4 +122,5 @@ def on_open(store: Store, config: Config) -> Startup:
             if cluster.outdated(c):
                 cluster.reset(c)
             clustered = cluster.catch_up(c)
-    return Startup(rescored, clustered)
+    grouped = store.group_developments(progress) if store.developments_pending() else 0
+    return Startup(rescored, clustered, grouped)

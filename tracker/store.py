@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from . import cluster
+from . import cluster, developments
 from .errors import StoreError
 from .links import link_key, same_site
 from .match import Match
@@ -218,6 +218,34 @@ MIGRATIONS: list[str] = [
         attempts INTEGER NOT NULL DEFAULT 1
     );
     """,
+    # 9: developments (tracker/developments.py): every report of one event. items.development
+    # is the id of its development (= the id of the report that founded it), set for on-story
+    # items; development_why says why it joined (JSON, for the detail pane). A row in
+    # development_moves is the user's placement (NULL: a development of its own) and wins.
+    """
+    ALTER TABLE items ADD COLUMN development INTEGER;
+    ALTER TABLE items ADD COLUMN development_why TEXT;
+    CREATE INDEX items_development ON items(development, outlet) WHERE development IS NOT NULL;
+    CREATE INDEX items_ungrouped ON items(published, id) WHERE on_story = 1 AND development IS NULL;
+    CREATE TABLE developments (
+        id INTEGER PRIMARY KEY,                  -- = the founding report's item id, never changed
+        headline INTEGER NOT NULL,               -- item id of its most representative report
+        headline_score REAL NOT NULL DEFAULT -1,
+        first TEXT NOT NULL,                     -- UTC ISO of its earliest report
+        last TEXT NOT NULL,                      -- of its latest report
+        reports INTEGER NOT NULL,
+        outlets INTEGER NOT NULL,
+        latest_item INTEGER NOT NULL             -- highest member id: recently joined first
+    );
+    CREATE INDEX developments_last ON developments(last DESC, id DESC);
+    CREATE INDEX developments_first ON developments(first DESC, id DESC);
+    CREATE INDEX developments_latest ON developments(latest_item);
+    CREATE TABLE development_moves (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        development INTEGER                      -- NULL: a development of its own
+    );
+    INSERT INTO settings (key, value) VALUES ('development_index', '1');
+    """,
 ]
 # The migration whose full-text index (TEXTS_FTS) is made with it.
 TEXTS_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "CREATE TABLE texts" in m)
@@ -254,7 +282,8 @@ FTS = [
 ]
 
 ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published, dated, first_seen, "
-                "updated, rule_on_story, manual, on_story, matched, read, starred, backlog, cluster")
+                "updated, rule_on_story, manual, on_story, matched, read, starred, backlog, cluster, development, "
+                "development_why")
 
 
 @dataclass(frozen=True)
@@ -376,6 +405,7 @@ class Store:
         self._lock = threading.Lock()
         self._outlets: set[str] | None = None  # casefolded names an aggregator's title may end in
         self.cluster_cache = cluster.FeatureCache()
+        self._grouping: _Grouping | None = None  # the developments' in-memory state, made at first use
         self._prune_due = 0.0  # time.monotonic() of this process's next prune of old off-story items
         self._file: tuple[int, int] | None = None  # (device, inode) of the file opened, once opened
 
@@ -480,6 +510,7 @@ class Store:
             # has already rolled the transaction back: a ROLLBACK then fails and hides why.
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            self._grouping = None  # it may hold what was rolled back (and ids are given again)
             raise
 
     def execute(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
@@ -726,6 +757,7 @@ class Store:
                           "rule_on_story = ?, on_story = COALESCE(manual, ?) WHERE id = ?",
                           (e.title, e.summary, now_s, r.terms, rule_on, rule_on, item_id))
                 cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
+                self.development_update(c, item_id)
             return item_id, False, changed
         item_id = None
         if canonical:
@@ -742,6 +774,7 @@ class Store:
                     c.execute("UPDATE items SET rule_on_story = 1, on_story = COALESCE(manual, 1) WHERE id = ?",
                               (item_id,))
                     cluster.update(c, item_id, cache=self.cluster_cache)
+                    self.development_update(c, item_id)
                 c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, "
                           "published, own) VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
                 best = self._best_copy(c, item_id)
@@ -760,7 +793,8 @@ class Store:
                  now_s, rule_on, rule_on, r.terms, int(first_poll))).lastrowid
             c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
             if rule_on:
-                cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
+                cid = cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
+                self._group(c, item_id, e.title, e.summary, published, cid)
         c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, published, own) "
                   "VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
         return item_id, is_new, False
@@ -982,6 +1016,7 @@ class Store:
                       (None if on_story is None else int(on_story), None if on_story is None else int(on_story),
                        item_id))
             cluster.update(c, item_id, cache=self.cluster_cache)
+            self.development_update(c, item_id)
 
     # ---------------------------------------------------------------- settings
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -1143,6 +1178,243 @@ class Store:
         return " AND ".join(clauses), params
 
 
+    # ---------------------------------------------------------------- developments
+    # Every report of one event (tracker/developments.py). The grouping runs in the write
+    # path, inside the caller's transaction, right after the item's copy group is known; its
+    # in-memory state (_Grouping) is made from the stored rows at first use, and brought up to
+    # date with what other processes grouped since, so ids given are never recomputed.
+
+    def _grouper(self, c: sqlite3.Connection) -> "_Grouping":
+        g = self._grouping
+        # data_version changes when another connection (process, or thread) has committed:
+        # only then can there be reports grouped elsewhere to catch up with.
+        version = c.execute("PRAGMA data_version").fetchone()[0]
+        if g is None:
+            g = self._grouping = _Grouping.rebuild(c)
+        elif g.seen.get(id(c)) != version:
+            g.catch_up_others(c)
+        g.seen[id(c)] = version
+        return g
+
+    def _forget_grouping(self) -> None:
+        """After an edit the incremental state cannot follow (a move, a report leaving): it is
+        made again from the rows at the next use."""
+        self._grouping = None
+
+    def _group(self, c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str,
+               cid: int | None) -> int:
+        """Put an on-story item in a development; -> the development's id. A copy joins its
+        copies' development; the user's move, if any, wins."""
+        g = self._grouper(c)
+        report = developments.Report(item_id, title, summary, published, cid)
+        move = c.execute("SELECT development FROM development_moves WHERE item_id = ?", (item_id,)).fetchone()
+        if move is not None:
+            a = g.grouper.place(report, _existing(c, move[0]))
+        else:
+            copy_dev = None
+            if cid is not None:
+                row = c.execute("SELECT development FROM items WHERE cluster = ? AND id != ? AND development IS NOT NULL "
+                                "LIMIT 1", (cid, item_id)).fetchone()
+                copy_dev = row[0] if row else None
+            a = g.grouper.add(report, copy_dev)
+        g.through = max(g.through, item_id)
+        why = json.dumps({"reason": a.reason, "score": a.score, "shared": list(a.shared),
+                          "gap_seconds": None if a.gap is None else int(a.gap.total_seconds()),
+                          "text": a.explain()}, ensure_ascii=False)
+        outlet = c.execute("UPDATE items SET development = ?, development_why = ? WHERE id = ? RETURNING outlet",
+                           (a.development, why, item_id)).fetchone()[0]
+        self._count_join(c, a.development, item_id, published, outlet, g.grouper.devs.get(a.development))
+        return a.development
+
+    @staticmethod
+    def _count_join(c: sqlite3.Connection, dev_id: int, item_id: int, published: str, outlet: str,
+                    dev: developments.Development | None) -> None:
+        # Counted as it grows, never recounted: a development of 10,000 copies costs the
+        # 10,001st no more than the second.
+        new_outlet = c.execute("SELECT 1 FROM items WHERE development = ? AND outlet = ? AND id != ? LIMIT 1",
+                               (dev_id, outlet, item_id)).fetchone() is None
+        headline = dev.headline if dev is not None else dev_id
+        score = dev.headline_score if dev is not None else -1.0
+        c.execute("INSERT INTO developments (id, headline, headline_score, first, last, reports, outlets, latest_item) "
+                  "VALUES (?, ?, ?, ?, ?, 1, 1, ?) ON CONFLICT(id) DO UPDATE SET "
+                  "headline = excluded.headline, headline_score = excluded.headline_score, "
+                  "first = MIN(first, excluded.first), last = MAX(last, excluded.last), reports = reports + 1, "
+                  "outlets = outlets + ?, latest_item = MAX(latest_item, excluded.latest_item)",
+                  (dev_id, headline, score, published, published, item_id, int(new_outlet)))
+
+    def _recount_development(self, c: sqlite3.Connection, dev_id: int) -> None:
+        n, outlets, first, last, latest = c.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT outlet), MIN(published), MAX(published), MAX(id) FROM items "
+            "WHERE development = ?", (dev_id,)).fetchone()
+        if not n:
+            c.execute("DELETE FROM developments WHERE id = ?", (dev_id,))
+            return
+        c.execute("INSERT INTO developments (id, headline, first, last, reports, outlets, latest_item) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET first = excluded.first, "
+                  "last = excluded.last, reports = excluded.reports, outlets = excluded.outlets, "
+                  "latest_item = excluded.latest_item", (dev_id, dev_id, first, last, n, outlets, latest))
+        # a headline that left is replaced by the earliest report still there
+        c.execute("UPDATE developments SET headline = (SELECT id FROM items WHERE development = ?1 "
+                  "ORDER BY published, id LIMIT 1), headline_score = -1 WHERE id = ?1 AND "
+                  "(SELECT development FROM items WHERE id = headline) IS NOT ?1", (dev_id,))
+
+    def development_update(self, c: sqlite3.Connection, item_id: int) -> None:
+        """After an item's verdict changed (inside the caller's transaction): group it when it
+        came onto the story, take it out when it went off. A changed text keeps its development."""
+        row = c.execute("SELECT title, summary, published, on_story, cluster, development FROM items WHERE id = ?",
+                        (item_id,)).fetchone()
+        if row is None:
+            return
+        title, summary, published, on_story, cid, dev = row
+        if on_story and dev is None:
+            self._group(c, item_id, title, summary, published, cid)
+        elif not on_story and dev is not None:
+            # The in-memory centroid keeps its terms: a report leaving is rare, and rebuilding
+            # the state for each one of a re-score's would cost more than the staleness does.
+            c.execute("UPDATE items SET development = NULL, development_why = NULL WHERE id = ?", (item_id,))
+            self._recount_development(c, dev)
+
+    def move_item(self, item_id: int, target: int | None) -> int | None:
+        """The user's placement: the report (with its copies) into development `target`, or
+        None: into a development of its own. Kept in development_moves, it wins over the
+        algorithm, re-grouping included. -> the development it is in now (None: no such item,
+        or not on the story)."""
+        with self.write() as c:
+            row = c.execute("SELECT cluster, development FROM items WHERE id = ? AND on_story = 1",
+                            (item_id,)).fetchone()
+            if row is None or row[1] is None:
+                return None
+            cid = row[0] if row[0] is not None else item_id
+            members = [r[0] for r in c.execute("SELECT id FROM items WHERE (cluster = ? OR id = ?) AND on_story = 1 "
+                                               "ORDER BY id", (cid, item_id))]
+            if target is not None and c.execute("SELECT 1 FROM developments WHERE id = ?",
+                                                (target,)).fetchone() is None:
+                target = None if target == item_id else _existing(c, target)
+            old = {r[0] for r in c.execute(f"SELECT DISTINCT development FROM items WHERE id IN "
+                                           f"({','.join('?' * len(members))})", members)}
+            new_id = target
+            if target is None:
+                new_id = item_id
+                others = c.execute("SELECT id FROM items WHERE development = ? AND id NOT IN "
+                                   f"({','.join('?' * len(members))}) ORDER BY id LIMIT 1",
+                                   (item_id, *members)).fetchone()
+                if others:  # it founded a development that goes on without it: the next report lends its id
+                    c.execute("UPDATE items SET development = ? WHERE development = ? AND id NOT IN "
+                              f"({','.join('?' * len(members))})", (others[0], item_id, *members))
+                    c.execute("DELETE FROM developments WHERE id = ?", (item_id,))
+                    old.add(others[0])
+            why = json.dumps({"reason": "moved", "score": 0.0, "shared": [], "gap_seconds": None,
+                              "text": "moved here by hand"})
+            c.executemany("INSERT INTO development_moves (item_id, development) VALUES (?, ?) "
+                          "ON CONFLICT(item_id) DO UPDATE SET development = excluded.development",
+                          [(m, target) for m in members])
+            c.executemany("UPDATE items SET development = ?, development_why = ? WHERE id = ?",
+                          [(new_id, why, m) for m in members])
+            for dev in old | {new_id}:
+                self._recount_development(c, dev)
+            self._forget_grouping()
+            return new_id
+
+    def developments_pending(self) -> bool:
+        """Whether some on-story items are not grouped yet, or were grouped by another version."""
+        c = self._conn()
+        return self.setting(developments.INDEX_KEY) != developments.INDEX_VERSION or c.execute(
+            "SELECT 1 FROM items INDEXED BY items_ungrouped WHERE on_story = 1 AND development IS NULL "
+            "LIMIT 1").fetchone() is not None
+
+    def group_developments(self, progress=None, batch: int = 2000, regroup: bool = False) -> int:
+        """Group the on-story items not grouped yet, oldest first, a batch per transaction (so
+        the dashboard and a poller write in between); regroup: forget every development first
+        (the users' moves are kept and applied again). progress(done, total) after each batch.
+        -> how many items were grouped."""
+        with self.write() as c:
+            if regroup or (c.execute("SELECT value FROM settings WHERE key = ?", (developments.INDEX_KEY,)).fetchone()
+                           or [None])[0] != developments.INDEX_VERSION:
+                c.execute("DELETE FROM developments")
+                c.execute("UPDATE items SET development = NULL, development_why = NULL WHERE development IS NOT NULL")
+                c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                          "SET value = excluded.value", (developments.INDEX_KEY, developments.INDEX_VERSION))
+                self._forget_grouping()
+            total = c.execute("SELECT COUNT(*) FROM items INDEXED BY items_ungrouped WHERE on_story = 1 "
+                              "AND development IS NULL").fetchone()[0]
+        done = 0
+        while True:
+            with self.write() as c:
+                rows = c.execute("SELECT id, title, summary, published, cluster FROM items INDEXED BY items_ungrouped "
+                                 "WHERE on_story = 1 AND development IS NULL ORDER BY published, id LIMIT ?",
+                                 (batch,)).fetchall()
+                for r in rows:
+                    self._group(c, r[0], r[1], r[2], r[3], r[4])
+            if not rows:
+                return done
+            done += len(rows)
+            if progress is not None:
+                progress(done, total)
+
+    def development_ids(self, limit: int | None = None) -> list[int]:
+        """Developments in display order: latest report first."""
+        sql = "SELECT id FROM developments ORDER BY last DESC, id DESC" + (" LIMIT ?" if limit else "")
+        return [r[0] for r in self.execute(sql, (limit,) if limit else ())]
+
+    def development_list(self, f: Filter | None = None) -> list[int]:
+        """Developments in the dashboard's order, newest first by their first report: a
+        development that gains reports keeps its place (its row says so), a new one comes in
+        at the top. With a filter: those with a report it lets through (unread, starred, a
+        search), for the on-story items only."""
+        f = f or Filter()
+        plain = not (f.unread or f.starred or f.query)
+        if plain:
+            sql = "SELECT id FROM developments ORDER BY first DESC, id DESC"
+            return [r[0] for r in self._conn().execute(sql)]
+        where, params = self._where(dataclasses.replace(f, story=True, clusters=False))
+        sql = (f"SELECT d.id FROM developments d WHERE d.id IN (SELECT i.development FROM items i{where} "
+               f"{'AND' if where else 'WHERE'} i.development IS NOT NULL) ORDER BY d.first DESC, d.id DESC")
+        return [r[0] for r in self._conn().execute(sql, params)]
+
+    def development_sort_keys(self, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """(first, id) of each development: where it goes in development_list()'s order."""
+        out: dict[int, tuple[str, int]] = {}
+        conn = self._conn()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            for r in conn.execute(f"SELECT id, first FROM developments WHERE id IN ({','.join('?' * len(chunk))})",
+                                  chunk):
+                out[r[0]] = (r[1], r[0])
+        return out
+
+    def development_rows(self, ids: Sequence[int]) -> dict[int, dict]:
+        """Rows for the panel, for the developments asked for: id, headline (its title),
+        headline_item, first, last, reports, outlets, latest_item, link and outlet (the
+        headline's), unread (reports not read), starred (1 when one of them is)."""
+        out: dict[int, dict] = {}
+        conn = self._conn()
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start:start + 500])
+            marks = ",".join("?" * len(chunk))
+            for r in conn.execute(
+                    f"SELECT d.id, i.title AS headline, d.headline AS headline_item, d.first, d.last, d.reports, "
+                    f"d.outlets, d.latest_item, i.link, i.outlet, "
+                    f"(SELECT COUNT(*) FROM items u WHERE u.development = d.id AND u.read = 0) AS unread, "
+                    f"(SELECT MAX(u.starred) FROM items u WHERE u.development = d.id) AS starred "
+                    f"FROM developments d LEFT JOIN items i ON i.id = d.headline WHERE d.id IN ({marks})", chunk):
+                out[r["id"]] = dict(r)
+        return out
+
+    def developments(self, limit: int | None = None) -> list[dict]:
+        """development_rows() of every development (or the `limit` latest), latest first."""
+        ids = self.development_ids(limit)
+        rows = self.development_rows(ids)
+        return [rows[i] for i in ids]
+
+    def development_items(self, dev_id: int) -> list[dict]:
+        """A development's reports, earliest first (item rows; `development_why` is JSON:
+        reason, score, shared terms, gap_seconds, text)."""
+        ids = [r[0] for r in self.execute("SELECT id FROM items WHERE development = ? ORDER BY published, id",
+                                          (dev_id,))]
+        rows = self.rows(ids)
+        return [rows[i] for i in ids]
+
+
 def _statements(script: str) -> list[str]:
     # Our migrations hold no semicolons inside strings, so a plain split is exact.
     return [s.strip() for s in script.split(";") if s.strip()]
@@ -1150,3 +1422,49 @@ def _statements(script: str) -> list[str]:
 
 def _sql_literal(value) -> str:
     return "NULL" if value is None else str(int(value))
+
+
+def _existing(c: sqlite3.Connection, target: int | None) -> int | None:
+    """A move's target as it stands now: the development itself, else (after a re-grouping
+    gave ids anew) the development its founding report is in; None: a development of its own."""
+    if target is None or c.execute("SELECT 1 FROM developments WHERE id = ?", (target,)).fetchone():
+        return target
+    row = c.execute("SELECT development FROM items WHERE id = ?", (target,)).fetchone()
+    return row[0] if row and row[0] is not None else None
+
+
+@dataclass
+class _Grouping:
+    """A process's developments state: the grouper, and the highest item id it has seen."""
+
+    grouper: developments.Grouper
+    through: int = 0
+    seen: dict = field(default_factory=dict)  # id(connection) -> its data_version when last caught up
+
+    _COLUMNS = "id, title, summary, published, cluster, development"
+
+    def _replay(self, rows) -> None:
+        for item_id, title, summary, published, cid, dev in rows:
+            self.grouper.restore(developments.Report(item_id, title, summary, published, cid), dev)
+            self.through = max(self.through, item_id)
+
+    @classmethod
+    def rebuild(cls, c: sqlite3.Connection) -> "_Grouping":
+        """From the stored rows: the story's last DF_ITEMS grouped reports replayed, oldest
+        first (their terms' rarity and the recent developments' centroids), then the
+        developments' stored headlines."""
+        g = cls(developments.Grouper())
+        rows = c.execute(f"SELECT {cls._COLUMNS} FROM items WHERE development IS NOT NULL ORDER BY id DESC LIMIT ?",
+                         (developments.DF_ITEMS,)).fetchall()
+        g._replay(reversed(rows))
+        devs = g.grouper.devs
+        for dev_id, headline, score in c.execute("SELECT id, headline, headline_score FROM developments "
+                                                 "ORDER BY latest_item DESC LIMIT ?", (developments.ACTIVE,)):
+            if dev_id in devs:
+                devs[dev_id].headline, devs[dev_id].headline_score = headline, score
+        return g
+
+    def catch_up_others(self, c: sqlite3.Connection) -> None:
+        """What another process (the dashboard, a headless poller) grouped since."""
+        self._replay(c.execute(f"SELECT {self._COLUMNS} FROM items WHERE id > ? AND development IS NOT NULL "
+                               "ORDER BY id LIMIT ?", (self.through, developments.DF_ITEMS)).fetchall())

@@ -9,6 +9,7 @@ import sys
 import time
 
 from ..store import Filter, merge_feeds
+from ..text import clean_text
 from ..timeutil import ago, from_iso, utcnow
 from . import EXIT_OK, db_path, load_config, local_time, open_store, positive_int, stderr_console
 
@@ -98,6 +99,8 @@ def _on_story(store, ids: list[int]) -> int:
 def cmd_items(args) -> int:
     config = load_config(args)
     store = open_store(args, config)
+    if args.developments:
+        return _print_developments(store, args)
     f = Filter(story=None if args.all else True, unread=args.unread, starred=args.starred,
                query=args.search or "", clusters=args.clusters)
     rows = store.items(f, limit=args.limit)
@@ -131,7 +134,34 @@ def item_json(r: dict) -> dict:
         "feeds": r["feeds"], "outlet": r["outlet"], "on_story": bool(r["on_story"]),
         "matched": r["matched"], "summary": r["summary"], "author": r["author"],
         "read": bool(r["read"]), "starred": bool(r["starred"]), "cluster": r["cluster"],
+        "development": r["development"],
     }
+
+
+def _print_developments(store, args) -> int:
+    """`tracker items --developments`: one row per development, latest report first."""
+    rows = store.developments(limit=args.limit)
+    members: dict[int, list[int]] = {}
+    for start in range(0, len(rows), 500):
+        chunk = [r["id"] for r in rows[start:start + 500]]
+        for item_id, dev in store.execute(f"SELECT id, development FROM items WHERE development IN "
+                                          f"({','.join('?' * len(chunk))}) ORDER BY published, id", chunk):
+            members.setdefault(dev, []).append(item_id)
+    if args.json:
+        json.dump([{"id": r["id"], "headline": r["headline"], "first": r["first"], "last": r["last"],
+                    "reports": r["reports"], "outlets": r["outlets"], "unread": r["unread"],
+                    "items": members.get(r["id"], [])} for r in rows],
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if not rows:
+        print("no developments yet (run `tracker poll`)")
+        return EXIT_OK
+    for r in rows:
+        span = local_time(r["first"]) + ("" if r["first"] == r["last"] else f" - {local_time(r['last'])}")
+        print(f"#{r['id']}  {span}  {r['reports']} reports · {r['outlets']} outlets  {clean_text(r['headline'] or '')}")
+        print(f"    items: {' '.join(map(str, members.get(r['id'], [])))}")
+    return EXIT_OK
 
 
 def cmd_feeds(args) -> int:
@@ -186,6 +216,9 @@ def register(sub, common) -> None:
                    help="full-text search in titles, summaries and articles' text (as the dashboard's /)")
     p.add_argument("--clusters", action="store_true",
                    help="one row per report: its earliest copy, with how many outlets carried it (×N)")
+    p.add_argument("--developments", action="store_true",
+                   help="one row per development (every report of one event): id, headline, first and "
+                        "last report, reports, outlets, item ids")
     p.set_defaults(func=cmd_items)
 
     p = sub.add_parser("feeds", parents=[common], help="each feed's health: last poll, status, items, errors",

@@ -47,6 +47,7 @@ from .screens.timeline import TimelineScreen
 from .widgets.article import ArticleView, DetailView
 from .widgets.footer import KeyFooter
 from .widgets.header import StoryHeader
+from .widgets.development_list import DevelopmentList
 from .widgets.item_list import ItemList, arrivals, insertion_points
 from .widgets.status import StatusLine
 
@@ -58,7 +59,9 @@ log = logging.getLogger("tracker.tui")
 
 FILTERS = ("all", "unread", "starred", "off-story")
 MAIN_SCREEN_ACTIONS = {"next_unread", "toggle_read", "toggle_star", "open_link", "copy_link", "search",
-                       "cycle_filter", "back", "mark_on", "mark_off", "reader"}
+                       "cycle_filter", "back", "mark_on", "mark_off", "reader", "toggle_view", "split_out",
+                       "join_above"}
+VIEWS = ("developments", "reports")  # what v switches between; remembered in the database
 THEMES = ("textual-dark", "textual-light")  # what T switches between; the palette offers every theme
 WATCH_INTERVAL = 1.0  # seconds between looks for another process's writes
 CHECK_SPACING = 0.5  # seconds between two looks at the database for new items, in a burst
@@ -103,6 +106,8 @@ class TrackerApp(App[None]):
         self.filter = Filter(story=True, clusters=True)  # one row per cluster: its earliest report
         self.filter_mode = "all"
         self.reader = True  # the detail shows a report's full text when it has one (r switches)
+        saved_view = store.setting("view")
+        self.view = saved_view if saved_view in VIEWS else VIEWS[0]
         self.opened_max = store.max_item_id()  # rows above this are "new since the app opened"
         self.last_max = 0  # the highest id the list has looked at
         self.deadlines: list[Deadline] = list(config.deadlines) + store.deadlines()
@@ -133,6 +138,7 @@ class TrackerApp(App[None]):
     def compose(self) -> ComposeResult:
         self.header = StoryHeader(self.config.story.title, self.deadlines, self.clock)
         self.items = ItemList(self.store, self.clock, new_after=self.opened_max, id="items")
+        self.devs = DevelopmentList(self.store, self.clock, new_after=self.opened_max, id="developments")
         self.article = ArticleView(self.config.story, id="article")
         self.detail = DetailView(self.clock, id="detail")
         self.search = Input(placeholder="search titles and summaries (from 2 letters; Enter: any); Esc clears",
@@ -141,6 +147,7 @@ class TrackerApp(App[None]):
         yield self.header
         with Horizontal(id="main"):
             yield self.items
+            yield self.devs
             with ContentSwitcher(initial="article", id="side"):
                 yield self.article
                 yield self.detail
@@ -153,8 +160,10 @@ class TrackerApp(App[None]):
         # takes milliseconds even at 100,000 items, so the first screen is already full.
         self.last_max = self.store.max_item_id()
         self.items.set_ids(self.store.item_ids_between(self.filter, 0, self.last_max))
+        self.devs.set_ids(self.store.development_list(self.filter))
+        self._apply_view()
         self._update_list_title()
-        self.items.focus()
+        self.panel.focus()
         self.status.set_state(feeds=self.store.feed_states())
         self.set_interval(WATCH_INTERVAL, self.watch_store)
         self.set_interval(1.0, self.tick)
@@ -173,7 +182,7 @@ class TrackerApp(App[None]):
         feeds' tables. Each redraws only when what it shows has changed."""
         self.header.tick()
         self.status.refresh()
-        self.items.tick()
+        self.panel.tick()
         if self.side_shows("detail"):
             self.detail.tick()
         screen = self._top_screen()
@@ -239,7 +248,92 @@ class TrackerApp(App[None]):
         else the one under the list's cursor."""
         if self.detail.has_focus and self.detail.item_id is not None and self.side_shows("detail"):
             return self.detail.item_id
+        if self.by_development:
+            row = self.devs.row(self.devs.selected_id) if self.devs.selected_id is not None else None
+            return row["headline_item"] if row else None
         return self.items.selected_id
+
+    # ------------------------------------------------------------ developments or reports: v
+    @property
+    def by_development(self) -> bool:
+        """The panel lists developments (v), except for what the rules left out (off-story
+        items belong to none)."""
+        return self.view == "developments" and self.filter.story is not False
+
+    @property
+    def panel(self) -> ItemList:
+        return self.devs if self.by_development else self.items
+
+    def _apply_view(self) -> None:
+        focused = self.items.has_focus or self.devs.has_focus
+        self.devs.display = self.by_development
+        self.items.display = not self.by_development
+        if focused:
+            self.panel.focus()
+
+    def action_toggle_view(self) -> None:
+        self.view = VIEWS[(VIEWS.index(self.view) + 1) % len(VIEWS)]
+        self.run_worker(self.write(self.store.set_setting, "view", self.view), group="write")
+        self._apply_view()
+        self._update_list_title()
+        self.reload()
+        self.toast("one row per development (v: every report)" if self.view == "developments"
+                   else "every report, copies as one row (v: by development)", timeout=3)
+
+    def development_of(self, item_id: int | None) -> int | None:
+        row = self.store.rows([item_id]).get(item_id) if item_id is not None else None
+        return row.get("development") if row else None
+
+    def action_split_out(self) -> None:
+        """The report into a development of its own: the user's word wins over the grouping."""
+        item_id = self.current_id() if not self.by_development else None
+        if item_id is None:
+            self.toast("x moves a report: switch to the reports (v) or open it", severity="warning")
+            return
+        self.run_worker(self._move(item_id, None), group="write")
+
+    def action_join_above(self) -> None:
+        """The report (in the reports view) or the whole development (in the developments view)
+        into the development of the row above."""
+        panel = self.panel
+        if panel.cursor < 1 or panel.selected_id is None:
+            self.toast("no row above to join", severity="warning")
+            return
+        above = panel.ids[panel.cursor - 1]
+        if self.by_development:
+            self.run_worker(self._merge(panel.selected_id, above), group="write")
+        else:
+            target = self.development_of(above)
+            if target is None:
+                self.toast("the row above is in no development", severity="warning")
+                return
+            self.run_worker(self._move(panel.selected_id, target), group="write")
+
+    async def _move(self, item_id: int, target: int | None) -> None:
+        now = await self.write(self.store.move_item, item_id, target)
+        if now is None:
+            self.toast("only a report on the story can be moved", severity="warning")
+            return
+        self._after_move(item_id)
+        what = "into a development of its own" if target is None else "into the development above"
+        self.toast(f"moved {what} (kept: it wins over the grouping)", timeout=4)
+
+    async def _merge(self, dev_id: int, into: int) -> None:
+        def merge() -> int:
+            reports = [r["id"] for r in self.store.development_items(dev_id)]
+            for report in reports:
+                self.store.move_item(report, into)
+            return len(reports)
+        moved = await self.write(merge)
+        self._after_move(None)
+        self.toast(f"{moved} report{'s' if moved != 1 else ''} joined the development above (kept)", timeout=4)
+
+    def _after_move(self, item_id: int | None) -> None:
+        self.items.invalidate()
+        self.devs.invalidate()  # counts and headlines changed, not only which rows there are
+        self.reload()
+        if item_id is not None and self.side_shows("detail") and self.detail.item_id == item_id:
+            self._show_detail(item_id, mark_read=False, keep_scroll=True)
 
     def side_shows(self, name: str) -> bool:
         try:
@@ -261,11 +355,13 @@ class TrackerApp(App[None]):
             self._pending_writes -= 1
 
     def _update_list_title(self) -> None:
-        title = render.list_title(len(self.items.ids), self.filter_mode, self.filter.query, self.items.new_above)
+        panel = self.panel
+        title = render.list_title(len(panel.ids), self.filter_mode, self.filter.query, panel.new_above,
+                                  what="Developments" if self.by_development else "Coverage")
         if title.plain != self._list_title:  # setting it repaints the whole list; j/k must not
             self._list_title = title.plain
-            self.items.border_title = title
-        self.items.empty_message = ("Nothing matches." if self.filter.query or self.filter_mode != "all" else
+            panel.border_title = title
+        panel.empty_message = ("Nothing matches." if self.filter.query or self.filter_mode != "all" else
                                     "No items on the story yet: the first polls are on their way (R polls now).")
 
     # ------------------------------------------------------------ loading the list
@@ -274,14 +370,20 @@ class TrackerApp(App[None]):
         self.run_worker(partial(self._reload, self._generation, replace(self.filter)), group="reload", exclusive=True)
 
     async def _reload(self, generation: int, f: Filter) -> None:
+        by_development = self.by_development
+
         def read():
             upto = self.store.max_item_id()
-            return upto, self.store.item_ids_between(f, 0, upto)
-        upto, ids = await asyncio.to_thread(read)
+            return upto, self.store.item_ids_between(f, 0, upto), (
+                self.store.development_list(f) if by_development else None)
+        upto, ids, devs = await asyncio.to_thread(read)
         if generation != self._generation:
             return
         self.last_max = upto
         self.items.set_ids(ids)
+        if devs is not None:
+            self.devs.set_ids(devs)
+        self._list_title = ""  # the other list's title may be the one shown now
         self._update_list_title()
 
     def _top_screen(self) -> Screen | None:
@@ -320,22 +422,26 @@ class TrackerApp(App[None]):
     async def _check_once(self) -> None:
         generation, after, f, ids = self._generation, self.last_max, replace(self.filter), self.items.ids
         story = Filter(story=True)
+        by_development = self.by_development
 
         def look():
             upto = self.store.max_item_id()
             if upto <= after:
-                return upto, [], {}, None
+                return upto, [], {}, None, None
             arrived = self.store.item_ids_between(story, after, upto)
             shown = self.store.item_ids_between(f, after, upto)
             rows = self.store.rows(arrived)
-            return upto, arrived, rows, arrivals(self.store, ids, shown, rows)
-        upto, arrived, rows, placed = await asyncio.to_thread(look)
+            devs = self.store.development_list(f) if by_development else None
+            return upto, arrived, rows, arrivals(self.store, ids, shown, rows), devs
+        upto, arrived, rows, placed, devs = await asyncio.to_thread(look)
         if generation != self._generation or self.items.ids is not ids:
             self._check_again = True  # the list changed meanwhile (a reload, a verdict): look again against it
             return
         self.last_max = max(self.last_max, upto)
         if placed is not None:
             self.items.arrive(placed)
+        if devs is not None and by_development == self.by_development:
+            self.devs.follow(devs)
         self._update_list_title()
         self._to_notify += [rows[i] for i in arrived if i in self._ours]
         self._ours = {i for i in self._ours if i > upto}
@@ -398,6 +504,8 @@ class TrackerApp(App[None]):
             return
         self._data_version = version
         self.items.revalidate()  # read/star may have changed elsewhere
+        if self.by_development:
+            self.devs.revalidate()
         self.post_message(StoreChanged())
         deadlines = list(self.config.deadlines) + self.store.deadlines()
         if deadlines != self.deadlines:
@@ -485,6 +593,17 @@ class TrackerApp(App[None]):
     def _chosen(self, message: ItemChosen) -> None:
         self._show_detail(message.item_id)
 
+    @on(DevelopmentList.Chosen)
+    def _development_chosen(self, message: DevelopmentList.Chosen) -> None:
+        self._show_development(message.development)
+
+    def _show_development(self, dev_id: int) -> None:
+        dev = self.store.development_rows([dev_id]).get(dev_id)
+        if dev is None:
+            return
+        self.detail.show_development(dev, self.store.development_items(dev_id))
+        self.query_one("#side", ContentSwitcher).current = "detail"
+
     def _show_detail(self, item_id: int, mark_read: bool = True, keep_scroll: bool = False) -> None:
         row = self.store.item(item_id)
         if row is None:
@@ -495,6 +614,8 @@ class TrackerApp(App[None]):
         row["members"] = self.store.cluster_members(row["cluster"])  # every report of the cluster
         row["text"] = self.store.item_text(item_id)
         row["reader"] = self.reader
+        if row.get("development") is not None:  # which development, and why it is there
+            row["development_row"] = self.store.development_rows([row["development"]]).get(row["development"])
         self.detail.show(row, keep_scroll=keep_scroll)
         self.query_one("#side", ContentSwitcher).current = "detail"
 
@@ -543,13 +664,31 @@ class TrackerApp(App[None]):
     def _set_read(self, item_id: int, read: bool) -> None:
         self.items.patch(item_id, read=int(read))
         mark = self.store.set_cluster_read if self.filter.clusters else self.store.set_read
-        self.run_worker(self.write(mark, [item_id], read), group="write")
+        self.run_worker(self._marked(self.write(mark, [item_id], read)), group="write")
+
+    async def _marked(self, write) -> None:
+        await write
+        if self.by_development:  # a development's unread count follows its reports'
+            self.devs.revalidate()
 
     def action_toggle_read(self) -> None:
+        if self.by_development and not self.detail.has_focus:
+            # The development's every report: read when some are unread, else unread again.
+            dev = self.devs.row(self.devs.selected_id) if self.devs.selected_id is not None else None
+            if dev is not None:
+                self.run_worker(self._read_development(dev["id"], bool(dev["unread"])), group="write")
+            return
         item_id = self.current_id()
         row = self.items.row(item_id) if item_id is not None else None
         if row is not None:
             self._set_read(item_id, not row["read"])
+
+    async def _read_development(self, dev_id: int, read: bool) -> None:
+        def mark():
+            self.store.set_read([r["id"] for r in self.store.development_items(dev_id)], read)
+        await self.write(mark)
+        self.devs.invalidate([dev_id])
+        self.items.invalidate()
 
     def action_toggle_star(self) -> None:
         item_id = self.current_id()
@@ -558,11 +697,14 @@ class TrackerApp(App[None]):
             return
         starred = not row["starred"]
         self.items.patch(item_id, starred=int(starred))
-        self.run_worker(self.write(self.store.set_starred, item_id, starred), group="write")
+        self.run_worker(self._marked(self.write(self.store.set_starred, item_id, starred)), group="write")
         if self.side_shows("detail") and self.detail.item_id == item_id:
             self._show_detail(item_id, mark_read=False)
 
     async def action_next_unread(self) -> None:
+        if self.by_development:
+            await self._next_unread_development()
+            return
         current = self.items.selected_id
         row = self.items.row(current) if current is not None else None
         after = (row["published"], row["id"]) if row else None
@@ -573,6 +715,22 @@ class TrackerApp(App[None]):
             self.toast("no unread items below")
         else:
             self.items.move_to(index)
+
+    async def _next_unread_development(self) -> None:
+        ids, start = list(self.devs.ids), self.devs.cursor + 1
+
+        def find() -> int | None:
+            for at in range(start, len(ids), 200):
+                rows = self.store.development_rows(ids[at:at + 200])
+                for index, dev in enumerate(ids[at:at + 200], at):
+                    if rows.get(dev, {}).get("unread"):
+                        return index
+            return None
+        index = await self.write(find)  # on the writer thread: after a read mark in flight
+        if index is None or self.devs.ids != ids:
+            self.toast("no development with unread reports below")
+        else:
+            self.devs.move_to(index)
 
     def _link(self, verb: str) -> str | None:
         """The current item's link if it is safe to hand to a browser or the clipboard; else
@@ -631,14 +789,20 @@ class TrackerApp(App[None]):
         shows leave (the cursor goes to the next row), those it now shows come in by date."""
         f = replace(self.filter)
 
+        development = (row.get("development") if self.by_development and not self.detail.has_focus else None)
+
         def mark() -> tuple[list[int], list[int]]:
-            members = [m["id"] for m in self.store.cluster_members(row["cluster"])] or [row["id"]]
+            # A development's row marks every report of it; a report's, its copies.
+            members = ([m["id"] for m in self.store.development_items(development)] if development is not None
+                       else [m["id"] for m in self.store.cluster_members(row["cluster"])]) or [row["id"]]
             for member in members:
                 self.store.set_manual(member, verdict)
             return members, self.store.item_ids_among(f, members)
         members, listed = await self.write(mark)
         if f != self.filter:
             return  # the list was reloaded meanwhile, with the new verdicts
+        if self.by_development:
+            self.reload()  # developments come and go with their reports' verdicts
         shown = set(self.items.ids)
         self.items.invalidate(members)
         self.items.remove(set(members) - set(listed))
@@ -663,7 +827,7 @@ class TrackerApp(App[None]):
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         self._set_query(event.value)  # Enter searches whatever is typed, one letter too
-        self.items.focus()
+        self.panel.focus()
         if not event.value:
             self.search.remove_class("-shown")
 
@@ -678,14 +842,14 @@ class TrackerApp(App[None]):
             self.search.value = ""  # posts Input.Changed, which reloads
             self.filter.query = ""
             self.reload()
-        self.items.focus()
+        self.panel.focus()
 
     def action_back(self) -> None:
         if self.search.has_focus:
             self.clear_search()
         elif self.side_shows("detail"):
             self.query_one("#side", ContentSwitcher).current = "article"
-            self.items.focus()
+            self.panel.focus()
         elif self.filter.query:
             self.clear_search()
 
@@ -694,6 +858,7 @@ class TrackerApp(App[None]):
         self.filter.unread = self.filter_mode == "unread"
         self.filter.starred = self.filter_mode == "starred"
         self.filter.story = self.filter_mode != "off-story"  # what the rules left out, to be seen and marked
+        self._apply_view()
         self._update_list_title()
         self.reload()
 
@@ -720,6 +885,9 @@ class TrackerApp(App[None]):
             self.pop_screen()
         if item_id in self.items.ids:
             self.items.move_to(self.items.ids.index(item_id))
+        development = self.development_of(item_id)
+        if development in self.devs.ids:
+            self.devs.move_to(self.devs.ids.index(development))
         self._show_detail(item_id)
 
     def reload_deadlines(self) -> None:

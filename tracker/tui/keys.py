@@ -33,6 +33,11 @@ KEYS: list[Key] = [
     Key("y", "y", "copy_link", "copy the link", footer=False),
     Key("slash", "/", "search", "search titles and summaries, from 2 letters (Enter: any; Esc clears)"),
     Key("u", "u", "cycle_filter", "show all / unread / starred / off-story (what the rules left out)"),
+    Key("v", "v", "toggle_view", "developments (one row per event) / every report (remembered)"),
+    Key("x", "x", "split_out", "move the report out into a development of its own (kept, wins over the grouping)",
+        footer=False),
+    Key("J", "J", "join_above", "move the report (or the development) into the development of the row above",
+        footer=False),
     Key("plus", "+", "mark_on", "mark the item (every report of it) on the story; again: back to the rules"),
     Key("minus", "-", "mark_off", "mark it off the story; again: back to the rules"),
     Key("f", "f", "feeds", "feeds: health, errors, next poll (R there polls one)"),
@@ -50,7 +55,8 @@ SHORT = {"next_unread": "Next unread", "toggle_read": "Read", "toggle_star": "St
          "copy_link": "Copy link", "search": "Search", "cycle_filter": "Filter", "mark_on": "On story",
          "mark_off": "Off story", "toggle_theme": "Light / dark", "feeds": "Feeds",
          "poll_all": "Poll", "deadlines": "Deadlines", "timeline": "Timeline", "outlets": "Outlets",
-         "export": "Export", "help": "Help", "reader": "Full text", "quit": "Quit",
+         "export": "Export", "help": "Help", "reader": "Full text", "toggle_view": "Developments", "split_out": "Split out",
+         "join_above": "Join above", "quit": "Quit",
          "back": "Back"}
 
 

@@ -98,6 +98,68 @@ def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
     return text
 
 
+def development_row(row: dict, *, now: datetime, width: int, new: bool = False, updated: bool = False,
+                    styles: RowStyles = RowStyles()) -> Text:
+    """One development in the panel: markers, when its latest report came, how many reports
+    and outlets, its headline. `new`: it started while the dashboard was open; `updated`: it
+    gained reports since."""
+    last = from_iso(row["last"])
+    text = Text(no_wrap=True, end="")
+    text.append("●" if new else "+" if updated else " ", styles.new)
+    text.append("★" if row.get("starred") else " ", styles.star)
+    text.append(row_time(last, now), styles.time)
+    reports, outlets = row.get("reports") or 0, row.get("outlets") or 0
+    wide = width >= 70
+    counts = (f"{reports} reports · {outlets} outlets" if wide else f"{reports}·{outlets}") if reports > 1 \
+        else (plain(row.get("outlet")) or "1 report")
+    counts_width = 22 if wide else 7
+    shown = cut(counts, counts_width, styles.outlet)
+    text.append_text(shown)
+    text.append(" " * (counts_width - shown.cell_len + 1))
+    rest = max(0, width - text.cell_len)
+    text.append_text(cut(row.get("headline"), rest, styles.unread if row.get("unread") else styles.read))
+    if text.cell_len > width:
+        text.truncate(max(0, width))
+    return text
+
+
+def why_grouped(row: dict) -> str:
+    """Why a report is in its development, from Store's development_why (JSON)."""
+    import json
+
+    try:
+        why = json.loads(row.get("development_why") or "null")
+    except ValueError:
+        why = None
+    if not isinstance(why, dict):
+        return ""
+    return plain(why.get("text") or "")
+
+
+def development_detail(dev: dict, reports: Sequence[dict], *, now: datetime, meta: Style, label: Style) -> Text:
+    """A development in the detail pane: its headline, when it ran, and every report of it
+    (earliest first) with its outlet and why it was grouped there."""
+    out = Text(end="")
+    out.append(plain(dev.get("headline")) + "\n\n", Style(bold=True))
+    first, last = from_iso(dev["first"]), from_iso(dev["last"])
+    facts = [("started", f"{local(first).strftime('%a %d %b %Y %H:%M %Z')} ({ago(first, now)})"),
+             ("latest", f"{local(last).strftime('%a %d %b %H:%M %Z')} ({ago(last, now)})"),
+             ("reports", f"{dev.get('reports', len(reports))} from {dev.get('outlets', 1)} outlets"
+                         + (f", {dev['unread']} unread" if dev.get("unread") else ""))]
+    for name, value in facts:
+        out.append(f"{name:>8}  ", label)
+        out.append(value + "\n")
+    out.append("\nreports (Enter on one in the flat list, v, shows it whole):\n", label)
+    for r in reports:
+        out.append(f"  {local(from_iso(r['published'])).strftime('%a %d %b %H:%M')}  ", meta)
+        out.append(plain(outlet_of(r)), meta)
+        out.append("  " + plain(r.get("title")) + "\n", Style() if not r.get("read") else meta)
+        why = why_grouped(r)
+        if why:
+            out.append(f"      {why}\n", meta)
+    return out
+
+
 # ------------------------------------------------------------------ the article
 _SENTENCE_END = tuple(".!?:;,\"'”’)…")
 
@@ -186,6 +248,13 @@ def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
     out.append(", ".join(state) + "\n")
     out.append(f"{'story':>7}  ", label)
     out.append(verdict(row) + "\n")
+    dev = row.get("development_row")  # Store.development_rows(): the development it is in
+    if dev:
+        out.append(f"{'event':>7}  ", label)
+        out.append(plain(dev.get("headline")) + f" ({dev.get('reports', 1)} reports, {dev.get('outlets', 1)} outlets)\n")
+        why = why_grouped(row)
+        if why:
+            out.append(" " * 9 + why + " · x: own development, J: join the one above\n", meta)
     text = row.get("text")  # Store.item_text(): the article's own text, read from its page
     if row.get("reader") and text and text.get("body"):
         out.append("\nfull text", label)
@@ -334,8 +403,8 @@ def arrivals(titles: Sequence[str], count: int, shown: int = 2, width: int = 56)
     return title, "\n".join(f"• {clean_text(t, width - 2)}" for t in titles[:shown])
 
 
-def list_title(count: int, mode: str, query: str, new_above: int) -> Text:
-    out = Text(f"Coverage {count:,}", end="")
+def list_title(count: int, mode: str, query: str, new_above: int, what: str = "Coverage") -> Text:
+    out = Text(f"{what} {count:,}", end="")
     if mode != "all":
         out.append(f"{SEP}{mode}")
     if query:

@@ -57,6 +57,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self.clock = clock
         self.item_id: int | None = None
         self.row: dict | None = None
+        self.development: tuple[dict, list[dict]] | None = None  # shown instead of a row
         self.body = Static(id="detail-body")
         self._ages: tuple = ()  # the relative times drawn
 
@@ -71,11 +72,19 @@ class DetailView(VerticalScroll, can_focus=True):
             self.call_after_refresh(self._draw)
 
     def show(self, row: dict, *, keep_scroll: bool = False) -> None:
-        same = row["id"] == self.item_id
+        same = row["id"] == self.item_id and self.development is None
+        self.development = None
         self.item_id, self.row = row["id"], row
         self._draw()
         if not (keep_scroll and same):
             self.scroll_home(animate=False)
+
+    def show_development(self, dev: dict, reports: list[dict]) -> None:
+        """A development: its headline and every report of it. The item keys act on its
+        headline report (its id is the detail's item_id)."""
+        self.item_id, self.row, self.development = dev["headline_item"], None, (dev, reports)
+        self._draw()
+        self.scroll_home(animate=False)
 
     def _times(self) -> tuple:
         row, now = self.row, self.clock()
@@ -88,6 +97,13 @@ class DetailView(VerticalScroll, can_focus=True):
 
     def _draw(self) -> None:
         row = self.row
+        if row is None and self.development is not None:
+            dev, reports = self.development
+            self.body.update(render.development_detail(
+                dev, reports, now=self.clock(), meta=component_style(self, "detail--meta"),
+                label=component_style(self, "detail--label")))
+            return
+        self.development = None
         self._ages = self._times()
         self.body.update(render.item_detail(
             row, now=self.clock(), meta=component_style(self, "detail--meta"),

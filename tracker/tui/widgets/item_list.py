@@ -329,7 +329,7 @@ class ItemList(ScrollView, can_focus=True):
         top = round(self.scroll_offset.y)
         for index in range(top, min(len(self.ids), top + self._height())):
             row = self._rows.get(self.ids[index])
-            if row is not None and render.row_time(row["published"], now) != render.row_time(row["published"], then):
+            if row is not None and self._row_time(row, now) != self._row_time(row, then):
                 self.refresh_line(index)
 
     # ------------------------------------------------------------ drawing
@@ -378,21 +378,30 @@ class ItemList(ScrollView, can_focus=True):
         # Scrolling one line repaints every line: a drawn row is reused until what it shows
         # changes (its state, the cursor, the width, or its times: "4m" turns "5m" when the item
         # is five minutes old, not at the clock's next minute).
-        key = (item_id, width, index == self.cursor, self.has_focus, row and render.row_time(row["published"], now),
-               row and (row["title"], row["read"], row["starred"], row["outlet"], row.get("outlets"),
-                        row.get("updated")))
+        key = (item_id, width, index == self.cursor, self.has_focus, row and self._row_time(row, now),
+               row and self._row_key(row))
         strip = self._strips.get(key)
         if strip is None:
             if row is None:
                 text = Text("  (no longer in the database)", style=Style(dim=True), end="")
             else:
-                text = render.item_row(row, now=now, width=width, new=item_id > self.new_after, styles=styles)
+                text = self._draw_row(row, now, width, styles)
             if index == self.cursor:
                 text.stylize(cursor)
             strip = Strip(text.render(self.app.console), text.cell_len)
             strip = strip.apply_style(base).extend_cell_length(width, base).crop(0, width)
             self._strips.set(key, strip)
         return strip.apply_meta({"row": index})
+
+    def _row_time(self, row: dict, now: datetime) -> object:
+        return render.row_time(row["published"], now)
+
+    def _row_key(self, row: dict) -> tuple:
+        """What a drawn row shows: it is drawn again when this changes."""
+        return (row["title"], row["read"], row["starred"], row["outlet"], row.get("outlets"), row.get("updated"))
+
+    def _draw_row(self, row: dict, now: datetime, width: int, styles: render.RowStyles) -> Text:
+        return render.item_row(row, now=now, width=width, new=row["id"] > self.new_after, styles=styles)
 
     def _styles(self) -> render.RowStyles:
         def get(name: str) -> Style:
