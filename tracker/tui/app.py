@@ -147,9 +147,9 @@ class TrackerApp(App[None]):
         # takes milliseconds even at 100,000 items, so the first screen is already full.
         self.last_max = self.store.max_item_id()
         self.items.set_ids(self.store.item_ids_between(self.filter, 0, self.last_max))
+        self.status.set_state(feeds=self.store.feed_states())
         self._update_list_title()
         self.items.focus()
-        self.status.set_state(feeds=self.store.feed_states())
         self.set_interval(WATCH_INTERVAL, self.watch_store)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._signals:
@@ -245,8 +245,16 @@ class TrackerApp(App[None]):
         if title.plain != self._list_title:  # setting it repaints the whole list; j/k must not
             self._list_title = title.plain
             self.items.border_title = title
-        self.items.empty_message = ("Nothing matches." if self.filter.query or self.filter_mode != "all" else
-                                    "No items on the story yet: the first polls are on their way (R polls now).")
+        if self.filter.query or self.filter_mode != "all":
+            empty = "Nothing matches."
+        elif unreachable := render.unreachable(self.status.feeds):
+            empty = f"{unreachable}\nTo see the dashboard at work without a network: tracker demo"
+        else:
+            empty = "No items on the story yet: the first polls are on their way (R polls now)."
+        if empty != self.items.empty_message:
+            self.items.empty_message = empty
+            if not self.items.ids:
+                self.items.refresh()
 
     # ------------------------------------------------------------ loading the list
     def reload(self) -> None:
@@ -372,6 +380,7 @@ class TrackerApp(App[None]):
         feeds = await asyncio.to_thread(self.store.feed_states)
         self.status.set_state(feeds=feeds, polling=self.polling,
                               next_poll=self.poller.next_any() if self.poller else None)
+        self._update_list_title()  # the empty panel says when no feed could be reached
 
     def database_lost(self, message: str) -> None:
         """The database file was deleted or replaced (Store.moved): stop polling, say so once,
