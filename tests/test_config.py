@@ -9,6 +9,7 @@ import pytest
 from tracker.cli import main
 from tracker.config import load, parse_duration
 from tracker.errors import ConfigError
+from tracker.store import Store
 
 GOOD = """\
 [story]
@@ -74,7 +75,6 @@ def test_a_good_config_loads(tmp_path):
     ('title = "Story"', 'title = "Story"\nheadlin = "typo"', "headlin", "story.headlin"),
     ('require = [["Anthropic"], ["Pentagon"]]', 'require = [["Anthropic"], []]', "require", "story.match.require"),
     ('name = "two"', 'name = "one"', 'name = "one"', "feeds[1].name"),
-    ('title = "Story"', 'title = "Story"\narticle = "missing.txt"', "missing.txt", "story.article"),
 ])
 def test_mistakes_name_file_line_and_key(tmp_path, capsys, old, new, needle, key):
     path, text = _broken(tmp_path, old, new)
@@ -130,3 +130,16 @@ def test_options_before_or_after_the_command(tmp_path, capsys):
     assert main(["feeds", "--config", str(path), "--db", str(db)]) == 0
     assert capsys.readouterr() == before
     assert "deux" in before.out and f"no database at {db} yet" in before.err  # --db taken, and not created
+
+
+def test_a_missing_article_file_is_a_warning_and_commands_go_on(tmp_path, capsys):
+    path, text = _broken(tmp_path, 'title = "Story"', 'title = "Story"\narticle = "missing.txt"')
+    config = load(path)
+    line = _line_of(text, "missing.txt")
+    assert config.story.article == tmp_path / "missing.txt"  # kept: the dashboard says it is missing
+    assert config.warnings == (f"{path}:{line}: story.article: article file {tmp_path / 'missing.txt'} not found",)
+    config.database_path.parent.mkdir()
+    Store.open(config.database_path).close()
+    assert main(["--config", str(path), "items"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"tracker: warning: {config.warnings[0]}"]

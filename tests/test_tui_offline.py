@@ -63,3 +63,25 @@ def test_the_reason_names_an_unresolvable_host_as_being_offline():
     assert render.unreachable(feeds) == ("None of the 9 feeds could be reached (cannot resolve hosts: offline?)"
                                          " · f for details")
     assert render.unreachable(feeds[:8] + [{"last_poll": None, "failures": 0}]) is None  # one not tried yet
+
+
+async def test_a_missing_article_file_is_named_in_the_article_pane(tmp_path):
+    path = write_config(tmp_path, story='''
+        [story]
+        title = "Story"
+        article = "data/article.txt"
+
+        [story.match]
+        require = [["Anthropic"], ["Pentagon"]]
+        ''')
+    config = load(path)
+    store = Store.open(config.database_path)
+    app = build_app(config, store, clock=Clock(), start_polling=False)
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            shown = app.article.body.content.plain
+            assert f"The article file {tmp_path / 'data' / 'article.txt'} (story.article in feeds.toml) is missing" in shown
+            assert "tracker article URL" in shown
+    finally:
+        store.close()

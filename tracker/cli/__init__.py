@@ -44,8 +44,16 @@ def config_path(args) -> Path:
     return find_config(getattr(args, "config", None))[0]
 
 
+_warned: set[str] = set()
+
+
 def load_config(args) -> Config:
-    return load(config_path(args))
+    config = load(config_path(args))
+    for warning in config.warnings:
+        if warning not in _warned:  # once per run, however often a command reloads the config
+            _warned.add(warning)
+            print(f"tracker: warning: {warning}", file=sys.stderr)
+    return config
 
 
 def db_path(args, config: Config) -> Path:
@@ -116,6 +124,7 @@ def stderr_console():
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _warned.clear()
     args.own_process = argv is None  # the `tracker` program, not a caller running it in its process
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
