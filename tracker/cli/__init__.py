@@ -91,9 +91,39 @@ def local_time(iso: str | None) -> str:
 
 
 # ------------------------------------------------------------------ entry point
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the two mistakes people make most told better: a mistyped command gets
+    its closest match, and an unknown option is reported by the subcommand it was given to
+    (with that subcommand's usage), not by `tracker` with the top-level usage."""
+
+    subcommand = False  # set on the parsers of subcommands (build_parser)
+
+    def _check_value(self, action, value):
+        if action.choices is not None and value not in action.choices:
+            import difflib
+            close = difflib.get_close_matches(str(value), [str(c) for c in action.choices], n=1)
+            hint = (f"did you mean {close[0]!r}?" if close
+                    else "choose from " + ", ".join(repr(c) for c in action.choices))
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r} ({hint})")
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras and self.subcommand:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
+
+def _mark_subcommands(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.subcommand = True
+                _mark_subcommands(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tracker", parents=[common],
         description="Follow one developing news story: poll its feeds, keep what is on the story, "
                     "and watch it in a terminal dashboard. Without a command, opens the dashboard.",
@@ -103,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in COMMAND_MODULES:
         importlib.import_module(f"tracker.cli.{module}").register(sub, common)
+    _mark_subcommands(parser)
     return parser
 
 
