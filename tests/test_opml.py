@@ -150,3 +150,13 @@ def test_import_refuses_hostile_xml_and_leaves_the_config_alone(shipped, tmp_pat
     assert shipped.read_text() == before
     code, _, err = run("--config", str(shipped), "feeds", "import", str(tmp_path / "missing.opml"), capsys=capsys)
     assert code == 2 and "cannot read" in err
+
+
+def test_import_names_each_feed_it_skipped(shipped, capsys):
+    code, out, _ = run("--config", str(shipped), "feeds", "import", str(DATA / "newsboat.opml"), capsys=capsys)
+    assert code == 0
+    lines = out.splitlines()
+    already = [line for line in lines if line.startswith("  = already there: ")]
+    invalid = [line for line in lines if line.startswith("  ! not an http(s) URL: ")]
+    assert len(already) == 2 and len(invalid) == 1
+    assert "  = already there: https://www.theverge.com/rss/index.xml" in lines

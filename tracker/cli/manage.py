@@ -377,11 +377,14 @@ def cmd_feeds_import(args) -> int:
     print(f"imported {len(report.added)} feed{'' if len(report.added) == 1 else 's'} into {ff.path}"
           + (f"; skipped {len(report.duplicates)} already there" if report.duplicates else "")
           + (f"; skipped {len(report.invalid)} that are not http(s) feeds" if report.invalid else ""))
+    from ..text import clean_text
     for name in report.added:
         print(f"  + {name}")
-    if getattr(args, "verbose", False):
-        for url in report.invalid:
-            print(f"  ! not an http(s) URL: {url}")
+    # What was skipped is named too, so a feed that was meant to come in can be looked for.
+    for url in report.duplicates:
+        print(f"  = already there: {clean_text(url, 200)}")
+    for url in report.invalid:
+        print(f"  ! not an http(s) URL: {clean_text(url, 200) or '(empty)'}")
     return EXIT_OK
 
 
