@@ -263,3 +263,15 @@ def test_poll_counts_the_items_a_feed_changed(tmp_path, server, capsys):
     capsys.readouterr()
     assert poll(config) == 0
     assert "1 new items (0 on the story), 2 updated," in capsys.readouterr().out
+
+
+def test_a_poll_where_no_feed_answers_points_to_the_demo(tmp_path, server, capsys):
+    server.set_response("/missing.xml", 404)
+    server.set_response("/broken.xml", 500)
+    config = write_config(tmp_path, [("Missing", server.url("/missing.xml")), ("Broken", server.url("/broken.xml"))])
+    assert poll(config) == 0
+    err = capsys.readouterr().err
+    assert "no feed could be reached" in err and "`tracker demo`" in err
+    server.set_feed("/missing.xml", rss(ON))
+    assert poll(config) == 0  # one answers: no such hint
+    assert "tracker demo" not in capsys.readouterr().err

@@ -82,6 +82,9 @@ def cmd_poll(args) -> int:
     print(f"polled {len(results)} feeds in {elapsed:.1f} s: {len(new_ids)} new items "
           f"({on_story} on the story), {updated} updated, {unchanged} unchanged, {len(failed)} failed"
           + (f", {len(skipped)} skipped" if skipped else ""))
+    if len(failed) == len(results) > 1:
+        print("tracker: no feed could be reached (offline?); `tracker demo` shows the dashboard "
+              "with a story of its own, without a network", file=sys.stderr)
     return EXIT_OK
 
 
