@@ -36,10 +36,11 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def _draw(self) -> None:
         article = self.story.article
+        shown = render.plain(str(article))
         missing = ("" if not article else
-                   f"The article file {article} (story.article in feeds.toml) is missing: "
+                   f"The article file {shown} (story.article in feeds.toml) is missing: "
                    "`tracker article URL` fetches one from its page." if not article.exists() else
-                   f"The article file {article} could not be read.")
+                   f"The article file {shown} could not be read.")
         self.body.update(render.article(
             self.story, self.lines, component_style(self, "article--heading"),
             component_style(self, "article--meta"), missing))
