@@ -373,14 +373,14 @@ def cmd_feeds_import(args) -> int:
     print(f"imported {len(report.added)} feed{'' if len(report.added) == 1 else 's'} into {ff.path}"
           + (f"; skipped {len(report.duplicates)} already there" if report.duplicates else "")
           + (f"; skipped {len(report.invalid)} that are not http(s) feeds" if report.invalid else ""))
-    from ..text import clean_text
     for name in report.added:
         print(f"  + {name}")
-    # What was skipped is named too, so a feed that was meant to come in can be looked for.
+    # What was skipped is named too, so a feed that was meant to come in can be looked for;
+    # a URL with control characters is shown escaped, never raw.
     for url in report.duplicates:
-        print(f"  = already there: {clean_text(url, 200)}")
+        print(f"  = already there: {url if url.isprintable() else repr(url)}")
     for url in report.invalid:
-        print(f"  ! not an http(s) URL: {clean_text(url, 200) or '(empty)'}")
+        print(f"  ! not an http(s) URL: {url if url.isprintable() and url else repr(url)}")
     return EXIT_OK
 
 
