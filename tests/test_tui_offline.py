@@ -81,7 +81,8 @@ async def test_a_missing_article_file_is_named_in_the_article_pane(tmp_path):
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()
             shown = app.article.body.content.plain
-            assert f"The article file {tmp_path / 'data' / 'article.txt'} (story.article in feeds.toml) is missing" in shown
+            missing = tmp_path / "data" / "article.txt"
+            assert f"The article file {missing} (story.article in feeds.toml) is missing" in shown
             assert "tracker article URL" in shown
     finally:
         store.close()

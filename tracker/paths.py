@@ -3,7 +3,8 @@
 The config is ./feeds.toml when the current directory has one (a folder per story, as the
 repository ships, and as `tracker init` writes it), else the user's config directory
 (platformdirs: $XDG_CONFIG_HOME/tracker/feeds.toml on Linux), for a story followed from
-anywhere (`tracker init --config` puts one there). The database, digests and log sit beside the config unless set.
+anywhere (`tracker init --config` puts one there). The database, digests and log sit beside
+the config unless set.
 """
 
 from __future__ import annotations
