@@ -9,6 +9,7 @@ import pytest
 from tracker.cli import main
 from tracker.config import load, parse_duration
 from tracker.errors import ConfigError
+from tracker.store import Store
 
 GOOD = """\
 [story]
@@ -74,7 +75,6 @@ def test_a_good_config_loads(tmp_path):
     ('title = "Story"', 'title = "Story"\nheadlin = "typo"', "headlin", "story.headlin"),
     ('require = [["Anthropic"], ["Pentagon"]]', 'require = [["Anthropic"], []]', "require", "story.match.require"),
     ('name = "two"', 'name = "one"', 'name = "one"', "feeds[1].name"),
-    ('title = "Story"', 'title = "Story"\narticle = "missing.txt"', "missing.txt", "story.article"),
 ])
 def test_mistakes_name_file_line_and_key(tmp_path, capsys, old, new, needle, key):
     path, text = _broken(tmp_path, old, new)
@@ -144,3 +144,14 @@ def test_absurdly_deep_nesting_is_one_line_naming_the_file(tmp_path, nesting):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == f"tracker: config error: {path}: invalid TOML: arrays or tables nested too deeply"
+def test_a_missing_article_file_is_a_warning_and_commands_go_on(tmp_path, capsys):
+    path, text = _broken(tmp_path, 'title = "Story"', 'title = "Story"\narticle = "missing.txt"')
+    config = load(path)
+    line = _line_of(text, "missing.txt")
+    assert config.story.article == tmp_path / "missing.txt"  # kept: the dashboard says it is missing
+    assert config.warnings == (f"{path}:{line}: story.article: article file {tmp_path / 'missing.txt'} not found",)
+    config.database_path.parent.mkdir()
+    Store.open(config.database_path).close()
+    assert main(["--config", str(path), "items"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"tracker: warning: {config.warnings[0]}"]

@@ -224,3 +224,19 @@ def test_a_symlink_loop_as_output_is_a_clear_failure(polled, tmp_path, capsys):
     assert code == 1 and out == ""
     assert err.startswith("tracker: cannot write ") and err.count("\n") == 1 and "Traceback" not in err
     assert loop.is_symlink()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--since", "1d", "--until", "2d"], "--until 2d"),  # 2 days ago is before 1 day ago
+    (["--since", "2026-02-25", "--until", "2026-02-24"], "is not after --since 2026-02-25"),
+    (["--since", "2999-01-01"], "--since 2999-01-01 is in the future"),
+])
+def test_a_range_that_covers_no_time_is_a_usage_error_and_writes_nothing(polled, capsys, args, message):
+    config, _, _ = polled
+    digests = config.parent / "data" / "digests"
+    before = sorted(digests.iterdir()) if digests.exists() else []
+    code, out, err = run(config, *args, capsys=capsys)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert (sorted(digests.iterdir()) if digests.exists() else []) == before
+    assert run(config, "--since", "2d", "--until", "1d", capsys=capsys)[0] == 0  # the right way round

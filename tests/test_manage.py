@@ -15,9 +15,10 @@ import pytest
 
 from tracker import config as config_module
 from tracker.cli import build_parser, main
-from tracker.cli.manage import DEFAULT_OUTLETS, derive_rules, parse_deadline, search_query
+from tracker.cli.manage import derive_rules, parse_deadline, search_query
 from tracker.config import load, parse_duration
 from tracker.model import PollSettings
+from tracker.store import Store
 
 from .conftest import write_config
 
@@ -55,7 +56,7 @@ def test_init_writes_a_story_that_loads(tmp_path, capsys):
     (deadline,) = config.deadlines
     assert deadline.at.isoformat() == "2026-02-27T22:00:00+00:00" and deadline.timezone == "America/New_York"
     names = [f.name for f in config.feeds]
-    assert names == ["Google News", "Bing News", "Hacker News"] + [n for n, _ in DEFAULT_OUTLETS]
+    assert names == ["Google News", "Bing News", "Hacker News"]  # no other story's outlets
     google = urlsplit(config.feeds[0].url)
     assert google.netloc == "news.google.com" and parse_qs(google.query)["q"] == ["Anthropic Pentagon"]
     assert parse_qs(urlsplit(config.feeds[1].url).query) == {"q": ["Anthropic Pentagon"], "format": ["rss"]}
@@ -74,19 +75,41 @@ def test_init_refuses_to_overwrite(tmp_path, capsys):
     assert target.read_text() == "# mine\n"
 
 
-def test_init_without_config_writes_to_the_user_config_dir(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)  # no ./feeds.toml here
+def test_init_in_an_empty_folder_writes_feeds_toml_there(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "spacex"
+    folder.mkdir()
+    monkeypatch.chdir(folder)  # no ./feeds.toml here
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
-    code, _, _ = run("init", "Supreme Court tariffs", "--no-outlets", capsys=capsys)
+    code, out, _ = run("init", "SpaceX Starship", capsys=capsys)
     assert code == 0
-    written = tmp_path / "xdg" / "tracker" / "feeds.toml"
+    written = folder / "feeds.toml"
+    assert f"wrote {written}:" in out and "from this folder" in out
+    assert not (tmp_path / "xdg").exists()
     assert [f.name for f in load(written).feeds] == ["Google News", "Bing News", "Hacker News"]
-    # and every other command now finds it from anywhere
+    assert "defensescoop" not in written.read_text().lower()  # the Pentagon story's outlets are its own
+    # and every other command run from here finds it
     code, out, _ = run("feeds", "--json", capsys=capsys)
     assert code == 0 and [f["name"] for f in json.loads(out)] == ["Google News", "Bing News", "Hacker News"]
-    assert not (tmp_path / "xdg" / "tracker" / "data" / "tracker.db").exists()  # looking creates no database
-    # a second init there is refused
+    assert not (folder / "data" / "tracker.db").exists()  # looking creates no database
+    # a second init here is refused; --config still writes elsewhere, the user config dir included
     assert run("init", "Other story", capsys=capsys)[0] == 2
+    elsewhere = tmp_path / "xdg" / "tracker" / "feeds.toml"
+    assert run("init", "Other story", "--no-outlets", "--config", elsewhere, capsys=capsys)[0] == 0
+    assert elsewhere.is_file()
+
+
+def test_init_labels_its_deadline_with_the_story_and_a_digest_shows_it_in_its_zone(tmp_path, capsys):
+    target = tmp_path / "feeds.toml"
+    assert run("init", "SpaceX Starship", "--deadline", "2099-12-05 09:00 America/Chicago",
+               "--config", target, capsys=capsys)[0] == 0
+    (deadline,) = load(target).deadlines
+    assert deadline.label == "SpaceX Starship"
+    Store.open(target.parent / "data" / "tracker.db").close()  # a story not polled yet
+    code, out, err = run("--config", target, "digest", "--format", "txt", "-o", "-", capsys=capsys)
+    assert code == 0, err
+    line = next(line for line in out.splitlines() if "SpaceX Starship:" in line and "2099" in line)
+    assert "Deadline: Deadline" not in out
+    assert "Sat 5 Dec 2099 09:00 CST" in line  # its own zone, whatever the machine's
 
 
 def test_init_with_an_article_url_records_it_without_fetching(tmp_path, capsys):
@@ -146,7 +169,7 @@ def test_init_never_writes_a_notify_hook_from_a_title(tmp_path):
     from tracker.cli.manage import render_story
 
     text = render_story(title=f"Story{INJECTED}", groups=[["Anthropic"]], deadline=None, label="",
-                        article=None, headline="", source="", outlets=False)
+                        article=None, headline="", source="")
     data = tomllib.loads(text)
     assert "notify" not in data and data["story"]["title"] == f"Story{INJECTED}"
 
@@ -162,16 +185,12 @@ def test_rules_from_words():
 
 def test_deadline_forms():
     assert parse_deadline("2026-02-27 17:00 America/New_York")[1] == "America/New_York"
-    at, zone = parse_deadline("2026-02-27T17:00:00-05:00")
-    assert (at.isoformat(), zone) == ("2026-02-27T22:00:00", "UTC")
+    at, zone = parse_deadline("2026-02-27T17:00:00-05:00")  # an offset is kept as written
+    assert (at.isoformat(), zone) == ("2026-02-27T17:00:00", "Etc/GMT+5")
+    at, zone = parse_deadline("2026-02-27T17:00:00+05:30")  # no Etc/ zone has half hours
+    assert (at.isoformat(), zone) == ("2026-02-27T11:30:00", "UTC")
     at, zone = parse_deadline("2026-02-27T22:00:00+00:00 Europe/Paris")
     assert (at.isoformat(), zone) == ("2026-02-27T23:00:00", "Europe/Paris")
-
-
-def test_the_default_outlets_are_the_shipped_ones():
-    shipped = [(f.name, f.url) for f in load(REPO / "feeds.toml").feeds]
-    searches = {"Google News", "Bing News", "Hacker News"}
-    assert DEFAULT_OUTLETS == [f for f in shipped if f[0] not in searches]
 
 
 # ------------------------------------------------------------------ feeds add / remove

@@ -175,3 +175,20 @@ def test_export_cleans_names_and_urls_written_by_hand(tmp_path, capsys):
     assert code == 0
     assert all(line.isprintable() for line in out.splitlines())
     assert [(o.title, o.url) for o in parse(out.encode())] == [("Evil wire", "https://wire.example/rss")]
+def test_import_names_each_feed_it_skipped(shipped, capsys):
+    code, out, _ = run("--config", str(shipped), "feeds", "import", str(DATA / "newsboat.opml"), capsys=capsys)
+    assert code == 0
+    lines = out.splitlines()
+    already = [line for line in lines if line.startswith("  = already there: ")]
+    invalid = [line for line in lines if line.startswith("  ! not an http(s) URL: ")]
+    assert len(already) == 2 and len(invalid) == 1
+    assert "  = already there: https://www.theverge.com/rss/index.xml" in lines
+
+
+def test_import_names_skipped_urls_escaped(shipped, tmp_path, capsys):
+    opml = tmp_path / "hostile.opml"
+    opml.write_text('<opml version="2.0"><body><outline xmlUrl="gopher://x.example/\x9b2J" title="x"/>'
+                    '</body></opml>', encoding="utf-8")
+    code, out, _ = run("--config", str(shipped), "feeds", "import", str(opml), capsys=capsys)
+    assert code == 0 and "\x9b" not in out
+    assert "  ! not an http(s) URL: 'gopher://x.example/\\x9b2J'" in out

@@ -238,3 +238,40 @@ def test_the_tracker_program_polls_and_leaves_the_database_closed(tmp_path, serv
     assert "3 new items (3 on the story)" in done.stdout
     db = load(config).database_path
     assert db.is_file() and not db.with_name(db.name + "-wal").exists() and not db.with_name(db.name + "-shm").exists()
+
+
+def test_items_all_keeps_its_columns_in_line_with_the_off_marker(tmp_path, server, capsys):
+    server.set_feed("/rss.xml", rss(ON + OFF))
+    config = write_config(tmp_path, [("Wire", server.url("/rss.xml"))])
+    assert poll(config) == 0
+    capsys.readouterr()
+    assert main(["--config", str(config), "items", "--all"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and sum("(off)" in line for line in lines) == 2
+    assert len({line.index("Wire") for line in lines}) == 1  # the outlet column starts at one place
+    assert len({line.index(title) for line, title in zip(lines, [OFF[1].title, OFF[0].title,
+                                                                  ON[1].title, ON[0].title])}) == 1
+
+
+def test_poll_counts_the_items_a_feed_changed(tmp_path, server, capsys):
+    server.set_feed("/rss.xml", rss(ON))
+    config = write_config(tmp_path, [("Wire", server.url("/rss.xml"))])
+    assert poll(config) == 0
+    changed = [FeedItem(i.title + " (updated)", link=i.link, guid=i.guid, published=i.published,
+                        summary=i.summary + " More to come.") for i in ON]
+    server.set_feed("/rss.xml", rss(changed + OFF[:1]))
+    capsys.readouterr()
+    assert poll(config) == 0
+    assert "1 new items (0 on the story), 2 updated," in capsys.readouterr().out
+
+
+def test_a_poll_where_no_feed_answers_points_to_the_demo(tmp_path, server, capsys):
+    server.set_response("/missing.xml", 404)
+    server.set_response("/broken.xml", 500)
+    config = write_config(tmp_path, [("Missing", server.url("/missing.xml")), ("Broken", server.url("/broken.xml"))])
+    assert poll(config) == 0
+    err = capsys.readouterr().err
+    assert "no feed could be reached" in err and "`tracker demo`" in err
+    server.set_feed("/missing.xml", rss(ON))
+    assert poll(config) == 0  # one answers: no such hint
+    assert "tracker demo" not in capsys.readouterr().err

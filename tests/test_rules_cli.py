@@ -127,3 +127,19 @@ def test_rules_test_without_a_database_says_so(tmp_path, capsys):
     config = write_config(tmp_path)
     assert main(["--config", str(config), "rules", "test"]) == 1
     assert "no database" in capsys.readouterr().err
+
+
+def test_rules_test_lists_the_items_whose_matched_terms_change(tmp_path, server, capsys):
+    config = polled(tmp_path, server, capsys)
+    edit_rules(config, STORY.replace('"Defense Production Act"]]', '"Defense Production Act", "Friday"]]'))
+    assert main(["--config", str(config), "rules", "test"]) == 0
+    out = capsys.readouterr().out
+    assert "1 would have other matched terms, staying where they are:" in out
+    line = next(line for line in out.splitlines() if line.startswith("  ~ "))
+    assert line.startswith(f"  ~ {ITEMS[0].title}  (matched: ")
+    before, after = line.split(" → ")
+    assert "Friday" not in before.split("(matched: ")[1] and "Friday" in after
+    assert main(["--config", str(config), "rules", "test", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)["other_terms"]
+    assert [m["title"] for m in shown] == [ITEMS[0].title] and "Friday" in shown[0]["matched"]
+    assert "Friday" not in shown[0]["before"]

@@ -141,8 +141,8 @@ def selected_title(app) -> str:
 
 
 def screen_lines(app) -> list[str]:
-    """The list's rows as drawn."""
-    return [app.items.render_line(y).text for y in range(app.items.scrollable_content_region.height)]
+    """The panel's rows as drawn (the developments' or the reports', whichever it shows)."""
+    return [app.panel.render_line(y).text for y in range(app.panel.scrollable_content_region.height)]
 
 
 def toasts(app) -> list[str]:

@@ -77,9 +77,14 @@ class _Locator:
 class _Reader:
     def __init__(self, path: Path, text: str):
         self.path, self.locate = path, _Locator(text)
+        self.warnings: list[str] = []
 
     def fail(self, message, table=None, index=None, key=None, shown=None):
         raise ConfigError(self.path, message, self.locate.line(table, index, key), shown or key)
+
+    def warn(self, message, table=None, index=None, key=None, shown=None):
+        """A problem told like an error (file, line, key) that does not stop the load."""
+        self.warnings.append(str(ConfigError(self.path, message, self.locate.line(table, index, key), shown or key)))
 
     def check_keys(self, data: dict, allowed: set, table=None, index=None, shown=None):
         for key in data:
@@ -160,7 +165,8 @@ def parse(data: dict, path: Path, text: str = "") -> Config:
     _notify(r, notify)
 
     return Config(path=path, story=story, feeds=tuple(feeds), deadlines=tuple(deadlines),
-                  database=database, poll=poll, notify=dict(notify), fulltext=_fulltext(r, data.get("fulltext", {})))
+                  database=database, poll=poll, notify=dict(notify), fulltext=_fulltext(r, data.get("fulltext", {})),
+                  warnings=tuple(r.warnings))
 
 
 def _fulltext(r: _Reader, d) -> FulltextSettings:
@@ -204,8 +210,8 @@ def _story(r: _Reader, d: dict, base: Path) -> Story:
     if "article" in d:
         rel = r.string(d, "article", "story", shown="story", required=True)
         article = base / rel
-        if not article.is_file():
-            r.fail(f"article file {article} not found", "story", None, "article", "story.article")
+        if not article.is_file():  # only the dashboard shows it: the other commands go on
+            r.warn(f"article file {article} not found", "story", None, "article", "story.article")
     source = r.string(d, "source", "story", shown="story")
     if source and not is_http_url(source):
         r.fail("must be an http(s) URL", "story", None, "source", "story.source")

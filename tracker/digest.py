@@ -32,6 +32,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .config import parse_duration
 from .errors import TrackerError
@@ -495,7 +496,12 @@ def outlets_text(item: DigestItem, limit: int = 4) -> str:
 
 
 def _deadline_line(d: DeadlineStatus) -> str:
-    return f"{d.label}: {fmt_time(d.at)}, {d.status}"
+    # In the zone it was set in, as the dashboard shows it: "Friday 5 pm" is said in its own zone.
+    try:
+        at = d.at.astimezone(ZoneInfo(d.timezone))
+    except (ValueError, KeyError):  # not a zone (a database written by something else)
+        at = d.at
+    return f"{d.label}: {fmt_time(at)}, {d.status}"
 
 
 # ------------------------------------------------------------------ Markdown

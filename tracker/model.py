@@ -70,6 +70,9 @@ class Config:
     poll: PollSettings = field(default_factory=PollSettings)
     notify: dict = field(default_factory=dict)
     fulltext: FulltextSettings = field(default_factory=FulltextSettings)
+    # What is wrong but need not stop a command (a missing article file): the CLI prints them
+    # once, the dashboard shows them where they matter.
+    warnings: tuple[str, ...] = ()
 
     @property
     def database_path(self) -> Path:

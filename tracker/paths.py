@@ -1,9 +1,10 @@
 """Where tracker's files live, and why there.
 
 The config is ./feeds.toml when the current directory has one (a folder per story, as the
-repository ships), else the user's config directory (platformdirs:
-$XDG_CONFIG_HOME/tracker/feeds.toml on Linux), so `tracker` works from anywhere once
-`tracker init` has run. The database, digests and log sit beside the config unless set.
+repository ships, and as `tracker init` writes it), else the user's config directory
+(platformdirs: $XDG_CONFIG_HOME/tracker/feeds.toml on Linux), for a story followed from
+anywhere (`tracker init --config` puts one there). The database, digests and log sit beside
+the config unless set.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ def user_config_dir() -> Path:
     return Path(platformdirs.user_config_dir("tracker", appauthor=False))
 
 
-def find_config(given: str | Path | None) -> tuple[Path, str]:
-    """-> (path of feeds.toml, where that choice came from). The file may not exist yet."""
+def find_config(given: str | Path | None, new: bool = False) -> tuple[Path, str]:
+    """-> (path of feeds.toml, where that choice came from). The file may not exist yet.
+    new: for a file to be made (`tracker init`), which goes where the user stands, as
+    `git init` and `cargo init` do, not into a directory they may not know of."""
     if given:
         return Path(given), "--config"
     here = Path(CONFIG_NAME)
-    if here.is_file():
+    if here.is_file() or new:
         return here, "the current directory"
     return user_config_dir() / CONFIG_NAME, "the user config directory (no ./feeds.toml here)"
 

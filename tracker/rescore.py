@@ -27,6 +27,7 @@ class Moved:
     title: str
     terms: tuple[str, ...]  # what the current rules find in it
     manual: bool | None  # the user's verdict, which keeps the item where it is
+    before: tuple[str, ...] = ()  # what the rules found in it when it was last scored
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Rescore:
     moved_out: list[Moved] = field(default_factory=list)
     held: list[Moved] = field(default_factory=list)  # the rules would move it; the user's verdict keeps it
     terms_changed: int = 0  # rows whose matched terms change (moved or not)
+    retermed: list[Moved] = field(default_factory=list)  # other matched terms, but staying where they are
     applied: bool = False
 
 
@@ -72,6 +74,9 @@ def rescore(store: Store, config: Config, apply: bool = False) -> Rescore:
             continue
         if new_matched != matched:
             result.terms_changed += 1
+            if new_on == rule_on:
+                result.retermed.append(Moved(item_id, title, m.terms, None if manual is None else bool(manual),
+                                             before=_terms(matched)))
         if new_on != rule_on:
             moved = Moved(item_id, title, m.terms, None if manual is None else bool(manual))
             if manual is not None:
@@ -91,6 +96,14 @@ def rescore(store: Store, config: Config, apply: bool = False) -> Rescore:
                       "SET value = excluded.value", (RULES_KEY, rules_hash(config)))
         result.applied = True
     return result
+
+
+def _terms(matched: str | None) -> tuple[str, ...]:
+    try:
+        terms = json.loads(matched or "[]")
+    except ValueError:  # a database written by something else: its old terms are unknown
+        return ()
+    return tuple(str(t) for t in terms) if isinstance(terms, list) else ()
 
 
 @dataclass(frozen=True)

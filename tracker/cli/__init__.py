@@ -44,8 +44,16 @@ def config_path(args) -> Path:
     return find_config(getattr(args, "config", None))[0]
 
 
+_warned: set[str] = set()
+
+
 def load_config(args) -> Config:
-    return load(config_path(args))
+    config = load(config_path(args))
+    for warning in config.warnings:
+        if warning not in _warned:  # once per run, however often a command reloads the config
+            _warned.add(warning)
+            print(f"tracker: warning: {warning}", file=sys.stderr)
+    return config
 
 
 def db_path(args, config: Config) -> Path:
@@ -83,9 +91,39 @@ def local_time(iso: str | None) -> str:
 
 
 # ------------------------------------------------------------------ entry point
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the two mistakes people make most told better: a mistyped command gets
+    its closest match, and an unknown option is reported by the subcommand it was given to
+    (with that subcommand's usage), not by `tracker` with the top-level usage."""
+
+    subcommand = False  # set on the parsers of subcommands (build_parser)
+
+    def _check_value(self, action, value):
+        if action.choices is not None and value not in action.choices:
+            import difflib
+            close = difflib.get_close_matches(str(value), [str(c) for c in action.choices], n=1)
+            hint = (f"did you mean {close[0]!r}?" if close
+                    else "choose from " + ", ".join(repr(c) for c in action.choices))
+            raise argparse.ArgumentError(action, f"invalid choice: {value!r} ({hint})")
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras and self.subcommand:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
+
+
+def _mark_subcommands(parser: argparse.ArgumentParser) -> None:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.subcommand = True
+                _mark_subcommands(sub)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tracker", parents=[common],
         description="Follow one developing news story: poll its feeds, keep what is on the story, "
                     "and watch it in a terminal dashboard. Without a command, opens the dashboard.",
@@ -95,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in COMMAND_MODULES:
         importlib.import_module(f"tracker.cli.{module}").register(sub, common)
+    _mark_subcommands(parser)
     return parser
 
 
@@ -116,6 +155,7 @@ def stderr_console():
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _warned.clear()
     args.own_process = argv is None  # the `tracker` program, not a caller running it in its process
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)

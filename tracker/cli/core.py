@@ -79,9 +79,13 @@ def cmd_poll(args) -> int:
         elif r.problem and getattr(args, "verbose", False):
             print(f"  ! {r.feed}: {r.problem}")
     unchanged = sum(1 for r in results if r.not_modified)
+    updated = len({i for r in results for i in r.updated})  # items a feed changed (title, summary)
     print(f"polled {len(results)} feeds in {elapsed:.1f} s: {len(new_ids)} new items "
-          f"({on_story} on the story), {unchanged} unchanged, {len(failed)} failed"
+          f"({on_story} on the story), {updated} updated, {unchanged} unchanged, {len(failed)} failed"
           + (f", {len(skipped)} skipped" if skipped else ""))
+    if len(failed) == len(results) > 1:
+        print("tracker: no feed could be reached (offline?); `tracker demo` shows the dashboard "
+              "with a story of its own, without a network", file=sys.stderr)
     return EXIT_OK
 
 
@@ -119,7 +123,9 @@ def cmd_items(args) -> int:
         print("no items" + ("" if args.all else " on the story yet (try --all, or run `tracker poll`)"))
         return EXIT_OK
     for r in rows:
-        flag = ("*" if r["starred"] else " ") + (" " if r["read"] else "•") + ("" if r["on_story"] else " (off)")
+        flag = ("*" if r["starred"] else " ") + (" " if r["read"] else "•")
+        if args.all:  # a column of its own, blank on the story, so the columns after it line up
+            flag += "      " if r["on_story"] else " (off)"
         outlet = (r["outlet"] or ", ".join(r["feeds"]))[:18]
         many = f"×{r['outlets']} " if args.clusters and r["outlets"] > 1 else ""
         print(f"{local_time(r['published'])}  {flag} {outlet:<18}  {many}{r['title']}")

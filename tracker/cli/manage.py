@@ -18,17 +18,6 @@ from ..errors import ConfigError
 from ..timeutil import utcnow
 from . import EXIT_FAIL, EXIT_OK, EXIT_USAGE, config_path
 
-# The outlets' own feeds from the shipped feeds.toml (tests/test_manage.py keeps the two in
-# step). A new story gets them too: outlets cover many stories, and the rules keep only
-# what is on this one.
-DEFAULT_OUTLETS = [
-    ("DefenseScoop", "https://defensescoop.com/feed/"),
-    ("Breaking Defense", "https://breakingdefense.com/feed/"),
-    ("Defense One", "https://www.defenseone.com/rss/all/"),
-    ("The Verge", "https://www.theverge.com/rss/index.xml"),
-    ("TechCrunch", "https://techcrunch.com/feed/"),
-    ("Ars Technica", "https://feeds.arstechnica.com/arstechnica/index"),
-]
 # Words that carry no meaning as a required term: "Pentagon vs Anthropic" needs both names,
 # not the word "vs".
 STOPWORDS = {"a", "an", "and", "the", "of", "in", "on", "for", "to", "with", "at", "by", "about",
@@ -91,7 +80,9 @@ def search_feeds(groups: list[list[str]]) -> list[tuple[str, str]]:
 
 def parse_deadline(text: str) -> tuple[datetime, str]:
     """'2026-02-27 17:00 America/New_York' -> (naive local datetime, zone). A time with a UTC
-    offset and no zone name is kept in UTC. ValueError with a message for the user."""
+    offset and no zone name keeps its offset as a fixed zone (-05:00 is Etc/GMT+5), so it is
+    shown as written; an offset of no whole hours, which no such zone has, is kept in UTC.
+    ValueError with a message for the user."""
     parts = text.strip().split()
     zone = None
     if len(parts) > 1 and ("/" in parts[-1] or parts[-1].upper() in ("UTC", "GMT")):
@@ -111,7 +102,10 @@ def parse_deadline(text: str) -> tuple[datetime, str]:
         return at.replace(tzinfo=None), zone
     if at.tzinfo is None:
         raise ValueError(f"{text!r} has no time zone: add one, e.g. \"{text.strip()} America/New_York\" (or UTC)")
-    return at.astimezone(timezone.utc).replace(tzinfo=None), "UTC"
+    hours, rest = divmod(int(at.utcoffset().total_seconds()), 3600)
+    if rest or not hours:
+        return at.astimezone(timezone.utc).replace(tzinfo=None), "UTC"
+    return at.replace(tzinfo=None), f"Etc/GMT{-hours:+d}"  # the Etc/ zones' signs are POSIX's: inverted
 
 
 def _s(value) -> str:
@@ -122,8 +116,7 @@ def _s(value) -> str:
 
 
 def render_story(*, title: str, groups: list[list[str]], deadline: tuple[datetime, str] | None,
-                 label: str, article: str | None, headline: str, source: str,
-                 outlets: bool) -> str:
+                 label: str, article: str | None, headline: str, source: str) -> str:
     from ..text import clean_text
 
     lines = [
@@ -172,10 +165,10 @@ def render_story(*, title: str, groups: list[list[str]], deadline: tuple[datetim
     ]
     for name, url in search_feeds(groups):
         lines += ["", "[[feeds]]", f"name = {_s(name)}", f"url = {_s(url)}", 'interval = "10m"']
-    if outlets:
-        lines += ["", "# Outlets' own feeds: most of their items are off the story; the rules decide."]
-        for name, url in DEFAULT_OUTLETS:
-            lines += ["", "[[feeds]]", f"name = {_s(name)}", f"url = {_s(url)}"]
+    # No outlets' own feeds: those of another story (the shipped one's defence press) would
+    # fill this one with what its rules then throw away.
+    lines += ["", "# Add the outlets that cover this story with `tracker feeds add URL` (or `tracker feeds",
+              "# import FILE.opml`): most of their items are off the story; the rules decide."]
     return "\n".join(lines) + "\n"
 
 
@@ -222,7 +215,8 @@ def _control_characters(args) -> str | None:
 
 
 def cmd_init(args) -> int:
-    path = config_path(args)
+    from ..paths import find_config
+    path = find_config(getattr(args, "config", None), new=True)[0]
     problem = _control_characters(args)
     if problem:
         return _error(problem)
@@ -268,9 +262,10 @@ def cmd_init(args) -> int:
             article_rel = f"data/{src.name}"
             copied = (src, dest)
 
-    text = render_story(title=args.title or " ".join(g[0] for g in groups),
-                        groups=groups, deadline=deadline, label=args.label, article=article_rel,
-                        headline=headline, source=source, outlets=not args.no_outlets)
+    title = args.title or " ".join(g[0] for g in groups)
+    # The label says what happens then; "Deadline" would read "Deadline: Deadline" in a digest.
+    text = render_story(title=title, groups=groups, deadline=deadline, label=args.label or title,
+                        article=article_rel, headline=headline, source=source)
     (base / "data").mkdir(parents=True, exist_ok=True)  # the database goes there too
     made = None
     if copied and not copied[1].exists():
@@ -285,10 +280,11 @@ def cmd_init(args) -> int:
             if leftover:
                 leftover.unlink(missing_ok=True)
         raise
-    print(f"wrote {path}: {len(config.feeds)} feeds, rules requiring "
+    print(f"wrote {path.absolute()}: {len(config.feeds)} feeds, rules requiring "
           + " and ".join("/".join(g) for g in groups) + ".")
     print("Edit [story.match] to widen the rules, then run `tracker poll` or open the dashboard with `tracker`"
-          + (f" --config {shlex.quote(str(path))}" if getattr(args, "config", None) else "") + ".")
+          + (f" --config {shlex.quote(str(path))}" if getattr(args, "config", None)
+             else " from this folder") + ".")
     return EXIT_OK
 
 
@@ -400,9 +396,12 @@ def cmd_feeds_import(args) -> int:
           + (f"; skipped {len(report.invalid)} that are not http(s) feeds" if report.invalid else ""))
     for name in report.added:
         print(f"  + {name}")
-    if getattr(args, "verbose", False):
-        for url in report.invalid:
-            print(f"  ! not an http(s) URL: {url if url.isprintable() else repr(url)}")
+    # What was skipped is named too, so a feed that was meant to come in can be looked for;
+    # a URL with control characters is shown escaped, never raw.
+    for url in report.duplicates:
+        print(f"  = already there: {url if url.isprintable() else repr(url)}")
+    for url in report.invalid:
+        print(f"  ! not an http(s) URL: {url if url.isprintable() and url else repr(url)}")
     return EXIT_OK
 
 
@@ -481,19 +480,19 @@ def register(sub, common) -> None:
         "init", parents=[common], help="write a feeds.toml for a new story",
         description="Write a feeds.toml for a new story: rules made from WORDS (every word must "
                     "appear; \"quoted phrases\" are one term; A|B or A OR B are alternatives), Google "
-                    "News, Bing News and Hacker News searches for them, and the default outlets. "
-                    "Written where the other commands look: --config when given, else ./feeds.toml "
-                    "if it exists (then refused: init never overwrites), else the user config "
-                    "directory (see `tracker paths`).")
+                    "News, Bing News and Hacker News searches for them. Written to --config when "
+                    "given, else ./feeds.toml in the current directory, where the other commands "
+                    "find it (init never overwrites a file).")
     p.add_argument("words", metavar="WORDS", help='the names the story goes by, e.g. "Anthropic Pentagon"')
     p.add_argument("--deadline", metavar="WHEN",
                    help='the next deadline, e.g. "2026-02-27 17:00 America/New_York"')
-    p.add_argument("--label", default="Deadline", help="the deadline's label (default: Deadline)")
+    p.add_argument("--label", help="what happens at the deadline (default: the story's title)")
     p.add_argument("--article", metavar="URL_OR_FILE",
                    help="the anchor article: a text file (copied under data/) or its URL (recorded as the source)")
     p.add_argument("--title", help="the story's title (default: the words)")
     p.add_argument("--headline", help="the article's headline (default: a file's first line)")
-    p.add_argument("--no-outlets", action="store_true", help="only the search feeds, not the default outlets")
+    # Outlets are no longer added (a new story gets only its searches): kept so scripts still run.
+    p.add_argument("--no-outlets", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("paths", parents=[common], help="show where the config, database, digests and log are",

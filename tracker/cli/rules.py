@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from ..text import clean_text
 from . import EXIT_OK, db_path, load_config, positive_int
 
 SHOWN = 20  # titles listed per direction; the counts are always complete
@@ -25,13 +26,22 @@ def cmd_rules(args) -> int:
                    "moved_in": moved(result.moved_in), "moved_out": moved(result.moved_out),
                    "held_by_manual_verdict": [{"id": m.id, "title": m.title, "manual": m.manual}
                                               for m in result.held],
-                   "terms_changed": result.terms_changed}, sys.stdout, ensure_ascii=False, indent=2)
+                   "terms_changed": result.terms_changed,
+                   "other_terms": [{"id": m.id, "title": m.title, "matched": list(m.terms), "before": list(m.before)}
+                                   for m in result.retermed]}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
     verb = "moved" if result.applied else "would move"
     limit = None if args.all else args.show
     _section(f"{verb} onto the story", result.moved_in, "+", limit)
     _section(f"{verb} off the story", result.moved_out, "-", limit)
+    if result.retermed:
+        print(f"{len(result.retermed)} {'with' if result.applied else 'would have'} other matched terms, "
+              "staying where they are:")
+        for m in result.retermed[:limit]:
+            print(f"  ~ {clean_text(m.title)}  (matched: {_terms(m.before)} → {_terms(m.terms)})")
+        if limit is not None and len(result.retermed) > limit:
+            print(f"  ... and {len(result.retermed) - limit} more (--all lists them)")
     if result.held:
         print(f"{len(result.held)} kept where the user put them (a manual verdict wins over the rules)")
     summary = (f"{result.checked} items checked: {len(result.moved_in)} {verb} in, {len(result.moved_out)} out, "
@@ -40,6 +50,10 @@ def cmd_rules(args) -> int:
         summary += "; nothing was changed (`tracker rules apply` applies them)"
     print(summary)
     return EXIT_OK
+
+
+def _terms(terms) -> str:
+    return " · ".join(clean_text(t) for t in terms) or "nothing"
 
 
 def _section(heading: str, moved, mark: str, limit: int | None) -> None:

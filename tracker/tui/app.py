@@ -162,9 +162,9 @@ class TrackerApp(App[None]):
         self.items.set_ids(self.store.item_ids_between(self.filter, 0, self.last_max))
         self.devs.set_ids(self.store.development_list(self.filter))
         self._apply_view()
+        self.status.set_state(feeds=self.store.feed_states())
         self._update_list_title()
         self.panel.focus()
-        self.status.set_state(feeds=self.store.feed_states())
         self.set_interval(WATCH_INTERVAL, self.watch_store)
         self.set_interval(1.0, self.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -361,8 +361,16 @@ class TrackerApp(App[None]):
         if title.plain != self._list_title:  # setting it repaints the whole list; j/k must not
             self._list_title = title.plain
             panel.border_title = title
-        panel.empty_message = ("Nothing matches." if self.filter.query or self.filter_mode != "all" else
-                                    "No items on the story yet: the first polls are on their way (R polls now).")
+        if self.filter.query or self.filter_mode != "all":
+            empty = "Nothing matches."
+        elif unreachable := render.unreachable(self.status.feeds):
+            empty = f"{unreachable}\nTo see the dashboard at work without a network: tracker demo"
+        else:
+            empty = "No items on the story yet: the first polls are on their way (R polls now)."
+        if empty != panel.empty_message:
+            panel.empty_message = empty
+            if not panel.ids:
+                panel.refresh()
 
     # ------------------------------------------------------------ loading the list
     def reload(self) -> None:
@@ -517,6 +525,7 @@ class TrackerApp(App[None]):
         feeds = await asyncio.to_thread(self.store.feed_states)
         self.status.set_state(feeds=feeds, polling=self.polling,
                               next_poll=self.poller.next_any() if self.poller else None)
+        self._update_list_title()  # the empty panel says when no feed could be reached
 
     def database_lost(self, message: str) -> None:
         """The database file was deleted or replaced (Store.moved): stop polling, say so once,

@@ -11,6 +11,7 @@ bidi characters on the screen either.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -372,12 +373,20 @@ def deadline_status(d: Deadline, now: datetime) -> str:
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
+def _failing(feed: dict) -> bool:
+    return bool(feed.get("failures") or feed.get("gone"))
+
+
 def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str], frame: int,
-                next_poll: datetime | None, width: int, ok: Style, bad: Style, dim: Style) -> Text:
-    failing = [f for f in feeds if f.get("failures") or f.get("gone")]
-    healthy = [f for f in feeds if f.get("last_ok") and not (f.get("failures") or f.get("gone"))]
+                next_poll: datetime | None, width: int, ok: Style, bad: Style, dim: Style,
+                warn: Style | None = None) -> Text:
+    failing = [f for f in feeds if _failing(f)]
+    healthy = [f for f in feeds if f.get("last_ok") and not _failing(f)]
+    # The dot says the feeds' health at a glance: green only when none is failing.
+    health = (dim if not failing and not healthy else ok if not failing
+              else bad if not healthy else (warn or bad))
     out = Text(no_wrap=True, end="")
-    out.append(f"● {len(healthy)} ok", ok)
+    out.append(f"● {len(healthy)} ok", health)
     if failing:
         out.append(SEP)
         out.append(f"✗ {len(failing)} failing", bad)
@@ -394,6 +403,41 @@ def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str],
         out.append_text(cut(names, max(8, width - out.cell_len)))
     out.truncate(width, overflow="ellipsis")
     return out
+
+
+# What a feed's last error says, in the few words the empty panel has room for.
+_ERROR_KINDS = (
+    (re.compile(r"name or service not known|name resolution|nodename nor servname|"
+                r"no address associated|getaddrinfo failed", re.I), "cannot resolve hosts: offline?"),
+    (re.compile(r"cannot connect|connection refused", re.I), "cannot connect"),
+    (re.compile(r"\bHTTP (\d{3})\b"), r"HTTP \1"),
+    (re.compile(r"no complete answer|timed out", re.I), "timed out"),
+    (re.compile(r"certificate|ssl|tls", re.I), "TLS errors"),
+)
+
+
+def _error_kind(error: str) -> str:
+    for pattern, kind in _ERROR_KINDS:
+        found = pattern.search(error)
+        if found:
+            return found.expand(kind)
+    return "other errors"
+
+
+def unreachable(feeds: Sequence[dict]) -> str | None:
+    """What the empty panel says when every feed has been tried and none answered, or None.
+    Without it "the first polls are on their way" would go on after they have all failed."""
+    if not feeds or any(not f.get("last_poll") or not _failing(f) for f in feeds):
+        return None
+    kinds: dict[str, int] = {}
+    for f in feeds:
+        kind = _error_kind(plain(f.get("last_error") or ""))
+        kinds[kind] = kinds.get(kind, 0) + 1
+    reasons = sorted(kinds, key=lambda k: -kinds[k])
+    reason = ", ".join(reasons[:2]) + (", …" if len(reasons) > 2 else "")
+    n = len(feeds)
+    what = "The feed could not" if n == 1 else f"None of the {n} feeds could"
+    return f"{what} be reached ({reason}){SEP}f for details"
 
 
 def arrivals(titles: Sequence[str], count: int, shown: int = 2, width: int = 56) -> tuple[str, str]:

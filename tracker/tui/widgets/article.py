@@ -38,8 +38,12 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.app.theme_changed_signal.subscribe(self, lambda _: self.call_after_refresh(self._draw))
 
     def _draw(self) -> None:
-        missing = self.note or (f"The article file {render.plain(str(self.story.article))} could not be read."
-                                if self.story.article else "")
+        article = self.story.article
+        shown = render.plain(str(article))
+        missing = self.note or ("" if not article else
+                                f"The article file {shown} (story.article in feeds.toml) is missing: "
+                                "`tracker article URL` fetches one from its page." if not article.exists() else
+                                f"The article file {shown} could not be read.")
         self.body.update(render.article(
             self.story, self.lines, component_style(self, "article--heading"),
             component_style(self, "article--meta"), missing, self.note))

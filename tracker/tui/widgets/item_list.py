@@ -12,6 +12,7 @@ read stay put. A new report of a cluster already listed only changes that row's 
 
 from __future__ import annotations
 
+import textwrap
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -364,8 +365,11 @@ class ItemList(ScrollView, can_focus=True):
                                                       self._styles(), Style())
         index = round(self.scroll_offset.y) + y
         if not self.ids:
-            if y == 0:
-                text = render.cut(self.empty_message, width, self.get_component_rich_style("item-list--empty"))
+            # Wrapped, not cut: at 80 columns the reason a panel is empty is longer than a line.
+            lines = [line for para in self.empty_message.splitlines()
+                     for line in textwrap.wrap(para, max(width, 8)) or [""]]
+            if y < len(lines):
+                text = render.cut(lines[y], width, self.get_component_rich_style("item-list--empty"))
                 # apply_style: every segment needs a style, or the NO_COLOR filter fails on None
                 strip = Strip(text.render(self.app.console), text.cell_len).apply_style(base)
                 return strip.extend_cell_length(width, base)

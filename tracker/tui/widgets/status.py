@@ -13,7 +13,7 @@ from .styles import component_style
 
 
 class StatusLine(Widget):
-    COMPONENT_CLASSES = {"status--ok", "status--bad", "status--dim"}
+    COMPONENT_CLASSES = {"status--ok", "status--warn", "status--bad", "status--dim"}
 
     def __init__(self, clock: Callable[[], datetime], id: str | None = None):
         super().__init__(id=id)
@@ -58,4 +58,5 @@ class StatusLine(Widget):
         return render.status_line(
             self.feeds, now=self.clock(), polling=sorted(self.polling), frame=self.frame,
             next_poll=self.next_poll, width=self.content_size.width or 200,
-            ok=get("status--ok"), bad=get("status--bad"), dim=get("status--dim"))
+            ok=get("status--ok"), bad=get("status--bad"), dim=get("status--dim"),
+            warn=get("status--warn"))
