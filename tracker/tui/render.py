@@ -101,19 +101,18 @@ def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
 
 def development_row(row: dict, *, now: datetime, width: int, new: bool = False, updated: bool = False,
                     styles: RowStyles = RowStyles()) -> Text:
-    """One development in the panel: markers, when its latest report came, how many reports
-    and outlets, its headline. `new`: it started while the dashboard was open; `updated`: it
-    gained reports since."""
-    last = from_iso(row["last"])
+    """One development in the panel: markers, how long ago its latest report came and the day
+    it started (the list's order), how many reports and outlets, its headline. `new`: it
+    started while the dashboard was open; `updated`: it gained reports since."""
     text = Text(no_wrap=True, end="")
     text.append("●" if new else "+" if updated else " ", styles.new)
     text.append("★" if row.get("starred") else " ", styles.star)
-    text.append(row_time(last, now), styles.time)
+    text.append(development_time(row, now), styles.time)
     reports, outlets = row.get("reports") or 0, row.get("outlets") or 0
-    wide = width >= 70
-    counts = (f"{reports} reports · {outlets} outlets" if wide else f"{reports}·{outlets}") if reports > 1 \
+    wide = width >= 90  # the list at 160 columns; at 80 it is the whole width, 78
+    counts = (f"{reports} reports · {outlets} outlets" if wide else f"{reports}r ×{outlets}") if reports > 1 \
         else (plain(row.get("outlet")) or "1 report")
-    counts_width = 22 if wide else 7
+    counts_width = 22 if wide else 8
     shown = cut(counts, counts_width, styles.outlet)
     text.append_text(shown)
     text.append(" " * (counts_width - shown.cell_len + 1))
@@ -122,6 +121,12 @@ def development_row(row: dict, *, now: datetime, width: int, new: bool = False, 
     if text.cell_len > width:
         text.truncate(max(0, width))
     return text
+
+
+def development_time(row: dict, now: datetime) -> str:
+    """How long ago a development's latest report came, and the day (or time) it started."""
+    last, first = from_iso(row["last"]), from_iso(row["first"])
+    return f" {short_ago(last, now):>3} {when_short(first, now):<6} "
 
 
 def why_grouped(row: dict) -> str:
@@ -155,7 +160,7 @@ def development_detail(dev: dict, reports: Sequence[dict], *, now: datetime, met
         out.append(f"  {local(from_iso(r['published'])).strftime('%a %d %b %H:%M')}  ", meta)
         out.append(plain(outlet_of(r)), meta)
         out.append("  " + plain(r.get("title")) + "\n", Style() if not r.get("read") else meta)
-        why = why_grouped(r)
+        why = "the first report of it" if r["id"] == dev["id"] else why_grouped(r)
         if why:
             out.append(f"      {why}\n", meta)
     return out

@@ -30,10 +30,11 @@ class DevelopmentList(ItemList):
         return self.store.development_rows(ids)
 
     def _row_time(self, row: dict, now: datetime) -> object:
-        return render.row_time(row["last"], now)
+        return render.development_time(row, now)
 
     def _row_key(self, row: dict) -> tuple:
-        return (row["headline"], row["reports"], row["outlets"], row["last"], row["unread"], row["starred"])
+        return (row["headline"], row["reports"], row["outlets"], row["first"], row["last"], row["unread"],
+                row["starred"])
 
     def _draw_row(self, row: dict, now: datetime, width: int, styles: render.RowStyles) -> Text:
         return render.development_row(row, now=now, width=width, new=row["id"] > self.new_after,
