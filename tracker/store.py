@@ -794,6 +794,23 @@ class Store:
         self._with_feeds(list(out.values()))
         return out
 
+    def with_developments(self, rows: Iterable[dict]) -> list[dict]:
+        """The rows, each with `development` (the id of its group's first report) and
+        `outlets` (distinct outlets in the group now), as tracker/notify.py's Notifier takes
+        them. Until developments exist these are the copy groups (clusters)."""
+        rows = list(rows)
+        ids = sorted({r.get("cluster") or r["id"] for r in rows})
+        outlets: dict[int, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            outlets.update(self._conn().execute(
+                f"SELECT id, outlets FROM clusters WHERE id IN ({marks})", chunk).fetchall())
+        for r in rows:
+            r["development"] = r.get("cluster") or r["id"]
+            r["outlets"] = outlets.get(r["development"], 1)
+        return rows
+
     def item(self, item_id: int) -> dict | None:
         row = self.rows([item_id]).get(item_id)
         if row is not None:
