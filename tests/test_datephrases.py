@@ -10,8 +10,6 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from tracker.datephrases import find
 
 DATA = Path(__file__).parent / "data" / "date_phrases.jsonl"
@@ -34,7 +32,6 @@ def score() -> tuple[int, list[dict], list[str]]:
     return right, cases, misses
 
 
-@pytest.mark.slow
 def test_the_labelled_phrases_are_read_right_often_enough():
     right, cases, misses = score()
     assert len(cases) >= 40

@@ -121,3 +121,25 @@ def _end_of(sentence: str, base: datetime) -> list[tuple[str, datetime]]:
 def same_moment(a: datetime, b: datetime) -> bool:
     """Suggestions within an hour of each other are one (several reports of one date)."""
     return abs(a - b) <= timedelta(hours=1)
+
+
+BATCH = 40  # reports read per round (after polls): ~5 ms each, a few sentences each
+BUDGET = 2.0  # seconds of reading per round at most; the rest wait for the next round
+
+
+def read_reports(store, zone: str, *, limit: int = BATCH, seconds: float = BUDGET) -> int:
+    """Read on-story reports not read yet for dates; store what they name as suggestions
+    (Store.store_date_phrases), bounded by `limit` reports and `seconds`. -> new suggestions.
+    Items keep only UTC, so a report is read in `zone` (the story's: its first deadline's,
+    else the system's)."""
+    import time as _time
+
+    from .timeutil import from_iso
+
+    started, new = _time.monotonic(), 0
+    for row in store.reports_for_dates(limit):
+        text = f"{row['title']}. {row['summary'] or ''}"
+        new += store.store_date_phrases(row["id"], find(text, from_iso(row["published"]), zone), zone)
+        if _time.monotonic() - started > seconds:
+            break
+    return new
