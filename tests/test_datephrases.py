@@ -63,3 +63,32 @@ if __name__ == "__main__":
     held = [c for c in cases if c.get("held_out")]
     missed = sum(any(m.startswith(repr(c["text"])) for m in misses) for c in held)
     print(f"of them written after the rules were tuned (held_out): {len(held) - missed} of {len(held)}")
+
+
+def test_reports_are_read_in_bounded_batches_once_each_and_near_moments_merge(tmp_path):
+    from tracker.config import load
+    from tracker.datephrases import read_reports
+    from tracker.match import Match
+    from tracker.model import Entry
+    from tracker.store import Store
+
+    from .conftest import write_config
+
+    config = load(write_config(tmp_path, [("wire", "http://127.0.0.1:9/f.xml")]))
+    store = Store.open(config.database_path)
+    try:
+        store.sync_feeds(config.feeds)
+        texts = ["Vote on March 20 at 10 am.", "Senators vote on March 20 at 10:30 am.", "Talks on April 2.",
+                 "Nothing dated here.", "Ruling expected on April 9."]
+        store.store_fetch(config.feeds[0], [
+            (Entry(entry_id=f"e{n}", title=t, link=f"https://e.com/{n}", published=f"2026-03-01T1{n}:00:00Z"),
+             Match(True, ("x",))) for n, t in enumerate(texts)],
+            status=200, etag=None, last_modified=None, next_poll=datetime.fromisoformat("2026-03-01T00:00:00+00:00"))
+        assert read_reports(store, "UTC", limit=2) == 1  # the two newest: April 9, and nothing
+        assert len(store.reports_for_dates(10)) == 3
+        assert read_reports(store, "UTC", limit=10) == 2  # April 2; 10:00 and 10:30 on March 20 are one
+        assert read_reports(store, "UTC", limit=10) == 0
+        [march] = [s for s in store.suggestions() if s["at"].month == 3]
+        assert march["reports"] == 2
+    finally:
+        store.close()

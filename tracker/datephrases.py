@@ -45,6 +45,7 @@ _END_OF = re.compile(r"\b(?:by\s+)?the\s+end\s+of\s+(?:the|this)\s+(week|month|y
 _ABBREVIATED = re.compile(rf"\b({_MONTHS})\.", re.IGNORECASE)
 _MERIDIEM = re.compile(r"\b([ap])\.m\.", re.IGNORECASE)
 _YEARLESS_AHEAD = timedelta(days=300)
+_TRAILING = re.compile(r"(?:[\s,;:]+(?:the|a|an|and|or))+$|[\s,;:]+$", re.IGNORECASE)  # "six months, the"
 _NAMED_MONTH = re.compile(rf"\b(?:{_MONTHS})\b", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'“])|\n+")
 
@@ -98,7 +99,7 @@ def find(text: str, published: datetime, zone: str | ZoneInfo) -> list[Phrase]:
                     and not re.search(r"\b\d{4}\b", phrase)):
                 continue  # "on February 20" in March is the one gone, not next year's
             seen.add(when)
-            out.append(Phrase(when, phrase.strip(), shown, timed))
+            out.append(Phrase(when, _TRAILING.sub("", phrase.strip()), shown, timed))
     return out
 
 
