@@ -181,3 +181,14 @@ def test_a_flood_of_copies_is_one_development_counted_as_it_grows(store):
     assert row["first"] == "2026-02-27T22:00:00Z" and row["last"] == "2026-02-27T22:49:00Z"
     store._recount_development(store._conn(), first)  # what a full recount says
     assert [(r["reports"], r["outlets"]) for r in store.developments()] == [(120, 40)]
+
+
+def test_alerts_are_told_per_development_with_its_outlets(store):
+    """What the notifier is given (Store.with_developments): every report of one development
+    carries that development's id and its outlet count, so it is told once."""
+    ids = poll_story(store)
+    rows = store.with_developments(store.rows(ids).values())
+    by_id = {r["id"]: r for r in rows}
+    designation = {by_id[i]["development"] for i in (ids[0], ids[2], ids[4])}
+    assert len(designation) == 1 and by_id[ids[0]]["outlets"] == 3
+    assert by_id[ids[1]]["development"] == by_id[ids[3]]["development"] not in designation

@@ -58,3 +58,15 @@ def test_tracker_version_does_not_import_textual():
             pass
     """)
     assert loaded_after(code) == []
+
+
+def test_apprise_and_dateparser_are_not_imported_by_the_core_or_the_dashboard():
+    """apprise costs its imports only in the thread that sends to [notify] urls, dateparser only
+    when reports are read for dates (datephrases.find)."""
+    code = "\n".join(f"import {m}" for m in CORE) + "\nimport tracker.tui.app\n" + textwrap.dedent("""
+        import json, sys
+        print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("apprise", "dateparser"))))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

@@ -208,6 +208,12 @@ def test_a_full_notify_table_loads(tmp_path):
     ('quiet_hours = "25:00-07:00"', "notify.quiet_hours"),
     ('quiet_hours = "late"', "notify.quiet_hours"),
     ("sound = true", "notify.sound"),
+    ('urls = "ntfy://ntfy.sh/x"', "notify.urls"),
+    ('urls = ["ntfy.sh/x"]', "notify.urls"),
+    ("priority = [1]", "notify.priority"),
+    ('priority = ["  "]', "notify.priority"),
+    ("outlets_again = 0", "notify.outlets_again"),
+    ('per_minute = "5"', "notify.per_minute"),
 ])
 def test_notify_mistakes_name_the_line_and_key(tmp_path, capsys, line, key):
     path = write_config(tmp_path, extra=f"[notify]\n{line}\n")

@@ -4,6 +4,7 @@ stored in the database so they survive a restart, and counted down to at once (f
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets import DataTable, Input
@@ -209,3 +210,59 @@ async def test_a_milestone_at_the_end_of_time_never_overflows_a_screen(env):
         await pilot.press("escape")
         await settle(pilot)
     assert app.return_code in (None, 0)
+
+
+@pytest.mark.slow  # ~4 s: dateparser's import and two screens under Pilot
+async def test_dates_in_the_coverage_are_suggested_and_added_or_dismissed_only_by_the_user(tmp_path):
+    """A report naming 'a hearing on March 10 at 2 pm' is read in the story's zone; the
+    deadlines screen lists it under "suggested from coverage" with its sentence and report;
+    m opens the milestone form filled from it (Enter adds it), n dismisses another."""
+    from tracker.datephrases import read_reports
+    from tracker.model import Entry
+    from tracker.match import Match
+    from tracker.milestones import default_zone
+
+    env = Env.__new__(Env)
+    env.config = load(write_config(tmp_path, [("wire", "http://127.0.0.1:9/feed.xml")], extra=DEADLINE))
+    env.store = Store.open(env.config.database_path)
+    feed = env.config.feeds[0]
+    published = "2026-03-01T15:00:00Z"
+    entries = [(Entry(entry_id=f"e{n}", title=title, link=f"https://example.com/{n}", summary=summary,
+                      published=published), Match(True, ("x",)))
+               for n, (title, summary) in enumerate([
+                   ("Judge sets hearing", "A hearing is set for March 10 at 2 pm. Lawyers welcomed it."),
+                   ("Hearing date set", "The court will meet on March 10 at 2:30 pm, a clerk said."),
+                   ("Vote expected", "Senators vote on March 20.")])]
+    env.store.sync_feeds(env.config.feeds)
+    env.store.store_fetch(feed, entries, status=200, etag=None, last_modified=None, next_poll=AFTER)
+    zone = default_zone(env.config.deadlines)
+    assert read_reports(env.store, zone) == 2  # 14:00 and 14:30 are one moment, named by two reports
+    assert read_reports(env.store, zone) == 0  # each report is read once
+    app = env.app()
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("d")
+        await settle(pilot)
+        table = app.screen.query_one("#suggested-table", DataTable)
+        shown = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        assert len(shown) == 2
+        # the newest report is read first; the other, half an hour off, joins its suggestion
+        assert shown[0][0] == "Tue 10 Mar 2026 14:30 EDT" and "+1 more" in shown[0][3]
+        assert shown[0][2].startswith("The court will meet on March 10 at 2:30 pm")
+        assert shown[1][0] == "Fri 20 Mar 2026" and shown[1][3] == "Vote expected (wire)"
+        assert env.store.deadlines() == []  # nothing is added by itself
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MilestoneForm)
+        assert app.screen.query_one("#milestone-time", Input).value == "2026-03-10 14:30"
+        await pilot.press("enter")
+        await settle(pilot)
+        [added] = env.store.deadlines()
+        assert added.at == datetime(2026, 3, 10, 14, 30, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
+        assert added.label.startswith("The court will meet on March 10")
+        await settle(pilot)
+        assert table.row_count == 1  # the one added left the suggestions
+        await pilot.press("n")
+        await settle(pilot)
+        assert table.row_count == 0
+    assert env.store.suggestions() == [] and len(env.store.suggestions(state="dismissed")) == 1
+    env.store.close()

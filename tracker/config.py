@@ -22,7 +22,8 @@ POLL_KEYS = {"interval", "timeout", "max_bytes", "concurrency", "near_deadline",
 DEADLINE_KEYS = {"label", "at", "timezone", "note"}
 FEED_KEYS = {"name", "url", "interval", "match", "max_new_items", "fulltext"}
 FULLTEXT_KEYS = {"enabled", "delay"}
-NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours", "toasts"}
+NOTIFY_KEYS = {"bell", "desktop", "on_new", "quiet_hours", "toasts", "urls", "priority", "outlets_again",
+               "per_minute"}
 
 MIN_INTERVAL = 5.0  # seconds; the demo polls this fast, real feeds should not
 
@@ -196,6 +197,24 @@ def _notify(r: _Reader, d: dict) -> None:
                 or not argv[0].strip()):
             r.fail('must be a command as an array of strings, e.g. ["notify.sh", "{title}", "{link}"]',
                    "notify", None, "on_new", "notify.on_new")
+    for key, example in (("urls", '["ntfy://ntfy.sh/my-topic", "mailto://user:pass@example.com"]'),
+                         ("priority", '["injunction", "ruling"]')):
+        if key in d:
+            v = d[key]
+            if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+                r.fail(f"must be an array of strings, e.g. {example}", "notify", None, key, f"notify.{key}")
+    if "urls" in d and not all("://" in u for u in d["urls"]):
+        r.fail('each must be an apprise URL such as "ntfy://ntfy.sh/my-topic"', "notify", None, "urls", "notify.urls")
+    if "priority" in d:
+        from .match import _check_term
+        for term in d["priority"]:
+            try:
+                _check_term(term, "notify.priority")
+            except ValueError as e:
+                r.fail(str(e), "notify", None, "priority", "notify.priority")
+    for key in ("outlets_again", "per_minute"):
+        if key in d and (not isinstance(d[key], int) or isinstance(d[key], bool) or d[key] < 1):
+            r.fail("must be a whole number, 1 or more", "notify", None, key, f"notify.{key}")
     if "quiet_hours" in d:
         try:
             parse_quiet_hours(d["quiet_hours"])

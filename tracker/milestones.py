@@ -3,6 +3,7 @@ sorted list with the next one; and the local-time input the dashboard's `d` scre
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,6 +31,31 @@ def to_utc(when: str | datetime, zone: str) -> datetime:
         return in_range(when)
     except ValueError as e:
         raise ValueError(f"{when.replace(tzinfo=None).isoformat(sep=' ', timespec='minutes')} {e}") from None
+
+
+def local_zone_name() -> str | None:
+    """The system's IANA zone name: TZ when it names one (read each time: tzlocal caches),
+    else what tzlocal (APScheduler's dependency) finds in /etc."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if "/" in name or name == "UTC":
+        try:
+            ZoneInfo(name)
+            return name
+        except Exception:
+            pass
+    try:
+        import tzlocal
+        return tzlocal.get_localzone_name()
+    except Exception:
+        return None
+
+
+def default_zone(config_deadlines) -> str:
+    # The story's own zone first: the dates a story's milestones are reported in (a hearing
+    # at 10:00 in Washington) are that zone's, wherever the reader sits.
+    if config_deadlines:
+        return config_deadlines[0].timezone
+    return local_zone_name() or "UTC"
 
 
 @dataclass(frozen=True)

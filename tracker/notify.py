@@ -72,6 +72,8 @@ class Notified:
     desktop: bool = False
     hooks_run: int = 0
     hooks_failed: int = 0
+    sent: int = 0  # messages queued for the [notify] urls (apprise)
+    priority: int = 0  # of them, told in quiet hours because a priority term matched
 
 
 def notify_new(config, items: Iterable[Mapping], now: datetime, *,
@@ -91,6 +93,12 @@ def notify_new(config, items: Iterable[Mapping], now: datetime, *,
         log.info("quiet hours: %d new items, no notification", len(fresh))
         return Notified(items=len(fresh), quiet=True)
 
+    return _channels(config, fresh, bell, run)
+
+
+def _channels(config, fresh: list[Mapping], bell, run) -> Notified:
+    """Bell, desktop and hook for these items, quiet hours already decided."""
+    settings = getattr(config, "notify", None) or {}
     story = clean_text(getattr(getattr(config, "story", None), "title", ""), MAX_FIELD)
     rang = desktop = False
     if settings.get("bell"):
@@ -188,3 +196,117 @@ def _ring(bell: Callable[[], None] | None) -> bool:
     except (OSError, ValueError) as e:
         log.info("bell failed: %s", e)
     return False
+
+
+OUTLETS_AGAIN = 10  # a development that reaches this many outlets is told again
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One thing worth telling: a new development (its first report), or one that grew."""
+
+    row: Mapping
+    outlets: int
+    grown: bool = False  # told again: it reached outlets_again
+    priority: str = ""  # the priority term it matched, if any
+
+
+class Notifier:
+    """notify_new per development, with the [notify] urls (apprise) and priority terms.
+
+    Lives as long as the process (the daemon, the dashboard): it remembers which developments
+    it told, so a development is told once when its first report arrives and once more when
+    it reaches `outlets_again` outlets, not once per copy or report.
+
+    Rows carry `development` (the id of its first report), `outlets` (distinct outlets in it
+    now), `title`, `link`; Store.with_developments() adds the first two. A row without them is
+    a development of its own (as before). Only rows whose poll this process ran are passed in
+    (who notifies: the process that stored an item).
+    """
+
+    def __init__(self, config, *, sender=None) -> None:
+        self.config = config
+        settings = getattr(config, "notify", None) or {}
+        self.settings = settings
+        self.outlets_again = int(settings.get("outlets_again", OUTLETS_AGAIN))
+        from .match import _compile, _fold  # the story rules' whole-word matching, for the same terms
+        self._fold = _fold
+        self.priority = [(t, _compile(t)) for t in settings.get("priority", [])]
+        self._told: set[object] = set()
+        self._grown: set[object] = set()
+        if sender is None and settings.get("urls"):
+            from .alerts import Sender  # not apprise itself: that is imported in the sending thread
+            sender = Sender(settings["urls"], per_minute=int(settings.get("per_minute", 5)))
+        self.sender = sender
+
+    def close(self) -> None:
+        if self.sender is not None:
+            self.sender.close()
+
+    def select(self, items: Iterable[Mapping]) -> list[Alert]:
+        """The alerts among newly stored rows, oldest development first."""
+        fresh = [i for i in items if i.get("on_story", True) and not i.get("backlog", False)]
+        by_dev: dict[object, list[Mapping]] = {}
+        for n, row in enumerate(fresh):
+            dev = row.get("development", row.get("cluster"))
+            by_dev.setdefault(dev if dev is not None else ("row", row.get("id", n)), []).append(row)
+        alerts = []
+        for dev, rows in by_dev.items():
+            outlets = max(int(r.get("outlets") or 1) for r in rows)
+            first = [r for r in rows if isinstance(dev, tuple) or r.get("id") == dev]
+            term = self._priority(rows)
+            if first and dev not in self._told:
+                self._told.add(dev)
+                if outlets >= self.outlets_again:
+                    self._grown.add(dev)
+                alerts.append(Alert(first[0], outlets, priority=term))
+                continue
+            # Grown past the threshold with these reports (the outlets they bring were not
+            # counted before), and not told so yet by this process.
+            new_outlets = len({r.get("outlet") for r in rows})
+            if (outlets >= self.outlets_again > outlets - new_outlets and dev not in self._grown):
+                self._grown.add(dev)
+                alerts.append(Alert(rows[0], outlets, grown=True, priority=term))
+        return alerts
+
+    def _priority(self, rows: list[Mapping]) -> str:
+        for row in rows:
+            text = self._fold(f"{row.get('title') or ''}\x00{row.get('summary') or ''}").lower()
+            for term, pattern in self.priority:
+                if pattern.search(text):
+                    return term
+        return ""
+
+    def __call__(self, items: Iterable[Mapping], now: datetime, *,
+                 bell: Callable[[], None] | None = None,
+                 run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> Notified:
+        alerts = self.select(items)
+        if not alerts:
+            return Notified()
+        quiet = is_quiet(self.settings.get("quiet_hours"), now)
+        told = [a for a in alerts if a.priority] if quiet else alerts
+        if not told:
+            log.info("quiet hours: %d new developments, no notification", len(alerts))
+            return Notified(items=len(alerts), quiet=True)
+        done = _channels(self.config, [a.row for a in told], bell, run)
+        sent = 0
+        if self.sender is not None:
+            for a in told:
+                self.sender.send(*message(a, quiet))
+                sent += 1
+        return Notified(items=len(alerts), quiet=quiet, bell=done.bell, desktop=done.desktop,
+                        hooks_run=done.hooks_run, hooks_failed=done.hooks_failed, sent=sent,
+                        priority=sum(bool(a.priority) for a in told) if quiet else 0)
+
+
+def message(alert: Alert, quiet: bool = False) -> tuple[str, str]:
+    """(title, body) of an alert: the headline, the outlet count and the link, cleaned."""
+    row = alert.row
+    headline = clean_text(row.get("title"), MAX_FIELD) or "(no headline)"
+    count = f"now {alert.outlets} outlets" if alert.grown else (
+        f"{alert.outlets} outlet" + ("s" if alert.outlets != 1 else ""))
+    title = f"{count}: {clean_text(row.get('outlet'), 80)}" if row.get("outlet") else count
+    if alert.priority:
+        title = f"priority: {clean_text(alert.priority, 80)} · {title}"
+    link = safe_link(row.get("link")) or ""
+    return title, "\n".join(x for x in (headline, count, link) if x)

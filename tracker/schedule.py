@@ -4,6 +4,7 @@ dashboard's or the daemon's). `tracker poll` runs the same update without a sche
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable, Iterable
@@ -22,6 +23,8 @@ NEAR_FLOOR = 60.0  # seconds: near a deadline or not, no feed is polled more oft
 RETUNE_JOB = "tracker:near-deadline"
 TEXTS_JOB = "tracker:texts"  # reads on-story reports' pages (fulltext.TextReader)
 TEXTS_EVERY = 60.0  # seconds between two batches of pages
+DATES_JOB = "tracker:dates"  # reads dates named in on-story reports (datephrases.read_reports)
+DATES_EVERY = 60.0
 # APScheduler waits on the event loop's timer, which is monotonic: it stands still while a
 # laptop sleeps, so after a resume the missed polls would wait up to a whole interval more.
 # Its run times are wall-clock: a clock set back by hours would hold every poll back as long.
@@ -72,6 +75,17 @@ class Poller:
         self.intervals: dict[str, float] = {}  # each feed's current interval, seconds
         self.texts = None  # the TextReader, when [fulltext] is enabled
 
+    async def read_dates(self) -> int:
+        """A bounded batch of on-story reports read for the dates they name (suggested
+        milestones on the deadlines screen). Never fails a poll: a problem is logged."""
+        from .datephrases import read_reports
+        from .milestones import default_zone
+        try:
+            return await asyncio.to_thread(read_reports, self.updater.store, default_zone(self.updater.config.deadlines))
+        except Exception:
+            logging.getLogger(__name__).exception("reading dates in reports failed")
+            return 0
+
     def _deadlines(self) -> list[datetime]:
         return [d.at for d in self.updater.config.deadlines] + [d.at for d in self.updater.store.deadlines()]
 
@@ -104,6 +118,9 @@ class Poller:
             self.scheduler.add_job(self.texts.read_some, IntervalTrigger(seconds=TEXTS_EVERY), id=TEXTS_JOB,
                                    next_run_time=now + timedelta(seconds=TEXTS_EVERY), coalesce=True,
                                    max_instances=1, misfire_grace_time=None)
+        self.scheduler.add_job(self.read_dates, IntervalTrigger(seconds=DATES_EVERY), id=DATES_JOB,
+                               next_run_time=now + timedelta(seconds=DATES_EVERY), coalesce=True,
+                               max_instances=1, misfire_grace_time=None)
         self.scheduler.start()
         self._clock_seen = (now, time.monotonic())
         self._watch_clock()
@@ -125,7 +142,7 @@ class Poller:
         now = now or self.clock()
         names = {f.name for f in self.feeds}
         for job in self.scheduler.get_jobs():
-            if job.id not in (RETUNE_JOB, TEXTS_JOB) and job.id not in names:
+            if job.id not in (RETUNE_JOB, TEXTS_JOB, DATES_JOB) and job.id not in names:
                 job.remove()
                 self.intervals.pop(job.id, None)
         poll = self.updater.config.poll

@@ -26,7 +26,7 @@ import time
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -245,6 +245,29 @@ MIGRATIONS: list[str] = [
         development INTEGER                      -- NULL: a development of its own
     );
     INSERT INTO settings (key, value) VALUES ('development_index', '1');
+    """,
+    # 10: dates on-story reports name (datephrases.py), suggested as milestones: one row per
+    # moment (within an hour), the reports naming it in suggestion_reports; dates_read marks
+    # the reports read, so each is read once.
+    """
+    CREATE TABLE suggestions (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,                        -- UTC
+        timed INTEGER NOT NULL,                  -- 0: a day was named, at is its 00:00 in timezone
+        timezone TEXT NOT NULL,
+        phrase TEXT NOT NULL,                    -- as the first report wrote it
+        sentence TEXT NOT NULL,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,  -- the first report naming it
+        state TEXT NOT NULL DEFAULT 'suggested', -- suggested, added, dismissed
+        created TEXT NOT NULL
+    );
+    CREATE INDEX suggestions_at ON suggestions(at);
+    CREATE TABLE suggestion_reports (
+        suggestion_id INTEGER NOT NULL REFERENCES suggestions(id) ON DELETE CASCADE,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        PRIMARY KEY (suggestion_id, item_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE dates_read (item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE);
     """,
 ]
 # The migration whose full-text index (TEXTS_FTS) is made with it.
@@ -887,6 +910,29 @@ class Store:
         self._with_feeds(list(out.values()))
         return out
 
+    def with_developments(self, rows: Iterable[dict]) -> list[dict]:
+        """The rows, each with `development` (the id of its development; for an item not
+        grouped, its copy group's) and `outlets` (distinct outlets in that group now), as
+        tracker/notify.py's Notifier takes them."""
+        rows = list(rows)
+        fresh = self.rows([r["id"] for r in rows])  # the development is set in the same write as the item
+        for r in rows:
+            r["development"] = (fresh.get(r["id"]) or r).get("development")
+        devs = self.development_rows(sorted({r["development"] for r in rows if r["development"] is not None}))
+        ids = sorted({r.get("cluster") or r["id"] for r in rows if r["development"] is None})
+        outlets: dict[int, int] = {}
+        for chunk in (ids[start:start + 500] for start in range(0, len(ids), 500)):
+            marks = ",".join("?" * len(chunk))
+            outlets.update(self._conn().execute(
+                f"SELECT id, outlets FROM clusters WHERE id IN ({marks})", chunk).fetchall())
+        for r in rows:
+            if r["development"] is not None and r["development"] in devs:
+                r["outlets"] = devs[r["development"]]["outlets"]
+            else:
+                r["development"] = r.get("cluster") or r["id"]
+                r["outlets"] = outlets.get(r["development"], 1)
+        return rows
+
     def item(self, item_id: int) -> dict | None:
         row = self.rows([item_id]).get(item_id)
         if row is not None:
@@ -1102,6 +1148,51 @@ class Store:
     def remove_deadline(self, deadline_id: int) -> bool:
         with self.write() as c:
             return c.execute("DELETE FROM deadlines WHERE id = ?", (deadline_id,)).rowcount > 0
+
+    # ---------------------------------------------------------------- dates suggested from coverage
+    def reports_for_dates(self, limit: int) -> list[dict]:
+        """On-story reports not yet read for dates (datephrases.py), newest first."""
+        return [dict(r) for r in self.execute(
+            "SELECT i.id, i.title, i.summary, i.published FROM items i LEFT JOIN dates_read d ON d.item_id = i.id "
+            "WHERE i.on_story = 1 AND d.item_id IS NULL ORDER BY i.published DESC, i.id DESC LIMIT ?", (limit,))]
+
+    def store_date_phrases(self, item_id: int, phrases: Iterable, zone: str) -> int:
+        """Record what one report names (datephrases.Phrase) and that it was read. A moment
+        within an hour of one suggested already (in any state) adds this report to it rather
+        than suggesting it again. -> how many new suggestions."""
+        new = 0
+        with self.write() as c:
+            c.execute("INSERT OR IGNORE INTO dates_read (item_id) VALUES (?)", (item_id,))
+            for p in phrases:
+                at = p.when.astimezone(UTC)
+                near = c.execute("SELECT id FROM suggestions WHERE at BETWEEN ? AND ? ORDER BY id LIMIT 1",
+                                 (to_iso(at - timedelta(hours=1)), to_iso(at + timedelta(hours=1)))).fetchone()
+                if near is None:
+                    sid = c.execute(
+                        "INSERT INTO suggestions (at, timed, timezone, phrase, sentence, item_id, created) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (to_iso(at), int(p.timed), zone, p.phrase, p.sentence, item_id, to_iso(utcnow()))).lastrowid
+                    new += 1
+                else:
+                    sid = near[0]
+                c.execute("INSERT OR IGNORE INTO suggestion_reports (suggestion_id, item_id) VALUES (?, ?)",
+                          (sid, item_id))
+        return new
+
+    def suggestions(self, after: datetime | None = None, state: str = "suggested") -> list[dict]:
+        """Suggested milestones (after `after`, soonest first), each with its first report's
+        title and outlet and how many reports name it."""
+        rows = self.execute(
+            "SELECT s.*, i.title, i.outlet, (SELECT COUNT(*) FROM suggestion_reports r WHERE r.suggestion_id = s.id) "
+            "AS reports FROM suggestions s JOIN items i ON i.id = s.item_id WHERE s.state = ? AND s.at > ? "
+            "ORDER BY s.at, s.id", (state, to_iso(after) if after else ""))
+        return [dict(r) | {"at": from_iso(r["at"])} for r in rows]
+
+    def set_suggestion_state(self, suggestion_id: int, state: str) -> bool:
+        if state not in ("suggested", "added", "dismissed"):
+            raise ValueError(state)
+        with self.write() as c:
+            return c.execute("UPDATE suggestions SET state = ? WHERE id = ?", (state, suggestion_id)).rowcount > 0
 
     # ---------------------------------------------------------------- clusters and outlets
     def cluster_rows(self, ids: Sequence[int]) -> dict[int, dict]:

@@ -49,7 +49,7 @@ def _not_cancelled(record: logging.LogRecord) -> bool:
 async def run_daemon(config, store, grace: float = GRACE) -> int:
     """Poll on schedule until SIGTERM or SIGINT; then stop scheduling, give in-flight polls
     `grace` seconds, cancel the rest. The caller closes the store."""
-    from ..notify import notify_new
+    from ..notify import Notifier
     from ..schedule import Poller
     from ..update import Updater
 
@@ -74,9 +74,9 @@ async def run_daemon(config, store, grace: float = GRACE) -> int:
         if not r.new:
             return
         rows = await asyncio.to_thread(store.rows, list(r.new))
-        items = [rows[i] for i in r.new if i in rows]
+        items = await asyncio.to_thread(store.with_developments, [rows[i] for i in r.new if i in rows])
         try:
-            done = await asyncio.to_thread(notify_new, config, items, datetime.now().astimezone())
+            done = await asyncio.to_thread(notifier, items, datetime.now().astimezone())
         except Exception:  # a notification must never stop the polling
             log.exception("notification failed")
             return
@@ -102,6 +102,7 @@ async def run_daemon(config, store, grace: float = GRACE) -> int:
 
     # Parsing runs in threads here, not worker processes: nobody is waiting on a screen, and
     # a stop signal to the process group would otherwise kill workers mid-parse.
+    notifier = Notifier(config)
     updater = Updater(config, store)
     poller = Poller(updater, on_result=on_result, on_store_error=store_failed)
     poller.start()
@@ -131,6 +132,7 @@ async def run_daemon(config, store, grace: float = GRACE) -> int:
             t.cancel()
         await asyncio.gather(*late, return_exceptions=True)
         await updater.aclose()
+        await asyncio.to_thread(notifier.close)
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
     log.info("stopped")

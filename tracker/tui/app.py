@@ -130,6 +130,7 @@ class TrackerApp(App[None]):
         self._ours: set[int] = set()
         self._to_notify: list[dict] = []
         self.lost: str | None = None  # what became of the database file, once it is no longer ours
+        self._notifier = None  # tracker.notify.Notifier, made at the first notification
         self._saved_theme = store.setting("theme")
         if self._saved_theme in self.available_themes:
             self.theme = self._saved_theme
@@ -494,9 +495,13 @@ class TrackerApp(App[None]):
 
     async def _notify(self, rows: list[dict]) -> None:
         """Bell, desktop notification and hook ([notify]); the hook may take seconds: in a thread."""
-        from ..notify import notify_new
-        await asyncio.to_thread(notify_new, self.config, rows, self.clock(),
-                                bell=lambda: self.call_from_thread(self.bell))
+        def notify():
+            from ..notify import Notifier  # not on the start-up path: the first notification pays
+            if self._notifier is None:
+                self._notifier = Notifier(self.config)
+            return self._notifier(self.store.with_developments(rows), self.clock(),
+                                  bell=lambda: self.call_from_thread(self.bell))
+        await asyncio.to_thread(notify)
 
     def watch_store(self) -> None:
         """Once a second: has anyone (our poll threads or another process) committed? And is

@@ -1,9 +1,11 @@
 """`d`: every deadline, from feeds.toml and the user's milestones in the database; `a`, `e` and
-`x` add, edit and remove the user's own (feeds.toml's are changed in the file)."""
+`x` add, edit and remove the user's own (feeds.toml's are changed in the file). Under them,
+dates the coverage names (datephrases.py), "suggested from coverage": `m` opens the milestone
+form filled from one (Enter adds it: never without the user), `n` dismisses it."""
 
 from __future__ import annotations
 
-import os
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -17,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
-from ...milestones import to_utc
+from ...milestones import default_zone, local_zone_name, to_utc  # noqa: F401 (the screen's names)
 from ...model import Deadline
 from ...timeutil import local
 from .. import render
@@ -26,31 +28,6 @@ from ..widgets.table import Table
 from .confirm import ConfirmScreen
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def local_zone_name() -> str | None:
-    """The system's IANA zone name: TZ when it names one (read each time: tzlocal caches),
-    else what tzlocal (APScheduler's dependency) finds in /etc."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    if "/" in name or name == "UTC":
-        try:
-            ZoneInfo(name)
-            return name
-        except Exception:
-            pass
-    try:
-        import tzlocal
-        return tzlocal.get_localzone_name()
-    except Exception:
-        return None
-
-
-def default_zone(config_deadlines) -> str:
-    # The story's own zone first: the dates a story's milestones are reported in (a hearing
-    # at 10:00 in Washington) are that zone's, wherever the reader sits.
-    if config_deadlines:
-        return config_deadlines[0].timezone
-    return local_zone_name() or "UTC"
 
 
 @dataclass(frozen=True)
@@ -66,10 +43,10 @@ class MilestoneForm(ModalScreen[MilestoneInput | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, zone: str, deadline: Deadline | None = None):
+    def __init__(self, zone: str, deadline: Deadline | None = None, prefill: Deadline | None = None):
         super().__init__()
         self.deadline = deadline
-        d = deadline
+        d = deadline or prefill  # prefill: a new milestone's fields, from a suggestion
         when = d.at.astimezone(_zone(d.timezone)).strftime(TIME_FORMAT) if d else ""
         fields = (("label", d.label if d else "", "what happens then"),
                   ("time", when, "YYYY-MM-DD HH:MM, e.g. 2026-03-10 10:00"),
@@ -112,6 +89,8 @@ class DeadlinesScreen(Screen[None]):
         Binding("a", "add", "Add", tooltip="Add a milestone"),
         Binding("e", "edit", "Edit", tooltip="Edit the selected milestone"),
         Binding("x", "remove", "Remove", tooltip="Remove the selected milestone"),
+        Binding("m", "adopt", "Add suggested", tooltip="Add the selected suggestion from coverage as a milestone"),
+        Binding("n", "dismiss_suggestion", "Dismiss", tooltip="Dismiss the selected suggestion"),
         Binding("escape,d", "app.pop_screen", "Back"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -122,18 +101,71 @@ class DeadlinesScreen(Screen[None]):
         yield Static(title, id="deadlines-title")
         yield Table(id="deadlines-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="deadline-note")
+        yield Static(Text("suggested from coverage", style="bold"), id="suggested-title")
+        yield Table(id="suggested-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="suggested-note")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#deadlines-table", DataTable)
         self.status_column = table.add_columns("when", "your time", "", "label", "from")[2]
+        self.query_one("#suggested-table", DataTable).add_columns("when", "phrase", "sentence", "report")
         self.reload()
+        self.run_worker(self.reload_suggestions(), group="suggestions")
+
+    async def reload_suggestions(self) -> None:
+        app = self.app
+        rows = await asyncio.to_thread(app.store.suggestions, app.clock())
+        table = self.query_one("#suggested-table", DataTable)
+        table.clear()
+        self.suggested = {}
+        for r in rows:
+            key = f"s-{r['id']}"
+            self.suggested[key] = r
+            zone = _zone(r["timezone"])
+            when = r["at"].astimezone(zone).strftime("%a %d %b %Y %H:%M %Z" if r["timed"] else "%a %d %b %Y")
+            report = r["title"] + (f" ({r['outlet']})" if r["outlet"] else "")
+            if r["reports"] > 1:
+                report += f" +{r['reports'] - 1} more"
+            table.add_row(render.cell(when), render.cell(r["phrase"], 24),
+                          render.cell(r["sentence"], max(30, self.size.width - 90)),
+                          render.cell(report, 40), key=key)
+        self.query_one("#suggested-note", Static).update(render.para(
+            "m adds the selected one as a milestone, n dismisses it" if rows else
+            "No dates named in the coverage yet.", Style(dim=True)))
+
+    def selected_suggestion(self) -> dict | None:
+        table = self.query_one("#suggested-table", DataTable)
+        if not table.row_count:
+            return None
+        return self.suggested.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_adopt(self) -> None:
+        s = self.selected_suggestion()
+        if s is None:
+            return
+        label = render_label(s["sentence"])
+        prefill = Deadline(label=label, at=s["at"], timezone=s["timezone"], note=f"from: {s['title']}")
+        self.app.push_screen(MilestoneForm(s["timezone"], prefill=prefill), lambda m: self._adopt(s["id"], m))
+
+    async def _adopt(self, suggestion_id: int, m: MilestoneInput | None) -> None:
+        if m is None:
+            return
+        await self._save(None, m)
+        await self.app.write(self.app.store.set_suggestion_state, suggestion_id, "added")
+        await self.reload_suggestions()
+
+    async def action_dismiss_suggestion(self) -> None:
+        s = self.selected_suggestion()
+        if s is not None:
+            await self.app.write(self.app.store.set_suggestion_state, s["id"], "dismissed")
+            await self.reload_suggestions()
 
     def reload(self, select: str | None = None) -> None:
         app = self.app
         now = app.clock()
         upcoming, _, _ = render.next_deadline(app.deadlines, now)
-        table = self.query_one(DataTable)
+        table = self.query_one("#deadlines-table", DataTable)
         table.clear()
         self.notes, self.rows = {}, {}
         for i, d in enumerate(sorted(app.deadlines, key=lambda d: d.at)):
@@ -164,16 +196,18 @@ class DeadlinesScreen(Screen[None]):
             return
         now = self.app.clock()
         upcoming, _, _ = render.next_deadline(list(self.rows.values()), now)
-        table = self.query_one(DataTable)
+        table = self.query_one("#deadlines-table", DataTable)
         for key, d in self.rows.items():
             table.update_cell(key, self.status_column, self._status(d, now, upcoming))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "deadlines-table":
+            return
         note = self.notes.get(event.row_key.value, "")
         self.query_one("#deadline-note", Static).update(render.para(note, Style(italic=True)))
 
     def selected(self) -> Deadline | None:
-        table = self.query_one(DataTable)
+        table = self.query_one("#deadlines-table", DataTable)
         if not table.row_count:
             return None
         return self.rows.get(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
@@ -216,6 +250,11 @@ class DeadlinesScreen(Screen[None]):
         await self.app.write(self.app.store.remove_deadline, deadline_id)
         self.app.reload_deadlines()
         self.reload()
+
+
+def render_label(sentence: str) -> str:
+    """A milestone's label from the sentence that named it: its first 60 characters."""
+    return sentence if len(sentence) <= 60 else sentence[:59].rstrip() + "…"
 
 
 def _zone(name: str):
