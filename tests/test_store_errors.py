@@ -381,7 +381,7 @@ def test_a_full_disk_mid_write_is_one_line_and_the_database_stays_whole(tmp_path
     finds the disk full SQLite rolls the transaction back itself, and the store's own
     ROLLBACK then said only "cannot rollback - no transaction is active"."""
     server.set_feed("/feed.xml", rss(ITEMS[:2]))
-    config = write_config(tmp_path, [("Wire", server.url("/feed.xml"))])
+    config = write_config(tmp_path, [("Wire", server.url("/feed.xml"))], extra="[poll]\nmax_new_items = 100000\n")
     with tmpfs("3m") as mnt:
         db = mnt / "tracker.db"
         assert run(config, "poll", "-q", db=db)[0] == 0
