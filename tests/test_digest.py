@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -182,8 +183,9 @@ def test_an_item_at_2330_local_is_on_its_local_day(db):
     assert day.date.isoformat() == "2026-02-24"  # 04:30 UTC on the 25th
     late = next(e for e in day.items if ids["late"] in e.ids)
     assert digest.fmt_clock(late.time) == "23:30"
-    md = render(d, "md")
-    assert md.index("## Tuesday 24 February 2026") < md.index("**23:30** [Amodei")
+    assert "**Tue 24 Feb 23:30** [the report](https://agency.example/amodei-statement)" in render(d, "md")
+    flat = render(build(store, config, since="last", now=NOW, tz=NY, flat=True), "md")
+    assert flat.index("## Tuesday 24 February 2026") < flat.index("**23:30** [Amodei")
     assert json.loads(render(d, "json"))["days"][2]["date"] == "2026-02-24"
 
 
@@ -317,13 +319,18 @@ def test_the_json_is_the_same_content_as_data(db):
     config, store, ids = db
     d = build(store, config, since="last", now=NOW, tz=NY)
     data = json.loads(render(d, "json"))
-    assert data["schema"] == 1 and data["story"] == "Pentagon vs Anthropic"
-    assert data["counts"] == {"items": 7, "entries": 6, "outlets": 3, "new": 7}
+    assert data["schema"] == 2 and data["story"] == "Pentagon vs Anthropic"
+    assert data["counts"] == {"items": 7, "entries": 6, "developments": 5, "outlets": 3, "new": 7}
     assert data["deadlines"][0]["status"] == "in 1 day 7 hours"
     items = [i for day in data["days"] for i in day["items"]]
     assert [i["title"] for i in items] == [e.title for day in d.days for e in day.items]
     assert any(i["title"] == HOSTILE_TITLE and i["link"] is None for i in items)
-    assert sum(c["in_digest"] for c in data["per_day"]) == 7
+    # every item once, under its development; the chart counts developments a day, not items
+    assert sorted(i for x in data["developments"] for r in x["reports"] for i in r["ids"]) == sorted(
+        i for e in items for i in e["ids"])
+    assert [x["headline"] for x in data["developments"]] == [x.headline for x in d.developments]
+    assert sum(c["in_digest"] for c in data["per_day"]) == len({(x["id"], r["time"][:10]) for x in data["developments"]
+                                                                 for r in x["reports"]}) == 6
 
 
 # ------------------------------------------------------------------ the chain of digests
@@ -615,3 +622,62 @@ def test_escaped_markdown_renders_back_to_the_same_text(s):
         return
     assert a.tags == ["p"], (s, html)
     assert "".join(a.text).strip() == s.strip()
+
+
+# ------------------------------------------------------------------ by development
+def test_developments_lead_most_outlets_first_starred_under_their_own_heading(db):
+    config, store, ids = db
+    d = build(store, config, since="last", now=NOW, tz=NY)
+    # the starred report's development first, under its own heading; then by outlets, then latest report
+    names = [name for name, _ in digest.sections(d)]
+    assert names == ["Starred", "Developments"]
+    starred, rest = (group for _, group in digest.sections(d))
+    assert [ids["starred"] in r.ids for r in starred[0].reports] == [True, False]  # first report first
+    assert [len(x.outlets) for x in rest] == sorted((len(x.outlets) for x in rest), reverse=True)
+    two = [x for x in rest if len(x.outlets) == 2]
+    assert two[0].last > two[1].last
+    md = render(d, "md")
+    assert md.index("## ★ Starred (1)") < md.index("## Developments (4)") < md.index("### [Anthropic rejects")
+    assert md.index("### [Anthropic rejects") < md.index("### [Hegseth gives") < md.index("### [Amodei")
+    assert "*2 outlets · 1 report · first Wed 25 Feb 09:40 (Reuters)*" in md
+    # every item once, under its development; --flat: day by day as before
+    assert "## Wednesday 25 February 2026" not in md
+    flat = render(build(store, config, since="last", now=NOW, tz=NY, flat=True), "md")
+    assert "## Wednesday 25 February 2026 (3 items)" in flat and "###" not in flat
+    for fmt in ("txt", "html"):
+        text = render(d, fmt)
+        assert text.index("Starred" if fmt == "html" else "STARRED (1)") < text.index("Anthropic rejects")
+
+
+def test_a_development_lists_its_first_reports_and_counts_the_rest(db):
+    config, store, _ = db
+    d = build(store, config, since="last", now=NOW, tz=NY)
+    big = d.developments[0]
+    many = dataclasses.replace(big, reports=big.reports * 6)  # 12 reports
+    d = dataclasses.replace(d, developments=(many,))
+    md = render(d, "md")
+    assert md.count("- ★ **Wed 25 Feb 08:00**") == 4 and "- … and 4 more reports" in md
+    assert "… and 4 more reports" in render(d, "txt") and "… and 4 more reports" in render(d, "html")
+
+
+def test_deadlines_in_their_own_zone_and_the_readers(db):
+    config, store, _ = db
+    d = build(store, config, since="last", now=NOW, tz=ZoneInfo("Europe/London"))
+    line = "Fri 27 Feb 2026 22:00 GMT (17:00 EST in America/New_York)"
+    for fmt in ("txt", "html"):
+        assert line in " ".join(render(d, fmt).split()), fmt
+    assert line.replace("_", "\\_") in render(d, "md")
+    assert json.loads(render(d, "json"))["deadlines"][0]["at_there"] == "2026-02-27T17:00:00-05:00"
+    # in the deadline's own zone: once
+    assert "(17:00 EST" not in render(build(store, config, since="last", now=NOW, tz=NY), "md")
+    # a zone name another program stored: the reader's time alone, no crash
+    bad = dataclasses.replace(d.deadlines[0], own=None, timezone="Mars/Olympus")
+    assert "Fri 27 Feb 2026 22:00 GMT, in 1 day" in render(dataclasses.replace(d, deadlines=(bad,)), "md")
+
+
+def test_the_chart_counts_developments_a_day_not_items(db):
+    config, store, ids = db
+    # a second copy of the offer the same day: more items, not more developments
+    html = render(build(store, config, since="last", now=NOW, tz=NY), "html")
+    assert "Wednesday 25 February 2026: 2 developments, 2 in this digest" in html
+    assert "Developments on the story per day" in html

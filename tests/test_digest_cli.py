@@ -84,7 +84,7 @@ def test_each_format_from_a_polled_database(polled, capsys):
         if fmt == "json":
             data = json.loads(text)
             items = [i for day in data["days"] for i in day["items"]]
-            assert data["schema"] == 1 and len(items) == 3
+            assert data["schema"] == 2 and len(items) == 3
             assert ["Wire", "Agency"] in [i["outlets"] for i in items]
     assert store.execute("SELECT COUNT(*) FROM digests")[0][0] == 0  # one-offs leave the chain alone
 
@@ -129,6 +129,8 @@ def test_the_local_day_of_an_item_at_2330(tmp_path, server, new_york, capsys):
     config = write_config(tmp_path, [("Wire", server.url("/wire.xml"))])
     main(["--config", str(config), "poll", "-q"])
     code, out, _ = run(config, "--since", "2026-02-24", "--until", "2026-02-24", "-o", "-", capsys=capsys)
+    assert code == 0 and "**Tue 24 Feb 23:30** [the report](https://wire.test/l)" in out  # by development
+    code, out, _ = run(config, "--since", "2026-02-24", "--until", "2026-02-24", "--flat", "-o", "-", capsys=capsys)
     assert code == 0
     assert "## Tuesday 24 February 2026 (1 item)" in out and "**23:30** [Amodei" in out
     _, out, _ = run(config, "--since", "2026-02-25", "--until", "2026-02-25", "-o", "-", capsys=capsys)

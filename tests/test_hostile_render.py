@@ -155,7 +155,7 @@ TZ = timezone(timedelta(hours=-5), "EST")
 WHEN = datetime(2026, 2, 25, 13, 0, tzinfo=TZ)
 
 
-def make_digest(texts: list[str], links: list[str | None]) -> "digest.Digest":
+def make_digest(texts: list[str], links: list[str | None], by_development: bool = False) -> "digest.Digest":
     t = (texts * 8)[:8]
     items = tuple(digest.DigestItem(ids=(n + 1,), time=WHEN - timedelta(minutes=n), title=t[n % 8],
                                     link=links[n % len(links)] if links else None, summary=t[(n + 1) % 8],
@@ -168,7 +168,12 @@ def make_digest(texts: list[str], links: list[str | None]) -> "digest.Digest":
         end=WHEN, previous=None, through_item=3, include_read=True, starred_only=False, deadlines=(deadline,),
         items=3, entries=3, outlets=2, new=3, days=(digest.Day(date=date(2026, 2, 25), items=items),),
         per_day=(digest.DayCount(date(2026, 2, 24), 2, 0), digest.DayCount(date(2026, 2, 25), 3, 3)),
-        empty=None, continues=False)
+        empty=None, continues=False,
+        developments=(digest.DigestDevelopment(id=1, headline=t[1], link=links[-1] if links else None, first=items[-1].time,
+                                               last=items[0].time, outlets=(t[2], "Reuters"), reports=items[::-1],
+                                               starred=True),
+                      digest.DigestDevelopment(id=2, headline=t[0], link=None, first=WHEN, last=WHEN,
+                                               outlets=(t[3],), reports=items[:1], starred=False)) if by_development else ())
 
 
 class Structure(HTMLParser):
@@ -256,3 +261,24 @@ def test_markdown_digest_has_no_markup_from_the_text(texts, links):
     wanted = [safe_link(i.link) for day in d.days for i in day.items if safe_link(i.link)]
     assert len(hrefs) == len(wanted)
     assert all(h.startswith(("http://", "https://")) for h in hrefs)
+
+
+@settings(SETTINGS, max_examples=50)  # four renders each: kept under the 2 s of a fast test
+@given(st.lists(hostile, min_size=1, max_size=8), LINKS)
+def test_digests_by_development_carry_no_markup_or_control_characters_from_the_text(texts, links):
+    from markdown_it import MarkdownIt
+
+    d = make_digest(texts, links, by_development=True)
+    md = digest.render_markdown(d)
+    assert "### " in md  # by development, not the days' list
+    flat = [t for tok in MarkdownIt("commonmark").parse(md) for t in [tok, *(tok.children or [])]]
+    assert not [t for t in flat if t.type in ("html_inline", "html_block", "image")]
+    assert all(t.attrs.get("href", "").startswith(("http://", "https://")) for t in flat if t.type == "link_open")
+    html = structure(digest.render_html(d))
+    tags = {shape[0].lstrip("/") for shape in html.shape} - {"<!DOCTYPE"}
+    assert tags <= {"html", "head", "meta", "title", "style", "body", "main", "header", "h1", "h2", "h3", "p", "ul",
+                    "li", "b", "br", "span", "time", "section", "article", "ol", "a", "div", "footer", "small",
+                    "figure", "svg", "line", "text", "rect", "figcaption"}, tags
+    assert all(h.startswith(("http://", "https://")) for h in html.hrefs)
+    for out in (digest.render_text(d), md, digest.render_html(d), digest.render_json(d)):
+        assert not controls(out, allow_newline=True), controls(out, allow_newline=True)[:5]

@@ -34,6 +34,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from .config import parse_duration
 from .errors import TrackerError
 from .model import DIGEST_FORMATS, Config
@@ -42,7 +44,7 @@ from .store import Store
 from .text import clean_text, safe_link
 from .timeutil import clamped, from_iso, local, to_iso, utcnow
 
-SCHEMA = 1
+SCHEMA = 2  # 2: developments (each with its reports), per_day counts developments
 FORMATS = DIGEST_FORMATS
 DEFAULT_FORMAT = "md"
 FIRST_RUN = timedelta(days=7)  # what `--since last` covers before any digest exists
@@ -52,6 +54,7 @@ OUTLET_LIMIT = 60
 CHART_DAYS = 45  # at most this many bars; beyond it they are too thin to read on a phone
 CHART_AHEAD = timedelta(days=14)  # an upcoming deadline this close extends the chart to it
 WIDTH = 80  # plain-text digests are for mail
+REPORTS_SHOWN = 8  # a development's reports listed in a digest; the rest are counted
 
 
 class DigestError(TrackerError):
@@ -120,7 +123,7 @@ def _as_local(dt: datetime, tz: tzinfo | None) -> datetime:
 # ------------------------------------------------------------------ the data
 @dataclass(frozen=True)
 class DigestItem:
-    """One development: an item, or the items of one cluster, shown once."""
+    """One report: an item, or the copies of one cluster (one text, several outlets), shown once."""
 
     ids: tuple[int, ...]  # the stored items it stands for, first report first
     time: datetime  # first report, local
@@ -131,6 +134,21 @@ class DigestItem:
     feeds: tuple[str, ...]  # the configured feeds it came through
     starred: bool
     read: bool
+    development: int | None = None  # the development it belongs to (None: not grouped yet)
+
+
+@dataclass(frozen=True)
+class DigestDevelopment:
+    """One development of the period: what happened, and every report of it in the digest."""
+
+    id: int  # the store's development id (an ungrouped report: minus its item id)
+    headline: str  # the development's most representative report's title
+    link: str | None  # http(s) only
+    first: datetime  # its first report in this digest, local
+    last: datetime  # its latest, local
+    outlets: tuple[str, ...]  # everyone who carried its reports, first reporter first
+    reports: tuple[DigestItem, ...]  # first report first
+    starred: bool
 
 
 @dataclass(frozen=True)
@@ -147,12 +165,13 @@ class DeadlineStatus:
     note: str
     status: str  # "in 2 days 3 hours" / "passed 3 days ago"
     passed: bool
+    own: datetime | None = None  # in the zone it was set in (None: an unknown zone)
 
 
 @dataclass(frozen=True)
 class DayCount:
     date: date
-    items: int  # on the story that day
+    developments: int  # with a report on the story that day
     in_digest: int  # of which in this digest
 
 
@@ -179,18 +198,22 @@ class Digest:
     empty: str | None  # the plain sentence shown when there is nothing to report
     continues: bool  # covers everything since the last digest: recording it moves the mark
     after_item: int = 0  # the last digest's through_item when this one was read (0: none)
+    developments: tuple[DigestDevelopment, ...] = ()  # most important first: outlets, then latest report
+    flat: bool = False  # render the items day by day (--flat) instead of by development
 
 
 # ------------------------------------------------------------------ build
 def build(store: Store, config: Config, *, since: str | When | datetime = "last",
           until: str | When | datetime | None = None, include_read: bool = True,
-          starred_only: bool = False, now: datetime | None = None, tz: tzinfo | None = None) -> Digest:
+          starred_only: bool = False, now: datetime | None = None, tz: tzinfo | None = None,
+          flat: bool = False) -> Digest:
     """The digest as plain data, read in one snapshot of the database."""
     store.execute("BEGIN")
     try:
-        return _collect(store, config, since, until, include_read, starred_only, now or utcnow(), tz)
+        d = _collect(store, config, since, until, include_read, starred_only, now or utcnow(), tz)
     finally:
         store.execute("COMMIT")
+    return dataclasses.replace(d, flat=flat) if flat else d
 
 
 def _collect(store, config, since, until, include_read, starred_only, now, tz) -> Digest:
@@ -257,7 +280,7 @@ def _collect(store, config, since, until, include_read, starred_only, now, tz) -
         deadlines=deadlines, items=len(rows), entries=len(entries), outlets=len(outlets), new=new,
         days=day_list, per_day=_per_day(store, through, start, end, entries, deadlines, tz), empty=empty,
         continues=scope in ("last", "first") and until is None and include_read and not starred_only,
-        after_item=mark)
+        after_item=mark, developments=_developments(store, entries))
 
 
 def _entries(store: Store, rows: dict[int, dict], through: int, tz) -> list[DigestItem]:
@@ -295,8 +318,33 @@ def _entries(store: Store, rows: dict[int, dict], through: int, tz) -> list[Dige
             link=next((link for r in members if (link := safe_link(r["link"]))), None),
             summary=next((s for r in members if (s := short_summary(r["summary"], r["title"]))), ""),
             outlets=tuple(outlets), feeds=tuple(feeds),
-            starred=any(r["starred"] for r in members), read=all(r["read"] for r in members)))
+            starred=any(r["starred"] for r in members), read=all(r["read"] for r in members),
+            development=first.get("development")))
     return out
+
+
+def _developments(store: Store, entries: list[DigestItem]) -> tuple[DigestDevelopment, ...]:
+    """The entries gathered by development, the most important first: carried by the most
+    outlets, then the latest report. A report not grouped yet is a development of its own."""
+    groups: dict[int, list[DigestItem]] = {}
+    for e in entries:
+        groups.setdefault(e.development if e.development is not None else -e.ids[0], []).append(e)
+    heads = store.development_rows([g for g in groups if g > 0])
+    out = []
+    for dev_id, reports in groups.items():
+        reports.sort(key=lambda e: (e.time, e.ids[0]))
+        outlets: list[str] = []
+        for e in reports:
+            outlets += [o for o in e.outlets if o.casefold() not in {x.casefold() for x in outlets}]
+        head = heads.get(dev_id) or {}
+        title = clean_text(head.get("headline") or "", TITLE_LIMIT) or reports[0].title
+        link = safe_link(head.get("link")) if head.get("headline") else None
+        out.append(DigestDevelopment(
+            id=dev_id, headline=title, link=link or reports[0].link, first=reports[0].time,
+            last=max(e.time for e in reports), outlets=tuple(outlets), reports=tuple(reports),
+            starred=any(e.starred for e in reports)))
+    out.sort(key=lambda d: (-len(d.outlets), -d.last.timestamp(), -d.id))
+    return tuple(out)
 
 
 def _carriers(row: dict) -> list[str]:
@@ -398,8 +446,15 @@ def _deadlines(store: Store, config: Config, now: datetime, tz) -> tuple[Deadlin
         out.append(DeadlineStatus(
             label=clean_text(label, TITLE_LIMIT), at=local(at, tz), timezone=zone, note=clean_text(note, 500),
             status=f"in {_countdown(seconds)}" if seconds > 0 else f"passed {_passed(-seconds)}",
-            passed=seconds <= 0))
+            passed=seconds <= 0, own=_in_zone(at, zone)))
     return tuple(out)
+
+
+def _in_zone(at: datetime, zone: str) -> datetime | None:
+    try:
+        return at.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError, TypeError, OverflowError):
+        return None
 
 
 def _countdown(seconds: float) -> str:
@@ -422,7 +477,8 @@ def _passed(seconds: float) -> str:
 
 
 def _per_day(store, through, start, end, entries, deadlines, tz) -> tuple[DayCount, ...]:
-    """Items on the story per local day: the story so far around this digest's span, up to
+    """Developments with a report on the story per local day (copies and reports of one
+    development counted once a day): the story so far around this digest's span, up to
     CHART_DAYS bars, stretched to an upcoming deadline when one is near."""
     last_day = end.date()
     ahead = [d.at.date() for d in deadlines if end < d.at <= end + CHART_AHEAD]
@@ -431,17 +487,16 @@ def _per_day(store, through, start, end, entries, deadlines, tz) -> tuple[DayCou
     first = store.execute("SELECT MIN(published) FROM items WHERE on_story = 1 AND id <= ?", (through,))[0][0]
     first_day = min(start.date(), local(from_iso(first), tz).date()) if first else start.date()
     first_day = max(first_day, last_day - timedelta(days=CHART_DAYS - 1))
-    counts: dict[date, int] = {}
+    counts: dict[date, set[int]] = {}
     lo = _midnight(first_day, tz)
-    for (published,) in store.execute("SELECT published FROM items WHERE on_story = 1 AND id <= ? "
-                                      "AND published >= ?", (through, to_iso(lo))):
-        d = local(from_iso(published), tz).date()
-        counts[d] = counts.get(d, 0) + 1
-    mine: dict[date, int] = {}
+    for published, dev in store.execute("SELECT published, COALESCE(development, -COALESCE(cluster, id)) FROM items "
+                                        "WHERE on_story = 1 AND id <= ? AND published >= ?", (through, to_iso(lo))):
+        counts.setdefault(local(from_iso(published), tz).date(), set()).add(dev)
+    mine: dict[date, set[int]] = {}
     for e in entries:
-        mine[e.time.date()] = mine.get(e.time.date(), 0) + len(e.ids)
+        mine.setdefault(e.time.date(), set()).add(e.development if e.development is not None else -e.ids[0])
     days = (first_day + timedelta(days=i) for i in range((last_day - first_day).days + 1))
-    return tuple(DayCount(d, counts.get(d, 0), mine.get(d, 0)) for d in days)
+    return tuple(DayCount(d, max(len(counts.get(d, ())), len(mine.get(d, ()))), len(mine.get(d, ()))) for d in days)
 
 
 # ------------------------------------------------------------------ shared formatting
@@ -472,10 +527,10 @@ def _plural(n: int, word: str) -> str:
 
 
 def counts(d: Digest) -> tuple[str, str]:
-    """('12 items from 7 outlets', '12 new since the last digest')."""
+    """('5 developments: 12 items from 7 outlets', '12 new since the last digest')."""
     text = f"{_plural(d.items, 'item')} from {_plural(d.outlets, 'outlet')}"
-    if d.entries != d.items:
-        text += f" ({_plural(d.entries, 'development')})"
+    if d.developments:
+        text = f"{_plural(len(d.developments), 'development')}: {text}"
     if d.scope != "range" or d.previous is None:
         return text, ""  # all of it is new, as the description says
     return text, f"{d.new} new since the last digest"
@@ -495,13 +550,51 @@ def outlets_text(item: DigestItem, limit: int = 4) -> str:
     return text
 
 
+def deadline_when(d: DeadlineStatus) -> str:
+    """The reader's time, and the deadline's own when its zone differs: 'Fri 27 Feb 2026
+    14:00 PST (17:00 EST in America/New_York)'."""
+    text = fmt_time(d.at)
+    own = d.own
+    if own is not None and (own.utcoffset() != d.at.utcoffset() or own.tzname() != d.at.tzname()):
+        there = fmt_time(own) if own.date() != d.at.date() else f"{own:%H:%M} {own:%Z}".rstrip()
+        text += f" ({there} in {d.timezone})"
+    return text
+
+
 def _deadline_line(d: DeadlineStatus) -> str:
-    # In the zone it was set in, as the dashboard shows it: "Friday 5 pm" is said in its own zone.
-    try:
-        at = d.at.astimezone(ZoneInfo(d.timezone))
-    except (ValueError, KeyError):  # not a zone (a database written by something else)
-        at = d.at
-    return f"{d.label}: {fmt_time(at)}, {d.status}"
+    return f"{d.label}: {deadline_when(d)}, {d.status}"
+
+
+def short_when(dt: datetime) -> str:
+    return f"{_WEEKDAYS[dt.weekday()][:3]} {dt.day} {_MONTHS[dt.month - 1][:3]} {dt:%H:%M}"
+
+
+def _flat(d: Digest) -> bool:
+    """Day by day: asked for (--flat), or a Digest made without developments (by a script)."""
+    return d.flat or not d.developments
+
+
+def sections(d: Digest) -> list[tuple[str, tuple[DigestDevelopment, ...]]]:
+    """The developments under their headings: the starred ones first, under their own."""
+    starred = tuple(x for x in d.developments if x.starred)
+    rest = tuple(x for x in d.developments if not x.starred)
+    return [(name, group) for name, group in (("Starred", starred), ("Developments", rest)) if group]
+
+
+def development_meta(dev: DigestDevelopment) -> str:
+    """'3 outlets · 4 reports · first Wed 25 Feb 08:00 (Agency) · latest Thu 26 Feb 07:30'."""
+    first = dev.reports[0]
+    parts = [_plural(len(dev.outlets), "outlet"), _plural(len(dev.reports), "report"),
+             f"first {short_when(dev.first)}" + (f" ({first.outlets[0]})" if first.outlets else "")]
+    if dev.last != dev.first:
+        parts.append(f"latest {short_when(dev.last)}")
+    return " · ".join(parts)
+
+
+def shown_reports(dev: DigestDevelopment) -> tuple[tuple[DigestItem, ...], int]:
+    """The reports listed under a development (the first, then the others in order) and how
+    many more there are."""
+    return dev.reports[:REPORTS_SHOWN], max(0, len(dev.reports) - REPORTS_SHOWN)
 
 
 # ------------------------------------------------------------------ Markdown
@@ -550,7 +643,9 @@ def render_markdown(d: Digest) -> str:
     else:
         out.append(f"- **{md_escape(counts_line(d))}**")
     out.append("")
-    for day in d.days:
+    if not _flat(d):
+        out += _markdown_developments(d)
+    for day in d.days if _flat(d) else ():
         out += [f"## {fmt_date(day.date)} ({_plural(sum(len(i.ids) for i in day.items), 'item')})", ""]
         for item in day.items:
             title = md_escape(item.title)
@@ -565,6 +660,34 @@ def render_markdown(d: Digest) -> str:
         out.append("")
     out.append(f"*Times in {md_escape(d.timezone)}. Made by tracker.*")
     return "\n".join(out) + "\n"
+
+
+def _markdown_developments(d: Digest) -> list[str]:
+    out = []
+    for name, group in sections(d):
+        out += [f"## {'★ ' if name == 'Starred' else ''}{name} ({len(group)})", ""]
+        for dev in group:
+            link = safe_link(dev.link)
+            title = md_escape(dev.headline)
+            out += [f"### {f'[{title}]({_md_url(link)})' if link else title}", "",
+                    f"*{md_escape(development_meta(dev))}*", ""]
+            reports, more = shown_reports(dev)
+            for item in reports:
+                title = md_escape(item.title)
+                link = safe_link(item.link)
+                title = f"[{title}]({_md_url(link)})" if link else title
+                if item.title == dev.headline:  # shown just above: only its link, as "the report"
+                    title = f"[the report]({_md_url(link)})" if link else ""
+                line = f"- {'★ ' if item.starred else ''}**{short_when(item.time)}** {title}".rstrip()
+                if item.outlets:
+                    line += f" — {md_escape(outlets_text(item))}"
+                if item.summary:
+                    line += f"  \n  {md_escape(item.summary)}"
+                out.append(line)
+            if more:
+                out.append(f"- … and {_plural(more, 'more report')}")
+            out.append("")
+    return out
 
 
 # ------------------------------------------------------------------ plain text
@@ -586,7 +709,27 @@ def render_text(d: Digest) -> str:
         out += wrap(counts_line(d) + ".")
     out.append("")
     indent = " " * 8
-    for day in d.days:
+    for name, group in sections(d) if not _flat(d) else ():
+        heading = f"{name.upper()} ({len(group)})"
+        out += [heading, "=" * len(heading), ""]
+        for dev in group:
+            out += wrap(dev.headline, "# ", "  ")
+            out += wrap(development_meta(dev), "  ", "  ")
+            out.append("")
+            reports, more = shown_reports(dev)
+            for item in reports:
+                title = "(the headline above)" if item.title == dev.headline else item.title
+                out += wrap(title, f"{'*' if item.starred else ' '} {short_when(item.time)}  ", " " * 19)
+                if item.outlets:
+                    out += wrap(outlets_text(item), " " * 19, " " * 19)
+                if item.summary:
+                    out += wrap(item.summary, " " * 19, " " * 19)
+                if link := safe_link(item.link):
+                    out.append(" " * 19 + link)
+            if more:
+                out.append(f"  … and {_plural(more, 'more report')}")
+            out.append("")
+    for day in d.days if _flat(d) else ():
         heading = f"{fmt_date(day.date)} ({_plural(sum(len(i.ids) for i in day.items), 'item')})"
         out += [heading, "-" * len(heading), ""]
         for item in day.items:
@@ -608,7 +751,12 @@ def to_data(d: Digest) -> dict:
     def item(i: DigestItem) -> dict:
         return {"ids": list(i.ids), "time": i.time.isoformat(), "published": to_iso(i.time), "title": i.title,
                 "link": i.link, "summary": i.summary, "outlets": list(i.outlets), "feeds": list(i.feeds),
-                "starred": i.starred, "read": i.read}
+                "starred": i.starred, "read": i.read, "development": i.development}
+
+    def development(x: DigestDevelopment) -> dict:
+        return {"id": x.id, "headline": x.headline, "link": x.link, "first": x.first.isoformat(),
+                "last": x.last.isoformat(), "outlets": list(x.outlets), "starred": x.starred,
+                "reports": [item(i) for i in x.reports]}
 
     return {
         "schema": SCHEMA,
@@ -622,12 +770,16 @@ def to_data(d: Digest) -> dict:
         "previous_digest": d.previous.isoformat() if d.previous else None,
         "through_item": d.through_item,
         "filters": {"include_read": d.include_read, "starred_only": d.starred_only},
-        "deadlines": [{"label": x.label, "at": x.at.isoformat(), "timezone": x.timezone, "note": x.note,
+        "deadlines": [{"label": x.label, "at": x.at.isoformat(), "timezone": x.timezone,
+                       "at_there": x.own.isoformat() if x.own else None, "note": x.note,
                        "status": x.status, "passed": x.passed} for x in d.deadlines],
-        "counts": {"items": d.items, "entries": d.entries, "outlets": d.outlets, "new": d.new},
+        "counts": {"items": d.items, "entries": d.entries, "developments": len(d.developments),
+                   "outlets": d.outlets, "new": d.new},
         "empty": d.empty,
+        "developments": [development(x) for x in d.developments],  # most important first
         "days": [{"date": day.date.isoformat(), "items": [item(i) for i in day.items]} for day in d.days],
-        "per_day": [{"date": c.date.isoformat(), "items": c.items, "in_digest": c.in_digest} for c in d.per_day],
+        "per_day": [{"date": c.date.isoformat(), "developments": c.developments, "in_digest": c.in_digest}
+                    for c in d.per_day],
     }
 
 
@@ -685,6 +837,9 @@ ol.items li:last-child { border-bottom: 0; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 .summary { margin: .2rem 0 0; }
+article.development { margin: 1.25rem 0 0; padding: .75rem 1rem; background: var(--card); border-radius: .5rem; }
+article.development h3 { font-size: 1.1rem; line-height: 1.3; margin: 0 0 .2rem; }
+article.development > .meta { margin: 0 0 .3rem; }
 footer { margin-top: 2rem; color: var(--muted); font-size: .8rem; }
 @media print {
   :root { --fg: #000; --muted: #444; --bg: #fff; --card: #fff; --accent: #000; }
@@ -727,60 +882,81 @@ def render_html(d: Digest) -> str:
     ]
     for dl in d.deadlines:
         h.append(f'<li class="deadline{" passed" if dl.passed else ""}"><b>{_e(dl.status.capitalize())}</b>'
-                 f'{_e(dl.label)}, <time datetime="{_e(dl.at.isoformat())}">{_e(fmt_time(dl.at))}</time>'
+                 f'{_e(dl.label)}, <time datetime="{_e(dl.at.isoformat())}">{_e(deadline_when(dl))}</time>'
                  + (f'<br><span class="note">{_e(dl.note)}</span>' if dl.note else "") + "</li>")
     if not d.empty:
         main, extra = counts(d)
         h.append(f"<li><b>{_e(main)}</b>{_e(extra)}</li>")
     h += ["</ul>", "</header>"]
-    if any(c.items for c in d.per_day):
+    if any(c.developments for c in d.per_day):
         h.append(_chart(d))
     if d.empty:
         h.append(f'<p class="empty">{_e(d.empty)}</p>')
-    for day in d.days:
+    for name, group in sections(d) if not _flat(d) else ():
+        h.append(f'<section><h2>{"★ " if name == "Starred" else ""}{_e(name)} <small>{len(group)}</small></h2>')
+        for dev in group:
+            link = safe_link(dev.link)
+            title = (f'<a href="{_e(link)}" rel="noopener noreferrer">{_e(dev.headline)}</a>' if link
+                     else _e(dev.headline))
+            h.append(f'<article class="development"><h3>{title}</h3>'
+                     f'<p class="meta">{_e(development_meta(dev))}</p><ol class="items">')
+            reports, more = shown_reports(dev)
+            for item in reports:
+                h.append(_html_item(item, short_when(item.time), same=item.title == dev.headline))
+            if more:
+                h.append(f'<li class="meta">… and {_e(_plural(more, "more report"))}</li>')
+            h.append("</ol></article>")
+        h.append("</section>")
+    for day in d.days if _flat(d) else ():
         n = sum(len(i.ids) for i in day.items)
         h.append(f'<section><h2>{_e(fmt_date(day.date))} <small>{_e(_plural(n, "item"))}</small></h2>')
         h.append('<ol class="items">')
         for item in day.items:
-            title = _e(item.title)
-            link = safe_link(item.link)  # again, at the last moment: nothing else may reach an href
-            title = (f'<a class="title" href="{_e(link)}" rel="noopener noreferrer">{title}</a>' if link
-                     else f'<span class="title">{title}</span>')
-            meta = f'<time datetime="{_e(item.time.isoformat())}">{_e(fmt_clock(item.time))}</time>'
-            if item.starred:
-                meta = '<span class="star" title="starred">★</span> ' + meta
-            if item.outlets:
-                meta += f" · {_e(outlets_text(item))}"
-            h.append(f'<li><div class="meta">{meta}</div>{title}'
-                     + (f'<p class="summary">{_e(item.summary)}</p>' if item.summary else "") + "</li>")
+            h.append(_html_item(item, fmt_clock(item.time)))
         h.append("</ol></section>")
     h += [f"<footer>Times in {_e(d.timezone)}. Made by tracker.</footer>", "</main>", "</body>", "</html>"]
     return "\n".join(h) + "\n"
 
 
+def _html_item(item: DigestItem, when: str, same: bool = False) -> str:
+    """One report; `same`: its title is the development's headline, shown just above, so
+    only its link (as "the report") is."""
+    title = "the report" if same else _e(item.title)
+    link = safe_link(item.link)  # again, at the last moment: nothing else may reach an href
+    title = (f'<a class="title" href="{_e(link)}" rel="noopener noreferrer">{title}</a>' if link
+             else "" if same else f'<span class="title">{title}</span>')
+    meta = f'<time datetime="{_e(item.time.isoformat())}">{_e(when)}</time>'
+    if item.starred:
+        meta = '<span class="star" title="starred">★</span> ' + meta
+    if item.outlets:
+        meta += f" · {_e(outlets_text(item))}"
+    return (f'<li><div class="meta">{meta}</div>{title}'
+            + (f'<p class="summary">{_e(item.summary)}</p>' if item.summary else "") + "</li>")
+
+
 def _chart(d: Digest) -> str:
-    """Items on the story per day as SVG bars (this digest's share darker), deadlines as
-    dashed lines at their hour."""
+    """Developments on the story per day as SVG bars (this digest's share darker), deadlines
+    as dashed lines at their hour."""
     days = d.per_day
     # About a phone's width in CSS pixels, so its labels read at their nominal size there.
     width, height, left, right, top, bottom = 400, 150, 26, 8, 24, 22
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max((c.items for c in days), default=0) or 1
+    peak = max((c.developments for c in days), default=0) or 1
     slot = plot_w / len(days)
     bar = max(1.0, slot * 0.75)
     first = days[0].date
     every = max(1, -(-len(days) // 8))  # at most ~8 date labels
     s = [f'<figure><svg viewBox="0 0 {width} {height}" role="img" '
-         f'aria-label="{_e(f"Items on the story per day, {fmt_date(first)} to {fmt_date(days[-1].date)}")}">',
+         f'aria-label="{_e(f"Developments on the story per day, {fmt_date(first)} to {fmt_date(days[-1].date)}")}">',
          f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}"/>',
          f'<text x="{left - 4}" y="{top + 4}" text-anchor="end">{peak}</text>',
          f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end">0</text>']
     for i, c in enumerate(days):
         x = left + i * slot + (slot - bar) / 2
-        tip = f"{fmt_date(c.date)}: {_plural(c.items, 'item')}"
+        tip = f"{fmt_date(c.date)}: {_plural(c.developments, 'development')}"
         if c.in_digest:
             tip += f", {c.in_digest} in this digest"
-        for count, cls in ((c.items, "bar"), (c.in_digest, "bar-in")):
+        for count, cls in ((c.developments, "bar"), (c.in_digest, "bar-in")):
             if count and not (cls == "bar" and count == c.in_digest):  # hidden behind the darker bar
                 bh = max(1.0, plot_h * count / peak)
                 s.append(f'<rect class="{cls}" x="{x:.1f}" y="{top + plot_h - bh:.1f}" width="{bar:.1f}" '
@@ -801,8 +977,8 @@ def _chart(d: Digest) -> str:
         s.append(f'<text class="deadline-label" x="{x + dx:.1f}" y="{top - 10}" text-anchor="{anchor}">'
                  f"{_e(label)}</text>")
     s.append("</svg>")
-    legend = [f"Items on the story per day, {_short_date(first)} to {_short_date(days[-1].date)}."]
-    if any(c.in_digest for c in days) and any(c.items > c.in_digest for c in days):
+    legend = [f"Developments on the story per day, {_short_date(first)} to {_short_date(days[-1].date)}."]
+    if any(c.in_digest for c in days) and any(c.developments > c.in_digest for c in days):
         legend.append("Darker: in this digest.")
     if any(0 <= (x.at.date() - first).days < len(days) for x in d.deadlines):
         legend.append("Dashed: deadline.")
@@ -926,7 +1102,7 @@ ATTEMPTS = 5  # a file digest is made again when another was recorded meanwhile;
 def export(store: Store, config: Config, *, fmt: str = DEFAULT_FORMAT, output: Path | str | None = None,
            since: str | When | datetime = "last", until: str | When | datetime | None = None,
            include_read: bool = True, starred_only: bool = False, now: datetime | None = None,
-           tz: tzinfo | None = None) -> tuple[Digest, Path | None]:
+           tz: tzinfo | None = None, flat: bool = False) -> tuple[Digest, Path | None]:
     """Build, write and record one digest -> (digest, path; None for stdout or another
     stream). `output`: a file, a folder, "-" for stdout, or a device or FIFO; by default
     data/digests/<story>-<local time>.<ext>."""
@@ -935,7 +1111,7 @@ def export(store: Store, config: Config, *, fmt: str = DEFAULT_FORMAT, output: P
     for _ in range(ATTEMPTS):
         when = now or utcnow()
         digest = build(store, config, since=since, until=until, include_read=include_read,
-                       starred_only=starred_only, now=when, tz=tz)
+                       starred_only=starred_only, now=when, tz=tz, flat=flat)
         text = render(digest, fmt)
         if output == "-":
             kind, where = "stream", None
@@ -976,6 +1152,6 @@ def export_default(config: Config, store: Store) -> Path:
     return export(store, config)[1]
 
 
-__all__ = ["Digest", "DigestItem", "Day", "DeadlineStatus", "DayCount", "When", "DigestError", "build",
+__all__ = ["Digest", "DigestItem", "DigestDevelopment", "Day", "DeadlineStatus", "DayCount", "When", "DigestError", "build",
            "export", "export_default", "parse_when", "render", "render_markdown",
            "render_html", "render_json", "render_text", "to_data", "short_summary", "md_escape", "FORMATS"]

@@ -20,7 +20,7 @@ from ..timeutil import from_iso, local
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 # Each module adds its subcommands with register(subparsers, common_options_parser).
-COMMAND_MODULES = ["core", "digest", "rules", "manage", "article", "daemon", "demo", "tui"]
+COMMAND_MODULES = ["core", "digest", "brief", "rules", "manage", "article", "daemon", "demo", "tui"]
 log = logging.getLogger("tracker")
 
 

@@ -50,7 +50,7 @@ def cmd_digest(args) -> int:
     store = open_store(args, config)
     digest, path = export(store, config, fmt=fmt or DEFAULT_FORMAT, output=args.output,
                           since=args.since, until=args.until, include_read=args.include_read,
-                          starred_only=args.starred_only)
+                          starred_only=args.starred_only, flat=args.flat)
     if path is not None:
         print(path)
     if digest.empty:
@@ -82,4 +82,6 @@ def register(sub, common) -> None:
     p.add_argument("--include-read", action=argparse.BooleanOptionalAction, default=True,
                    help="include items already read in the dashboard (default: yes)")
     p.add_argument("--starred-only", action="store_true", help="only starred items")
+    p.add_argument("--flat", action="store_true",
+                   help="every item day by day, instead of by development (what happened, each with its reports)")
     p.set_defaults(func=cmd_digest)

@@ -45,6 +45,7 @@ from .screens.help import HelpScreen
 from .screens.outlets import OutletsScreen
 from .screens.timeline import TimelineScreen
 from .widgets.article import ArticleView, DetailView
+from .widgets.briefing import Briefing
 from .widgets.footer import KeyFooter
 from .widgets.header import StoryHeader
 from .widgets.development_list import DevelopmentList
@@ -58,7 +59,8 @@ if TYPE_CHECKING:  # imported after the first frame: httpx, feedparser and APSch
 log = logging.getLogger("tracker.tui")
 
 FILTERS = ("all", "unread", "starred", "off-story")
-MAIN_SCREEN_ACTIONS = {"next_unread", "toggle_read", "toggle_star", "open_link", "copy_link", "search",
+BRIEF_SEEN_AFTER = 8.0  # seconds on screen after which the briefing counts as seen
+MAIN_SCREEN_ACTIONS = {"briefing", "next_unread", "toggle_read", "toggle_star", "open_link", "copy_link", "search",
                        "cycle_filter", "back", "mark_on", "mark_off", "reader", "toggle_view", "split_out",
                        "join_above"}
 VIEWS = ("developments", "reports")  # what v switches between; remembered in the database
@@ -125,6 +127,9 @@ class TrackerApp(App[None]):
         self._arrival_toast: Notification | None = None  # the one new-items toast, while it shows
         self._arrival_count = 0  # what it counts
         self.check_spacing = CHECK_SPACING
+        self.brief_seen_after = BRIEF_SEEN_AFTER
+        self._brief_timer = None
+        self._brief_marked: dict[int, bool] = {}  # through_item -> marked: once per briefing
         # Ids our own polls stored: only these are notified ([notify]), so a daemon polling the
         # same database and this dashboard never both ring for one item.
         self._ours: set[int] = set()
@@ -145,7 +150,9 @@ class TrackerApp(App[None]):
         self.search = Input(placeholder="search titles and summaries (from 2 letters; Enter: any); Esc clears",
                             id="search", compact=True)
         self.status = StatusLine(self.clock, id="status")
+        self.briefing = Briefing(id="briefing")
         yield self.header
+        yield self.briefing
         with Horizontal(id="main"):
             yield self.items
             yield self.devs
@@ -166,6 +173,7 @@ class TrackerApp(App[None]):
         self.status.set_state(feeds=self.store.feed_states())
         self._update_list_title()
         self.panel.focus()
+        self.open_briefing(on_open=True)
         self.set_interval(WATCH_INTERVAL, self.watch_store)
         self.set_interval(1.0, self.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -858,8 +866,55 @@ class TrackerApp(App[None]):
             self.reload()
         self.panel.focus()
 
+    # ------------------------------------------------------------ the briefing: b, Esc
+    def open_briefing(self, on_open: bool = False) -> None:
+        """The card of what happened since the user last looked. On opening the dashboard it
+        stays away when nothing is new (the panel says as much, and the rows are worth more)
+        and on the very first run (there is no last look to speak of); b always shows it,
+        with nothing new in one line. Seen means put away with Esc, or on screen for
+        BRIEF_SEEN_AFTER seconds: only then does the last look move. Read in a thread (~65 ms
+        for 10,000 new reports), so it never holds up the first screen."""
+        self.run_worker(self._open_briefing(on_open), group="briefing", exclusive=True)
+
+    async def _open_briefing(self, on_open: bool) -> None:
+        from .. import brief
+        b = await asyncio.to_thread(brief.build, self.store, self.config, now=self.clock())
+        if self._brief_timer is not None:
+            self._brief_timer.stop()
+        if on_open and (b.empty or not b.looked):
+            # Never looked (a new story, or a first run): everything is new and the panel
+            # shows it; the panel on screen for a while is the first look.
+            if not b.looked:
+                self._brief_timer = self.set_timer(self.brief_seen_after, partial(self._brief_seen, b))
+            return
+        self.briefing.show(b)
+        self._brief_timer = self.set_timer(self.brief_seen_after, partial(self._brief_seen, b))
+
+    def _brief_seen(self, b) -> None:
+        from .. import brief
+        self._brief_timer = None
+        if not self._brief_marked.get(b.through_item):
+            self._brief_marked[b.through_item] = True
+            self.run_worker(self.write(brief.mark, self.store, self.config, b), group="write")
+
+    def close_briefing(self) -> None:
+        if self.briefing.brief is not None:
+            self._brief_seen(self.briefing.brief)
+        if self._brief_timer is not None:
+            self._brief_timer.stop()
+            self._brief_timer = None
+        self.briefing.hide()
+
+    def action_briefing(self) -> None:
+        if self.briefing.shown:
+            self.close_briefing()
+        else:
+            self.open_briefing()
+
     def action_back(self) -> None:
-        if self.search.has_focus:
+        if self.briefing.shown and not self.search.has_focus:
+            self.close_briefing()
+        elif self.search.has_focus:
             self.clear_search()
         elif self.side_shows("detail"):
             self.query_one("#side", ContentSwitcher).current = "article"

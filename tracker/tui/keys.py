@@ -23,6 +23,8 @@ KEYS: list[Key] = [
     Key("enter", "Enter", None, "show the selected item's detail beside the list", footer=False),
     Key("escape", "Esc", "back", "back to the article; clear the search", footer=False),
     Key("tab,shift+tab", "Tab ⇧Tab", None, "switch panes", footer=False),
+    Key("b", "b", "briefing", "the briefing: what happened since you last looked (Esc puts it away)",
+        footer=False),
     Key("question_mark", "?", "help", "this help"),
     Key("n", "n", "next_unread", "next unread item"),
     Key("m", "m", "toggle_read", "mark read / unread"),
@@ -57,7 +59,7 @@ SHORT = {"next_unread": "Next unread", "toggle_read": "Read", "toggle_star": "St
          "poll_all": "Poll", "deadlines": "Deadlines", "timeline": "Timeline", "outlets": "Outlets",
          "export": "Export", "help": "Help", "reader": "Full text", "toggle_view": "Developments", "split_out": "Split out",
          "join_above": "Join above", "quit": "Quit",
-         "back": "Back"}
+         "back": "Back", "briefing": "Briefing"}
 
 
 def app_bindings() -> list[Binding]:

@@ -472,3 +472,40 @@ def para(s: object, style: Style | str = "") -> Text:
 def cell(s: object, width: int | None = None, style: Style | str = "") -> Text:
     """A DataTable cell: DataTable parses plain str cells as markup, so feed text goes in as Text."""
     return cut(s, width, style) if width else Text(plain(s), style=style, end="")
+
+
+# ------------------------------------------------------------------ the briefing card
+def briefing(b, width: int, height: int = 12, styles: RowStyles = RowStyles()) -> Text:
+    """The briefing card (a brief.Brief) in at most `height` lines, each cut to `width`: the
+    summary, one line per development (headline, ×outlets, when; the new ones first), the
+    deadline and the next milestone. What does not fit is counted in one line."""
+    from .. import brief as core
+
+    tail = [(label, value) for label, value in (("Deadline ", b.deadline), ("Next: ", b.next_milestone)) if value]
+    rows = [("+", d) for d in b.new] + [("↑", d) for d in b.grown]
+    room = max(1, height - 1 - len(tail))
+    shown = rows if len(rows) <= room else rows[:room - 1]
+    out = Text(no_wrap=True, end="")
+    out.append_text(cut(core.summary_line(b), width, Style(bold=True)))
+    for mark, d in shown:
+        title, outlets, when = core.development_facts(d, b.now)
+        line = Text(no_wrap=True, end="")
+        line.append(f" {mark} ", styles.new if mark == "+" else styles.updated)
+        line.append(f"{plain(when):>9} ", styles.time)
+        line.append(f"{plain(outlets):<7} ", styles.outlet)
+        line.append_text(cut(title, width - line.cell_len))
+        out.append("\n")
+        out.append_text(line)
+    if len(shown) < len(rows):
+        more_new = sum(1 for m, _ in rows[len(shown):] if m == "+")
+        more = [f"{more_new} new"] if more_new else []
+        if len(rows) - len(shown) - more_new:
+            more.append(f"{len(rows) - len(shown) - more_new} with new reports")
+        out.append("\n")
+        out.append_text(cut(f"   … and {', '.join(more)} (the panel lists them all)", width, styles.time))
+    for label, value in tail:
+        out.append("\n")
+        line = Text(label, Style(bold=True), no_wrap=True, end="")
+        line.append_text(cut(value, width - line.cell_len))
+        out.append_text(line)
+    return out
