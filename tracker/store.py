@@ -813,6 +813,11 @@ class Store:
             params += [q, q]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
+    def fts_items(self, query: str) -> list[int]:
+        """Ids of the items whose title or summary the full-text index finds for an FTS5 query
+        (the caller's own syntax: quote user text with fts_query)."""
+        return [r[0] for r in self._conn().execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (query,))]
+
     def item_ids(self, f: Filter | None = None, limit: int | None = None) -> list[int]:
         """Ids in display order (newest first). The TUI keeps only this list and fetches rows
         for what is visible, which is what keeps 100,000 items instant."""
