@@ -29,7 +29,7 @@ from tracker.store import Store  # noqa: E402
 def edits(rules: Rules) -> dict[str, Rules]:
     req, exc = [list(g) for g in rules.require], list(rules.exclude)
     return {
-        "add a term": Rules([req[0] + ["Opus"]] + req[1:], exc),
+        "add a term": Rules([req[0], req[1] + ["court filing"]] + req[2:], exc),
         "remove a term": Rules([req[0]] + [[t for t in req[1] if t != "Hegseth"]] + req[2:], exc),
         "add an exclude": Rules(req, exc + ["lawsuit"]),
         "remove an exclude": Rules(req, exc[1:]) if exc else None,

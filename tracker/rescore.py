@@ -105,7 +105,8 @@ class Changes:
     """What an edit of the rules can move. Items holding none of `terms` keep their verdict
     and terms, unless `groups` (the require groups changed as they read the unchanged terms):
     then any item with stored terms, or on the story, is worked out again from its terms."""
-    terms: list[str]  # spellings (old or new) of the terms whose presence must be read from the text
+    terms: list[str]  # spellings of the new rules' terms whose presence must be read from the text
+    removed: list[str]  # terms only the old rules had: their items are judged from stored terms
     groups: bool
     feeds: list[str]  # feeds that began or stopped keeping everything
 
@@ -118,9 +119,10 @@ class Changes:
         blocks = difflib.SequenceMatcher(None, a.order, b.order, autojunk=False).get_matching_blocks()
         in_order = {k for blk in blocks for k in a.order[blk.a:blk.a + blk.size]}
         same &= in_order
-        changed = [a.spelling.get(k) or b.spelling[k] for k in dict.fromkeys(a.order + b.order) if k not in same]
+        changed = [b.spelling[k] for k in b.order if k not in same]
+        removed = [a.spelling[k] for k in a.order if k not in b.spelling]
         groups = {g & same for g in a.groups} != {g & same for g in b.groups}
-        return cls(changed, groups, sorted(set(old_keep) ^ set(new_keep)))
+        return cls(changed, removed, groups, sorted(set(old_keep) ^ set(new_keep)))
 
 
 def fts_words(term: str) -> list[str]:
@@ -164,7 +166,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
     changes = None
     if before is not None:
         changes = Changes.between(Matcher(before[0]), before[1], matcher, keep_all)
-        if any(not fts_words(t) for t in changes.terms):
+        if any(not fts_words(t) for t in changes.terms + changes.removed):
             changes = None  # a term the index cannot look up: read every item
     columns = "id, title, summary, rule_on_story, manual, matched"
     if changes is None:
@@ -178,11 +180,22 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         exact = set(_items_of(conn, changes.feeds))
         for term in changes.terms:
             exact.update(store.fts_items(" AND ".join(f'"{w}"' for w in fts_words(term))))
-        # The rest are judged from their stored terms: only if the groups read them otherwise.
+        # The rest are judged from their stored terms (they hold none of the new rules' changed
+        # terms, so the terms they hold under the new rules are among those): every item with
+        # terms when the groups read them otherwise, else those holding a removed term.
         judged: list[tuple] = []
+        select = "SELECT id, title, rule_on_story, manual, matched FROM items"
         if changes.groups:
-            judged = [r for r in conn.execute("SELECT id, title, rule_on_story, manual, matched FROM items "
-                                              "WHERE matched != '[]' OR rule_on_story = 1") if r[0] not in exact]
+            judged = [r for r in conn.execute(f"{select} WHERE matched != '[]' OR rule_on_story = 1")
+                      if r[0] not in exact]
+        elif changes.removed:
+            ids = set()
+            for term in changes.removed:
+                ids.update(store.fts_items(" AND ".join(f'"{w}"' for w in fts_words(term))))
+            ids = sorted(ids - exact)
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start:start + CHUNK]
+                judged += conn.execute(f"{select} WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
         total = len(exact) + len(judged)
         ids = sorted(exact)
         for start in range(0, len(ids), CHUNK):
