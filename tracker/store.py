@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from . import cluster
 from .errors import StoreError
@@ -257,6 +257,10 @@ ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published,
                 "updated, rule_on_story, manual, on_story, matched, read, starred, backlog, cluster")
 
 
+class Abandoned(Exception):
+    """A read stopped because its answer was no longer wanted (Store.reading_until)."""
+
+
 @dataclass(frozen=True)
 class Ready:
     """An entry with the CPU part of storing it done beforehand (Store._ready), before the
@@ -475,6 +479,22 @@ class Store:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    @contextmanager
+    def reading_until(self, stale: Callable[[], bool]) -> Iterator[None]:
+        """Reads inside stop, raising Abandoned, once stale() says their answer is no longer
+        wanted (a search a newer key has replaced): SQLite asks it every few thousand steps,
+        so a replaced query gives the cores back at once instead of running to its end."""
+        conn = self._conn()
+        conn.set_progress_handler(lambda: 1 if stale() else 0, 5000)
+        try:
+            yield
+        except sqlite3.OperationalError as e:
+            if "interrupt" in str(e) and stale():
+                raise Abandoned() from None
+            raise
+        finally:
+            conn.set_progress_handler(None, 0)
 
     def execute(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
         return self._conn().execute(sql, params).fetchall()
@@ -802,11 +822,18 @@ class Store:
         q = fts_query(f.query) if f.query else None
         if f.query and not q:
             clauses.append("0")
-        # An item is found by its feed's words and by its article's (texts_fts).
+        # An item is found by its feed's words and by its article's (texts_fts). UNION ALL: IN
+        # keeps each id once anyway.
         found = ("SELECT rowid FROM items_fts WHERE items_fts MATCH ? "
-                 "UNION SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?")
-        if q and f.clusters:  # a cluster is found by any of its reports' words, not just its first's
-            clauses.append(f"i.id IN (SELECT x.cluster FROM items x WHERE x.id IN ({found}))")
+                 "UNION ALL SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?")
+        if q and f.clusters:
+            # A cluster is found by any of its reports' words, not just its first's. Filter
+            # first: the clusters the other clauses keep (items_reps) are each checked through
+            # their members' ids (items_cluster, an index only), instead of every hit of the
+            # index being looked up in the table for its cluster (a prefix such as "pe" hits a
+            # tenth of all items: 484 -> 164 ms at 1,000,000 items). "+x.id": else the planner
+            # searches items_cluster once per hit for each cluster (minutes).
+            clauses.append(f"EXISTS (SELECT 1 FROM items x WHERE x.cluster = i.id AND +x.id IN ({found}))")
             params += [q, q]
         elif q:
             clauses.append(f"i.id IN ({found})")

@@ -32,7 +32,7 @@ from textual.widgets import ContentSwitcher, Input
 
 from ..errors import StoreError
 from ..model import Config, Deadline
-from ..store import Filter, Store
+from ..store import Abandoned, Filter, Store
 from ..text import clean_text, safe_link
 from ..timeutil import utcnow
 from . import render
@@ -255,9 +255,14 @@ class TrackerApp(App[None]):
 
     async def _reload(self, generation: int, f: Filter) -> None:
         def read():
-            upto = self.store.max_item_id()
-            return upto, self.store.item_ids_between(f, 0, upto)
-        upto, ids = await asyncio.to_thread(read)
+            # A search a newer key has replaced stops where it is (Abandoned), not at its end.
+            with self.store.reading_until(lambda: generation != self._generation):
+                upto = self.store.max_item_id()
+                return upto, self.store.item_ids_between(f, 0, upto)
+        try:
+            upto, ids = await asyncio.to_thread(read)
+        except Abandoned:
+            return
         if generation != self._generation:
             return
         self.last_max = upto
