@@ -125,3 +125,18 @@ def test_a_search_no_longer_wanted_stops_where_it_is(tmp_path):
     with store.reading_until(lambda: False):
         assert found(store, "hegs") == [ITEMS[0][0]]
     assert found(store, "pentagon") == [ITEMS[2][0], ITEMS[1][0], ITEMS[0][0]]
+
+
+def test_all_items_newest_first_mix_on_and_off_the_story(tmp_path):
+    """`items --all --limit N` reads the newest N of each half through its index and merges
+    them: the same as ordering every item, whichever half the newest fall in."""
+    store = Store.open(tmp_path / "t.db")
+    entries = [(Entry(entry_id=f"e{n}", title=f"Report {n}", link=f"https://news.test/{n}",
+                      published=(T0 + timedelta(minutes=n * 7 % 23)).strftime("%Y-%m-%dT%H:%M:%SZ")),
+                Match(n % 3 == 0, ())) for n in range(23)]
+    store.store_fetch(FEED, entries, status=200, etag=None, last_modified=None,
+                      next_poll=T0 + timedelta(days=1), now=T0 + timedelta(days=1))
+    everything = [r["title"] for r in store.items(Filter(story=None))]
+    for limit in (1, 5, 8, 23, 30):
+        assert [r["title"] for r in store.items(Filter(story=None), limit=limit)] == everything[:limit]
+    assert {r["on_story"] for r in store.items(Filter(story=None), limit=8)} == {0, 1}

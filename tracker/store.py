@@ -856,7 +856,16 @@ class Store:
         return [r[0] for r in self._conn().execute(sql, params)]
 
     def items(self, f: Filter | None = None, limit: int | None = None) -> list[dict]:
-        where, params = self._where(f or Filter())
+        f = f or Filter()
+        if f.story is None and limit is not None:
+            # On and off the story together, newest first: no index orders every item by time
+            # (migration 4), so a plain ORDER BY sorts them all (0.5 s at 1,000,000 items).
+            # items_story_time orders each half: the first `limit` of each, merged, are the
+            # first `limit` of all.
+            halves = self.items(dataclasses.replace(f, story=True), limit) + \
+                self.items(dataclasses.replace(f, story=False), limit)
+            return sorted(halves, key=lambda r: (r["published"], r["id"]), reverse=True)[:limit]
+        where, params = self._where(f)
         sql = (f"SELECT {', '.join('i.' + c.strip() for c in ITEM_COLUMNS.split(','))} FROM items i{where} "
                "ORDER BY i.published DESC, i.id DESC")
         if limit is not None:
