@@ -147,11 +147,12 @@ def test_an_existing_database_is_grouped_on_open_in_batches(tmp_path):
     assert store.developments_pending()
     seen = []
     assert on_open(store, config, progress=lambda done, total: seen.append((done, total))).grouped == 5
-    assert groups(store) == expected and seen == [(5, 5)]
+    assert groups(store) == expected and seen[-1] == (5, 5)  # the re-score on open reports too
     assert not store.developments_pending() and on_open(store, config).grouped == 0
     store._forget_grouping()
+    seen.clear()
     assert store.group_developments(progress=lambda *a: seen.append(a), batch=2, regroup=True) == 5
-    assert seen[1:] == [(2, 5), (4, 5), (5, 5)]
+    assert seen == [(2, 5), (4, 5), (5, 5)]
 
 
 def test_cli_json_and_developments(tmp_path, capsys):

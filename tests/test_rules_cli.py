@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+
+import pytest
 from datetime import datetime, timedelta, timezone
 
 from tracker.cli import main
@@ -57,7 +59,7 @@ def test_rules_test_reports_without_changing_anything(tmp_path, server, capsys):
     assert f"1 would move onto the story:\n  + {ITEMS[2].title}  (matched: Anthropic · Claude · Opus)" in out
     assert "2 would move off the story:" in out
     assert f"  - {ITEMS[1].title}" in out and f"  - {ITEMS[3].title}" in out
-    assert "4 items checked: 1 would move in, 2 out" in out and "nothing was changed" in out
+    assert "3 of 4 items checked (the others hold no term the edit changed): 1 would move in, 2 out" in out and "nothing was changed" in out
     assert verdicts(config) == before
     assert Store.open(load(config).database_path).setting(RULES_KEY) != rules_hash(load(config))
 
@@ -79,7 +81,7 @@ def test_rules_apply_moves_items_and_keeps_manual_verdicts(tmp_path, server, cap
     assert (row["rule_on_story"], row["manual"], row["matched"]) == (0, 1, ["Anthropic", "Department of War", "stalled"])
     # applied: nothing left to do, and the next start does not re-score
     assert main(["--config", str(config), "rules", "test"]) == 0
-    assert "4 items checked: 0 would move in, 0 out, 0 with other matched terms" in capsys.readouterr().out
+    assert "0 of 4 items checked (the others hold no term the edit changed): 0 would move in, 0 out, 0 with other matched terms" in capsys.readouterr().out
     assert not needs_work(store, load(config))
 
 
@@ -143,3 +145,94 @@ def test_rules_test_lists_the_items_whose_matched_terms_change(tmp_path, server,
     shown = json.loads(capsys.readouterr().out)["other_terms"]
     assert [m["title"] for m in shown] == [ITEMS[0].title] and "Friday" in shown[0]["matched"]
     assert "Friday" not in shown[0]["before"]
+
+
+# Each kind of edit, re-scored from the full-text index (only the items it can move) and
+# compared with a re-score of every item.
+REPORTS = [
+    ("Hegseth gives Anthropic until Friday", ""),
+    ("Pentagon weighs Defense Production Act against Claude maker", "Officials said talks go on."),
+    ("Anthropic releases Claude Opus", "A longer context window."),
+    ("Anthropic says Department of War talks have stalled", ""),
+    ("Amodei meets Pentagon officials", "The deadline is Friday."),
+    ("Pentagon awards shipbuilding contract", "Unrelated to AI."),
+    ("Storm brings heavy rain to Lisbon", ""),
+    ("Hegseth visits troops in Osaka", ""),
+    ("Pentagon brands Anthropic a supply-chain risk", "Claude's maker objects."),
+]
+GROUPS = '["Anthropic", "Claude", "Amodei"], ["Pentagon", "Hegseth", "Department of War", "Defense Production Act"]'
+
+
+def story(require: str = GROUPS, exclude: str = "") -> str:
+    return STORY.replace(STORY[STORY.index("require"):], f"require = [{require}]\n" +
+                         (f"exclude = [{exclude}]\n" if exclude else ""))
+
+
+def scored_store(tmp_path, rules: str) -> tuple[Store, dict[str, int]]:
+    from tracker.match import Matcher
+    from tracker.model import Entry, FeedConfig
+
+    config = load(write_config(tmp_path, story=rules))
+    store = Store.open(config.database_path)
+    matcher = Matcher(config.story.rules)
+    feed = FeedConfig("Wire", "http://n.test/f.xml", 3600)
+    entries = [(Entry(str(k), title, f"http://n.test/{k}", (T0 + timedelta(minutes=k)).isoformat(), summary=summary),
+                matcher.match(title, summary)) for k, (title, summary) in enumerate(REPORTS)]
+    store.store_fetch(feed, entries, status=200, etag=None, last_modified=None, next_poll=T0, now=T0)
+    rescore(store, config, apply=True)  # records the rules the verdicts were scored under
+    return store, {r["title"]: r["id"] for r in store.items(Filter(story=None))}
+
+
+def state(store: Store) -> list[tuple]:
+    return [tuple(r) for r in store.execute("SELECT id, rule_on_story, on_story, manual, matched, title_key IS NOT NULL "
+                                            "FROM items ORDER BY id")]
+
+
+@pytest.mark.parametrize("before, after, moved_in, moved_out", [
+    # a term added to a group: only the items holding it can come on
+    (story(), story(GROUPS.replace('"Hegseth"', '"Hegseth", "Opus"')), ["Anthropic releases Claude Opus"], []),
+    # a term removed: what it alone kept on the story leaves
+    (story(), story(GROUPS.replace('"Hegseth", ', '')), [], ["Hegseth gives Anthropic until Friday"]),
+    # an exclude added
+    (story(), story(exclude='"stalled"'), [], ["Anthropic says Department of War talks have stalled"]),
+    # an exclude removed
+    (story(exclude='"stalled", "Osaka"'), story(exclude='"Osaka"'),
+     ["Anthropic says Department of War talks have stalled"], []),
+    # a require term made an exclude
+    (story(), story(GROUPS.replace(', "Defense Production Act"', ''), exclude='"Defense Production Act"'),
+     [], ["Pentagon weighs Defense Production Act against Claude maker"]),
+    # a group added: items on the story holding none of its terms leave, though they hold no changed term
+    (story(), story(GROUPS + ', ["Friday", "deadline"]'), [],
+     ["Pentagon weighs Defense Production Act against Claude maker", "Anthropic says Department of War talks have stalled",
+      "Pentagon brands Anthropic a supply-chain risk"]),
+    # a group removed: items holding a term of every remaining group come on
+    (story(), story('["Anthropic", "Claude", "Amodei"]'), ["Anthropic releases Claude Opus"], []),
+    # a group's only term removed with it
+    (story(GROUPS + ', ["Opus"]'), story(), ["Hegseth gives Anthropic until Friday",
+     "Pentagon weighs Defense Production Act against Claude maker",
+     "Anthropic says Department of War talks have stalled", "Amodei meets Pentagon officials",
+     "Pentagon brands Anthropic a supply-chain risk"], []),
+    # a phrase respelled ("supply chain risk" is the same term) and terms reordered
+    (story(GROUPS + ', ["supply-chain risk", "Friday"]'), story(GROUPS + ', ["Friday", "Supply chain risk"]'), [], []),
+], ids=["add-term", "remove-term", "add-exclude", "remove-exclude", "term-to-exclude", "add-group", "remove-group",
+        "remove-last-term-of-group", "respell-reorder"])
+def test_a_rescore_reads_only_what_an_edit_can_move_and_agrees_with_reading_all(tmp_path, before, after,
+                                                                                moved_in, moved_out):
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+    store, ids = scored_store(tmp_path / "a", before)
+    full, _ = scored_store(tmp_path / "b", before)
+    full.execute("DELETE FROM settings WHERE key = 'rules'")  # rules unknown: every item is read
+    held = ids["Hegseth visits troops in Osaka"]  # a manual verdict stays whatever the rules say
+    for s in (store, full):
+        s.set_manual(held, True)
+    edited = load(write_config(tmp_path / "a", story=after))
+    result, everything = rescore(store, edited, apply=True), rescore(full, edited, apply=True)
+    assert [m.title for m in result.moved_in] == moved_in
+    assert [m.title for m in result.moved_out] == moved_out
+    for name in ("moved_in", "moved_out", "held"):
+        assert getattr(result, name) == getattr(everything, name)
+    assert result.terms_changed == everything.terms_changed
+    assert state(store) == state(full)
+    assert everything.checked == len(REPORTS) and result.checked < len(REPORTS)
+    assert rescore(store, edited).checked == 0  # applied: nothing left that can move

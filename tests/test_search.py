@@ -103,3 +103,40 @@ def test_a_database_indexed_with_word_positions_is_reindexed_on_open(tmp_path):
     assert found(store, "amodei") == [ITEMS[0][0]]
     assert found(store, "hegseth") == []
     store.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+
+
+def test_a_search_no_longer_wanted_stops_where_it_is(tmp_path):
+    """The dashboard's reads for a search a newer key has replaced stop (Abandoned) instead of
+    running to their end; a read still wanted is untouched, and the connection works after."""
+    import threading
+
+    import pytest
+
+    from tracker.store import Abandoned
+
+    store = stored(tmp_path / "t.db")
+    # minutes of work if it ran to its end (bounded, so a broken stop fails instead of hanging)
+    endless = "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1e9) SELECT COUNT(*) FROM n"
+    replaced = threading.Event()
+    threading.Timer(0.2, replaced.set).start()  # the next key arrives while the query runs
+    with pytest.raises(Abandoned):
+        with store.reading_until(replaced.is_set):
+            store.execute(endless)
+    with store.reading_until(lambda: False):
+        assert found(store, "hegs") == [ITEMS[0][0]]
+    assert found(store, "pentagon") == [ITEMS[2][0], ITEMS[1][0], ITEMS[0][0]]
+
+
+def test_all_items_newest_first_mix_on_and_off_the_story(tmp_path):
+    """`items --all --limit N` reads the newest N of each half through its index and merges
+    them: the same as ordering every item, whichever half the newest fall in."""
+    store = Store.open(tmp_path / "t.db")
+    entries = [(Entry(entry_id=f"e{n}", title=f"Report {n}", link=f"https://news.test/{n}",
+                      published=(T0 + timedelta(minutes=n * 7 % 23)).strftime("%Y-%m-%dT%H:%M:%SZ")),
+                Match(n % 3 == 0, ())) for n in range(23)]
+    store.store_fetch(FEED, entries, status=200, etag=None, last_modified=None,
+                      next_poll=T0 + timedelta(days=1), now=T0 + timedelta(days=1))
+    everything = [r["title"] for r in store.items(Filter(story=None))]
+    for limit in (1, 5, 8, 23, 30):
+        assert [r["title"] for r in store.items(Filter(story=None), limit=limit)] == everything[:limit]
+    assert {r["on_story"] for r in store.items(Filter(story=None), limit=8)} == {0, 1}

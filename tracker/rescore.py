@@ -5,20 +5,37 @@ An item's rule verdict is what the matcher says of its stored title and summary,
 a feed that keeps everything (`match = false`) carried it; a manual verdict still wins. Only
 rows whose verdict or matched terms change are written, in one transaction, with the
 clusters following the items that come onto or leave the story.
+
+The rules a database was scored under are kept beside their hash, so an edit re-scores only
+the items it can move (Changes): those whose text holds a term the edit added, removed,
+respelled or gave another role, found through the full-text index (a superset: the index
+splits words where the matcher does and stems both sides alike), and, when the require
+groups themselves changed, every item whose stored terms or verdict the new groups read
+differently, worked out from those stored terms without reading its text. Every other
+item holds the same rule terms under both rule sets, in the same roles, so its verdict and
+matched terms cannot change. At 1,000,000 items a term's edit re-scores thousands of items
+instead of all of them (19.6 s before).
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import re
+import sqlite3
 from dataclasses import dataclass, field
+from typing import Callable
 
 from . import cluster
-from .match import Matcher
+from .match import Matcher, Rules, _key
 from .model import Config
 from .store import Store
 
 RULES_KEY = "rules_hash"
+RULES_TEXT_KEY = "rules"  # the text RULES_KEY is the hash of: what the stored verdicts were scored under
+CHUNK = 2000  # items read (and progress reported) at a time
+Progress = Callable[[int, int], None]  # (items done, items to do)
 
 
 @dataclass(frozen=True)
@@ -32,7 +49,8 @@ class Moved:
 
 @dataclass
 class Rescore:
-    checked: int = 0
+    checked: int = 0  # items whose verdict was worked out again
+    stored: int = 0  # items in the database (the others cannot move: Changes)
     moved_in: list[Moved] = field(default_factory=list)  # would be on the story, was not
     moved_out: list[Moved] = field(default_factory=list)
     held: list[Moved] = field(default_factory=list)  # the rules would move it; the user's verdict keeps it
@@ -43,47 +61,168 @@ class Rescore:
 
 def rules_hash(config: Config) -> str:
     """What decides rule verdicts: the rules and the feeds whose items are all on the story."""
+    return hashlib.sha256(rules_text(config).encode()).hexdigest()
+
+
+def rules_text(config: Config) -> str:
     rules = config.story.rules
     keep_all = sorted(f.name for f in config.feeds if not f.match)
-    text = json.dumps([rules.require, rules.exclude, keep_all], ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return json.dumps([rules.require, rules.exclude, keep_all], ensure_ascii=False)
 
 
-def rescore(store: Store, config: Config, apply: bool = False) -> Rescore:
-    """Compare every stored item's verdict with the current rules; with apply, write the
-    changes (and record the rules' hash). Reading happens outside the write transaction, so
-    another process polling meanwhile is blocked only for the writes."""
+def stored_rules(store: Store) -> tuple[Rules, list[str]] | None:
+    """The rules (and keep-everything feeds) the stored verdicts were scored under, when known."""
+    text, digest = store.setting(RULES_TEXT_KEY), store.setting(RULES_KEY)
+    if not text or hashlib.sha256(text.encode()).hexdigest() != digest:
+        return None
+    try:
+        require, exclude, keep_all = json.loads(text)
+        return Rules(require, exclude), list(keep_all)
+    except (ValueError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """A Matcher's terms by key (match._key): spelling, order in `matched`, groups, excludes."""
+    spelling: dict[tuple, str]
+    order: list[tuple]
+    groups: list[frozenset]
+    exclude: frozenset
+
+    @classmethod
+    def of(cls, m: Matcher) -> "_Roles":
+        key = [_key(s) for s in m._spelling]
+        return cls({key[i]: m._spelling[i] for i in m._order}, [key[i] for i in m._order],
+                   [frozenset(key[i] for i in g) for g in m._groups], frozenset(key[i] for i in m._exclude))
+
+    def verdict(self, found: set) -> tuple[bool, str]:
+        """(on the story, matched as stored) for an item holding the terms `found` (keys)."""
+        on = not (found & self.exclude) and all(g & found for g in self.groups)
+        return on, json.dumps([self.spelling[k] for k in self.order if k in found])
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What an edit of the rules can move. Items holding none of `terms` keep their verdict
+    and terms, unless `groups` (the require groups changed as they read the unchanged terms):
+    then any item with stored terms, or on the story, is worked out again from its terms."""
+    terms: list[str]  # spellings of the new rules' terms whose presence must be read from the text
+    removed: list[str]  # terms only the old rules had: their items are judged from stored terms
+    groups: bool
+    feeds: list[str]  # feeds that began or stopped keeping everything
+
+    @classmethod
+    def between(cls, old: Matcher, old_keep: list[str], new: Matcher, new_keep: list[str]) -> "Changes":
+        a, b = _Roles.of(old), _Roles.of(new)
+        same = {k for k in a.spelling.keys() & b.spelling.keys()
+                if a.spelling[k] == b.spelling[k] and (k in a.exclude) == (k in b.exclude)}
+        # Terms that keep their relative order keep `matched` alike; the others count as changed.
+        blocks = difflib.SequenceMatcher(None, a.order, b.order, autojunk=False).get_matching_blocks()
+        in_order = {k for blk in blocks for k in a.order[blk.a:blk.a + blk.size]}
+        same &= in_order
+        changed = [b.spelling[k] for k in b.order if k not in same]
+        removed = [a.spelling[k] for k in a.order if k not in b.spelling]
+        groups = {g & same for g in a.groups} != {g & same for g in b.groups}
+        return cls(changed, removed, groups, sorted(set(old_keep) ^ set(new_keep)))
+
+
+def fts_words(term: str) -> list[str]:
+    """A rule term's words as the full-text index's tokenizer splits them (fts_query's rule)."""
+    return re.findall(r"[^\W_]+", term)
+
+
+def rescore(store: Store, config: Config, apply: bool = False, progress: Progress | None = None) -> Rescore:
+    """Compare stored items' verdicts with the current rules (every item, or only those an edit
+    can move when the rules they were scored under are known: Changes); with apply, write the
+    changes (and record the rules). Reading happens outside the write transaction, so another
+    process polling meanwhile is blocked only for the writes. progress(done, total) is called
+    as items are checked."""
     matcher = Matcher(config.story.rules)
     keep_all = [f.name for f in config.feeds if not f.match]
     conn = store._conn()
-    kept = set()
-    if keep_all:
-        marks = ",".join("?" * len(keep_all))
-        kept = {r[0] for r in conn.execute(
-            f"SELECT DISTINCT x.item_id FROM item_feeds x JOIN feeds f ON f.id = x.feed_id WHERE f.name IN ({marks})",
-            keep_all)}
-    result = Rescore()
+    kept = _items_of(conn, keep_all)
+    result = Rescore(stored=conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
     writes: list[tuple[int, str, int, int]] = []  # (rule_on, matched, id, on_story changed)
-    for item_id, title, summary, rule_on, manual, matched in conn.execute(
-            "SELECT id, title, summary, rule_on_story, manual, matched FROM items"):
-        result.checked += 1
-        m = matcher.match(title, summary)
-        new_on = int(m.on_story or item_id in kept)
-        new_matched = json.dumps(list(m.terms))
+
+    def judge(item_id, title, rule_on, manual, matched, new_on, new_matched):
         if new_on == rule_on and new_matched == matched:
-            continue
+            return
         if new_matched != matched:
             result.terms_changed += 1
             if new_on == rule_on:
-                result.retermed.append(Moved(item_id, title, m.terms, None if manual is None else bool(manual),
+                result.retermed.append(Moved(item_id, title, _terms(new_matched), None if manual is None else bool(manual),
                                              before=_terms(matched)))
         if new_on != rule_on:
-            moved = Moved(item_id, title, m.terms, None if manual is None else bool(manual))
+            moved = Moved(item_id, title, tuple(json.loads(new_matched)), None if manual is None else bool(manual))
             if manual is not None:
                 result.held.append(moved)
             else:
                 (result.moved_in if new_on else result.moved_out).append(moved)
         writes.append((new_on, new_matched, item_id, int(manual is None and new_on != rule_on)))
+
+    def rematch(rows):
+        for item_id, title, summary, rule_on, manual, matched in rows:
+            m = matcher.match(title, summary)
+            judge(item_id, title, rule_on, manual, matched, int(m.on_story or item_id in kept),
+                  json.dumps(list(m.terms)))
+
+    before = stored_rules(store)
+    changes = None
+    if before is not None:
+        changes = Changes.between(Matcher(before[0]), before[1], matcher, keep_all)
+        if any(not fts_words(t) for t in changes.terms + changes.removed):
+            changes = None  # a term the index cannot look up: read every item
+    columns = "id, title, summary, rule_on_story, manual, matched"
+    if changes is None:
+        total = result.stored
+        for rows in _chunks(conn.execute(f"SELECT {columns} FROM items")):
+            rematch(rows)
+            result.checked += len(rows)
+            if progress:
+                progress(result.checked, total)
+    else:
+        exact = set(_items_of(conn, changes.feeds))
+        for term in changes.terms:
+            exact.update(store.fts_items(" AND ".join(f'"{w}"' for w in fts_words(term))))
+        # The rest are judged from their stored terms (they hold none of the new rules' changed
+        # terms, so the terms they hold under the new rules are among those): every item with
+        # terms when the groups read them otherwise, else those holding a removed term.
+        judged: list[tuple] = []
+        select = "SELECT id, title, rule_on_story, manual, matched FROM items"
+        if changes.groups:
+            judged = [r for r in conn.execute(f"{select} WHERE matched != '[]' OR rule_on_story = 1")
+                      if r[0] not in exact]
+        elif changes.removed:
+            ids = set()
+            for term in changes.removed:
+                ids.update(store.fts_items(" AND ".join(f'"{w}"' for w in fts_words(term))))
+            ids = sorted(ids - exact)
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start:start + CHUNK]
+                judged += conn.execute(f"{select} WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        total = len(exact) + len(judged)
+        ids = sorted(exact)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            rematch(conn.execute(f"SELECT {columns} FROM items WHERE id IN ({','.join('?' * len(chunk))})",
+                                 chunk).fetchall())
+            result.checked += len(chunk)
+            if progress:
+                progress(result.checked, total)
+        roles = _Roles.of(matcher)
+        verdicts: dict[str, tuple[bool, str]] = {}  # by stored terms: a few hundred distinct sets
+        for start in range(0, len(judged), CHUNK):
+            for item_id, title, rule_on, manual, matched in judged[start:start + CHUNK]:
+                if matched not in verdicts:
+                    verdicts[matched] = roles.verdict({_key(t) for t in json.loads(matched)})
+                on, new_matched = verdicts[matched]
+                judge(item_id, title, rule_on, manual, matched, int(on or item_id in kept), new_matched)
+            result.checked += len(judged[start:start + CHUNK])
+            if progress:
+                progress(result.checked, total)
+    for moved in (result.moved_in, result.moved_out, result.held):
+        moved.sort(key=lambda m: m.id)
     if apply:
         with store.write() as c:
             c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = COALESCE(manual, ?) "
@@ -92,8 +231,9 @@ def rescore(store: Store, config: Config, apply: bool = False) -> Rescore:
                 if flipped:
                     cluster.update(c, item_id, cache=store.cluster_cache)
                     store.development_update(c, item_id)
-            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                      "SET value = excluded.value", (RULES_KEY, rules_hash(config)))
+            for key, value in ((RULES_KEY, rules_hash(config)), (RULES_TEXT_KEY, rules_text(config))):
+                c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                          "SET value = excluded.value", (key, value))
         result.applied = True
     return result
 
@@ -104,6 +244,21 @@ def _terms(matched: str | None) -> tuple[str, ...]:
     except ValueError:  # a database written by something else: its old terms are unknown
         return ()
     return tuple(str(t) for t in terms) if isinstance(terms, list) else ()
+
+
+def _items_of(conn: sqlite3.Connection, feeds: list[str]) -> set[int]:
+    """The items any of these feeds carried."""
+    if not feeds:
+        return set()
+    marks = ",".join("?" * len(feeds))
+    return {r[0] for r in conn.execute(
+        f"SELECT DISTINCT x.item_id FROM item_feeds x JOIN feeds f ON f.id = x.feed_id WHERE f.name IN ({marks})",
+        feeds)}
+
+
+def _chunks(cursor):
+    while rows := cursor.fetchmany(CHUNK):
+        yield rows
 
 
 @dataclass(frozen=True)
@@ -120,14 +275,15 @@ def needs_work(store: Store, config: Config) -> bool:
     return cluster.outdated(store._conn()) or cluster.pending(store._conn()) or store.developments_pending()
 
 
-def on_open(store: Store, config: Config, progress=None) -> Startup:
+def on_open(store: Store, config: Config, progress: Progress | None = None) -> Startup:
     """Run at start (the CLI before a command, the dashboard in a worker thread): apply the
     rules if feeds.toml changed them, cluster items stored before clusters existed, and group
     them into developments (a batch per transaction; progress(done, total) after each)."""
     rescored = None
     if store.setting(RULES_KEY) != rules_hash(config):
-        # A database from before rule hashes has items scored under unknown rules: check them all.
-        rescored = rescore(store, config, apply=True)
+        # A database from before the rules were stored has items scored under unknown rules:
+        # rescore checks them all.
+        rescored = rescore(store, config, apply=True, progress=progress)
     clustered = 0
     conn = store._conn()
     if cluster.outdated(conn) or cluster.pending(conn):

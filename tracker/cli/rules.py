@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 from ..text import clean_text
 from . import EXIT_OK, db_path, load_config, positive_int
@@ -18,11 +19,11 @@ def cmd_rules(args) -> int:
     config = load_config(args)
     # Not open_store(): that applies changed rules on open, which `test` must not do.
     store = Store.open(db_path(args, config), create=False)
-    result = rescore(store, config, apply=args.action == "apply")
+    result = rescore(store, config, apply=args.action == "apply", progress=progress_line(sys.stderr))
     if args.json:
         def moved(ms):
             return [{"id": m.id, "title": m.title, "matched": list(m.terms)} for m in ms]
-        json.dump({"checked": result.checked, "applied": result.applied,
+        json.dump({"checked": result.checked, "stored": result.stored, "applied": result.applied,
                    "moved_in": moved(result.moved_in), "moved_out": moved(result.moved_out),
                    "held_by_manual_verdict": [{"id": m.id, "title": m.title, "manual": m.manual}
                                               for m in result.held],
@@ -44,7 +45,9 @@ def cmd_rules(args) -> int:
             print(f"  ... and {len(result.retermed) - limit} more (--all lists them)")
     if result.held:
         print(f"{len(result.held)} kept where the user put them (a manual verdict wins over the rules)")
-    summary = (f"{result.checked} items checked: {len(result.moved_in)} {verb} in, {len(result.moved_out)} out, "
+    checked = f"{result.checked} items checked" if result.checked == result.stored else \
+        f"{result.checked} of {result.stored} items checked (the others hold no term the edit changed)"
+    summary = (f"{checked}: {len(result.moved_in)} {verb} in, {len(result.moved_out)} out, "
                f"{result.terms_changed} with other matched terms")
     if not result.applied and (result.moved_in or result.moved_out or result.terms_changed):
         summary += "; nothing was changed (`tracker rules apply` applies them)"
@@ -54,6 +57,23 @@ def cmd_rules(args) -> int:
 
 def _terms(terms) -> str:
     return " · ".join(clean_text(t) for t in terms) or "nothing"
+
+
+def progress_line(stream, every: float = 0.2):
+    """A rescore's progress callback: "re-scoring: 12,000 of 85,000 items" on one line of a
+    terminal, redrawn at most every `every` seconds; nothing when the stream is not a terminal."""
+    if not stream.isatty():
+        return None
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < every:
+            return
+        last[0] = now
+        stream.write(f"\rre-scoring: {done:,} of {total:,} items" + ("\n" if done >= total else ""))
+        stream.flush()
+    return show
 
 
 def _section(heading: str, moved, mark: str, limit: int | None) -> None:

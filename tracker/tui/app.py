@@ -33,7 +33,7 @@ from textual.widgets import ContentSwitcher, Input
 
 from ..errors import StoreError
 from ..model import Config, Deadline
-from ..store import Filter, Store
+from ..store import Abandoned, Filter, Store
 from ..text import clean_text, safe_link
 from ..timeutil import utcnow
 from . import render
@@ -390,14 +390,21 @@ class TrackerApp(App[None]):
         by_development = self.by_development
 
         def read():
-            upto = self.store.max_item_id()
-            return upto, self.store.item_ids_between(f, 0, upto), (
-                self.store.development_list(f) if by_development else None)
-        upto, ids, devs = await asyncio.to_thread(read)
+            # A search a newer key has replaced stops where it is (Abandoned), not at its end.
+            with self.store.reading_until(lambda: generation != self._generation):
+                upto = self.store.max_item_id()
+                # The hidden list is read again when v shows it: a search costs one list's time.
+                ids = None if by_development else self.store.item_ids_between(f, 0, upto)
+                return upto, ids, (self.store.development_list(f) if by_development else None)
+        try:
+            upto, ids, devs = await asyncio.to_thread(read)
+        except Abandoned:
+            return
         if generation != self._generation:
             return
         self.last_max = upto
-        self.items.set_ids(ids)
+        if ids is not None:
+            self.items.set_ids(ids)
         if devs is not None:
             self.devs.set_ids(devs)
         self._list_title = ""  # the other list's title may be the one shown now
