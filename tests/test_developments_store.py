@@ -92,9 +92,10 @@ def test_reports_of_one_event_share_a_development_as_they_are_stored(store):
 def test_copies_join_their_development_and_off_story_items_stay_out(store):
     d1, *_ = poll_story(store)
     copy, = fetch(store, (entry(20, DESIGNATION[0][0], "", 5, outlet="Reuters"), ON))
-    off, = fetch(store, (entry(21, "Contractors told to cut ties with Anthropic after supply chain risk designation",
-                               "The designation bars contractors from using Claude; it takes effect immediately.", 90),
-                         OFF))
+    # like the designation, but not enough to bring in a report the rules left out
+    # (tests/test_developments_relevance.py): it stays off until the user puts it on
+    off, = fetch(store, (entry(21, "Claude banned for contractors as designation takes effect",
+                               "Anthropic's Claude is off limits to contractors now.", 90), OFF))
     assert store.rows([copy])[copy]["development"] == d1
     assert store.rows([off])[off]["development"] is None
     store.set_manual(off, True)  # the user puts it on the story: it joins

@@ -62,8 +62,8 @@ def rescore(store: Store, config: Config, apply: bool = False) -> Rescore:
             keep_all)}
     result = Rescore()
     writes: list[tuple[int, str, int, int]] = []  # (rule_on, matched, id, on_story changed)
-    for item_id, title, summary, rule_on, manual, matched in conn.execute(
-            "SELECT id, title, summary, rule_on_story, manual, matched FROM items"):
+    for item_id, title, summary, rule_on, manual, matched, joined in conn.execute(
+            "SELECT id, title, summary, rule_on_story, manual, matched, joined IS NOT NULL FROM items"):
         result.checked += 1
         m = matcher.match(title, summary)
         new_on = int(m.on_story or item_id in kept)
@@ -72,16 +72,18 @@ def rescore(store: Store, config: Config, apply: bool = False) -> Rescore:
             continue
         if new_matched != matched:
             result.terms_changed += 1
-        if new_on != rule_on:
+        # An item that joined an on-story development (Store._offer) stays on the story
+        # whatever the rules say, so only the rules' verdict changes, not its place.
+        if new_on != rule_on and not joined:
             moved = Moved(item_id, title, m.terms, None if manual is None else bool(manual))
             if manual is not None:
                 result.held.append(moved)
             else:
                 (result.moved_in if new_on else result.moved_out).append(moved)
-        writes.append((new_on, new_matched, item_id, int(manual is None and new_on != rule_on)))
+        writes.append((new_on, new_matched, item_id, int(manual is None and new_on != rule_on and not joined)))
     if apply:
         with store.write() as c:
-            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = COALESCE(manual, ?) "
+            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) "
                           "WHERE id = ?", [(on, terms, on, i) for on, terms, i, _ in writes])
             for _, _, item_id, flipped in writes:
                 if flipped:

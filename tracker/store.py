@@ -83,7 +83,7 @@ MIGRATIONS: list[str] = [
         updated TEXT,                            -- the feed changed its text at this time
         rule_on_story INTEGER NOT NULL,
         manual INTEGER,                          -- the user's verdict (1/0), wins over the rules
-        on_story INTEGER NOT NULL,               -- COALESCE(manual, rule_on_story), kept for the index
+        on_story INTEGER NOT NULL,               -- COALESCE(manual, rule_on_story), kept for the index (and joined: migration 10)
         matched TEXT NOT NULL DEFAULT '[]',      -- JSON list of rule terms found
         read INTEGER NOT NULL DEFAULT 0,
         starred INTEGER NOT NULL DEFAULT 0,
@@ -246,6 +246,13 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO settings (key, value) VALUES ('development_index', '1');
     """,
+    # 10: relevance that follows the story. items.joined is set when the rules left an item
+    # out but it joined an on-story development (Store._offer): the headline it joined, kept
+    # so that the item stays on the story (on_story = COALESCE(manual, MAX(rule_on_story,
+    # joined IS NOT NULL))) whatever re-scoring or re-grouping does, and says why.
+    """
+    ALTER TABLE items ADD COLUMN joined TEXT;
+    """,
 ]
 # The migration whose full-text index (TEXTS_FTS) is made with it.
 TEXTS_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "CREATE TABLE texts" in m)
@@ -283,7 +290,7 @@ FTS = [
 
 ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published, dated, first_seen, "
                 "updated, rule_on_story, manual, on_story, matched, read, starred, backlog, cluster, development, "
-                "development_why")
+                "development_why, joined")
 
 
 @dataclass(frozen=True)
@@ -748,7 +755,7 @@ class Store:
                 c.execute("INSERT INTO item_versions (item_id, title, summary, replaced) VALUES (?, ?, ?, ?)",
                           (item_id, old["title"], old["summary"], now_s))
                 c.execute("UPDATE items SET title = ?, summary = ?, updated = ?, read = 0, matched = ?, "
-                          "rule_on_story = ?, on_story = COALESCE(manual, ?) WHERE id = ?",
+                          "rule_on_story = ?, on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) WHERE id = ?",
                           (e.title, e.summary, now_s, r.terms, rule_on, rule_on, item_id))
                 cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
                 self.development_update(c, item_id)
@@ -789,6 +796,8 @@ class Store:
             if rule_on:
                 cid = cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
                 self._group(c, item_id, e.title, e.summary, published, cid)
+            else:
+                self._offer(c, item_id, e.title, e.summary, published)
         c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, published, own) "
                   "VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
         return item_id, is_new, False
@@ -1006,7 +1015,8 @@ class Store:
     def set_manual(self, item_id: int, on_story: bool | None) -> None:
         """The user's verdict on an item; None hands it back to the rules."""
         with self.write() as c:
-            c.execute("UPDATE items SET manual = ?, on_story = COALESCE(?, rule_on_story) WHERE id = ?",
+            c.execute("UPDATE items SET manual = ?, on_story = COALESCE(?, MAX(rule_on_story, joined IS NOT NULL)) "
+                      "WHERE id = ?",
                       (None if on_story is None else int(on_story), None if on_story is None else int(on_story),
                        item_id))
             cluster.update(c, item_id, cache=self.cluster_cache)
@@ -1210,6 +1220,25 @@ class Store:
                                 "LIMIT 1", (cid, item_id)).fetchone()
                 copy_dev = row[0] if row else None
             a = g.grouper.add(report, copy_dev)
+        return self._record(c, g, a, item_id, published)
+
+    def _offer(self, c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str) -> int | None:
+        """A new item the rules left out, offered to the developments (inside the caller's
+        transaction): when it joins an on-story one strongly enough (JOIN_THRESHOLD), it comes
+        onto the story, joined = that development's headline. -> the development, or None."""
+        g = self._grouper(c)
+        a = g.grouper.candidate(developments.Report(item_id, title, summary, published))
+        if a is None:
+            return None
+        row = c.execute("SELECT i.title FROM items i WHERE i.id = COALESCE((SELECT headline FROM developments "
+                        "WHERE id = ?1), ?1)", (a.development,)).fetchone()
+        c.execute("UPDATE items SET on_story = COALESCE(manual, 1), joined = ? WHERE id = ?",
+                  (row[0] if row else "", item_id))
+        cluster.attach(c, item_id, title, summary, published, self.cluster_cache, None)
+        return self._record(c, g, a, item_id, published)
+
+    def _record(self, c: sqlite3.Connection, g: "_Grouping", a: developments.Assignment, item_id: int,
+                published: str) -> int:
         g.through = max(g.through, item_id)
         why = json.dumps({"reason": a.reason, "score": a.score, "shared": list(a.shared),
                           "gap_seconds": None if a.gap is None else int(a.gap.total_seconds()),
