@@ -404,6 +404,58 @@ class Grouper:
                         del self._postings[t]
 
 
+# ------------------------------------------------------------------ rule suggestions
+
+def suggest_terms(developments: dict[int, list[str]], rules, limit: int = 20,
+                  minimum: int = 2) -> list[dict]:
+    """Terms frequent in the story's developments that the rules do not hold: a development's
+    titles (id -> titles, its headline first) -> [{term, developments, reports, examples}],
+    most developments first. Counted once per development, so one development's many reports
+    do not outweigh the rest. Words (names above all) and two-word phrases of words that are
+    not noise; a term the rules already find (or a part of one of their terms) is left out.
+    limit None: all of them."""
+    from .match import Matcher
+    matcher = Matcher(rules)
+    rule_words = {w.casefold() for group in (*rules.require, rules.exclude) for term in group
+                  for w in _WORD.findall(_normal(term))}
+    devs: Counter = Counter()
+    reports: Counter = Counter()
+    shown: dict[str, Counter] = {}
+    examples: dict[str, list[str]] = {}
+    for titles in developments.values():
+        seen: set[str] = set()
+        for title in titles:
+            words = _WORD.findall(_normal(_clean_title(title[:400])))[:40]
+            keep = [w if (not w.casefold() in _NOISE and len(w) > 2 and not w.isdigit()) else None for w in words]
+            terms = [w for w in keep if w] + [f"{a} {b}" for a, b in zip(keep, keep[1:]) if a and b]
+            for term in terms:
+                key = term.casefold()
+                shown.setdefault(key, Counter())[term] += 1
+                reports[key] += 1
+                if key not in seen:
+                    seen.add(key)
+                    devs[key] += 1
+                    if len(examples.setdefault(key, [])) < 2:
+                        examples[key].append(titles[0])
+    # a word seen only in one phrase ("Judge" of "Judge Lin") is the phrase's: it is listed once
+    def lacking(key: str) -> bool:
+        return not (set(key.split()) & rule_words or matcher.match(key, "").terms)
+
+    within = {w for key, n in devs.items() if " " in key and n >= minimum and lacking(key)
+              for w in key.split() if devs[w] == n}
+    out = []
+    for key, n in sorted(devs.items(), key=lambda kv: (-kv[1], -reports[kv[0]], kv[0])):
+        if n < minimum:
+            break
+        if key in within or not lacking(key):
+            continue
+        out.append({"term": shown[key].most_common(1)[0][0], "developments": n, "reports": reports[key],
+                    "examples": examples[key]})
+        if limit is not None and len(out) >= limit:
+            break
+    return out
+
+
 # ------------------------------------------------------------------ evaluation
 
 def load(path) -> list[dict]:

@@ -1428,6 +1428,15 @@ class Store:
         rows = self.development_rows(ids)
         return [rows[i] for i in ids]
 
+    def development_titles(self) -> dict[int, list[str]]:
+        """Every development's report titles, its headline's first (for `tracker rules suggest`)."""
+        out: dict[int, list[str]] = {}
+        for dev_id, title in self.execute(
+                "SELECT i.development, i.title FROM items i JOIN developments d ON d.id = i.development "
+                "ORDER BY i.development, i.id != d.headline, i.id"):
+            out.setdefault(dev_id, []).append(title)
+        return out
+
     def development_items(self, dev_id: int) -> list[dict]:
         """A development's reports, earliest first (item rows; `development_why` is JSON:
         reason, score, shared terms, gap_seconds, text)."""
