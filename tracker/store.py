@@ -1138,13 +1138,16 @@ class Store:
 
     def outlets(self) -> list[dict]:
         """Every outlet that has covered the story, most items first: `outlet`, `items`, `first`
-        (its first report's time) and `first_reports` (clusters it was the first to report)."""
+        (its first report's time) and `first_reports` (developments it was the first to report:
+        the outlet of each development's earliest report, one indexed read per development)."""
         out = {r["outlet"]: dict(r) | {"first_reports": 0} for r in self.execute(
             "SELECT outlet, COUNT(*) AS items, MIN(published) AS first FROM items WHERE on_story = 1 "
             "GROUP BY outlet")}
-        for r in self.execute("SELECT outlet, COUNT(*) FROM items i WHERE i.on_story = 1 AND i.cluster = i.id "
+        for r in self.execute("SELECT (SELECT i.outlet FROM items i WHERE i.development = d.id "
+                              "ORDER BY i.published, i.id LIMIT 1) AS outlet, COUNT(*) FROM developments d "
                               "GROUP BY outlet"):
-            out[r[0]]["first_reports"] = r[1]
+            if r[0] in out:
+                out[r[0]]["first_reports"] = r[1]
         return sorted(out.values(), key=lambda o: (-o["items"], o["first"], o["outlet"]))
 
     def silent_feeds(self) -> list[str]:
@@ -1163,6 +1166,31 @@ class Store:
         where, params = self._story_span(since, until)
         return dict(self.execute(f"SELECT strftime('{fmt}', published, 'localtime') AS bucket, COUNT(*) "
                                  f"FROM items WHERE {where} GROUP BY bucket", params))
+
+    def development_histogram(self, unit: str = "day", since: datetime | None = None,
+                              until: datetime | None = None) -> dict[str, int]:
+        """Developments (every report of one event, counted once) per local day or hour of
+        their first report, in [since, until): one GROUP BY over the developments table."""
+        fmt = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H"}[unit]
+        where, params = self._first_span(since, until)
+        return dict(self.execute(f"SELECT strftime('{fmt}', first, 'localtime') AS bucket, COUNT(*) "
+                                 f"FROM developments WHERE {where} GROUP BY bucket", params))
+
+    def development_ids_between(self, since: datetime, until: datetime) -> list[int]:
+        """The developments first reported in [since, until), earliest first."""
+        where, params = self._first_span(since, until)
+        return [r[0] for r in self.execute(f"SELECT id FROM developments WHERE {where} ORDER BY first, id", params)]
+
+    @staticmethod
+    def _first_span(since: datetime | None, until: datetime | None) -> tuple[str, list]:
+        clauses, params = ["1"], []
+        if since is not None:
+            clauses.append("first >= ?")
+            params.append(to_iso(since))
+        if until is not None:
+            clauses.append("first < ?")
+            params.append(to_iso(until))
+        return " AND ".join(clauses), params
 
     def story_cluster_ids(self, since: datetime, until: datetime) -> list[int]:
         """The representatives of the on-story clusters first reported in [since, until), earliest first."""
