@@ -182,3 +182,27 @@ def test_a_flood_of_copies_is_one_development_counted_as_it_grows(store):
     assert row["first"] == "2026-02-27T22:00:00Z" and row["last"] == "2026-02-27T22:49:00Z"
     store._recount_development(store._conn(), first)  # what a full recount says
     assert [(r["reports"], r["outlets"]) for r in store.developments()] == [(120, 40)]
+
+
+def test_regrouping_in_batches_writes_what_grouping_one_by_one_wrote(store):
+    """group_developments writes a batch's rows at its end (summed per development): the
+    same rows as the write path's one report at a time, copies and outlets included."""
+    poll_story(store)
+    fetch(store, (entry(20, DESIGNATION[0][0], "", 5, outlet="Reuters"), ON),
+          (entry(21, DESIGNATION[1][0], DESIGNATION[1][1], 30, outlet="Outlet 0"), ON),
+          (entry(22, TRUMP[0][0], TRUMP[0][1], 45, outlet="Reuters"), ON))
+
+    def state():
+        return (store.execute("SELECT id, development, development_why FROM items ORDER BY id"),
+                store.execute("SELECT * FROM developments ORDER BY id"))
+    with store.write() as c:  # the reference: the write path's way, one report at a time, in regrouping's order
+        c.execute("DELETE FROM developments")
+        c.execute("UPDATE items SET development = NULL, development_why = NULL")
+        store._forget_grouping()
+        for r in c.execute("SELECT id, title, summary, published, cluster FROM items ORDER BY published, id").fetchall():
+            store._group(c, *r)
+    before = [list(map(tuple, t)) for t in state()]
+    for size in (3, 2000):
+        store._forget_grouping()
+        assert store.group_developments(batch=size, regroup=True) == 8
+        assert [list(map(tuple, t)) for t in state()] == before

@@ -28,7 +28,6 @@ set (tests/data/developments.jsonl).
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 import re
@@ -98,6 +97,10 @@ def stem(word: str) -> str:
     return w
 
 
+# log(k + 1) for every document frequency k a term can have (DF_ITEMS at most): the same
+# floats math.log gives, looked up, since scoring takes a few thousand of them per report.
+_LOG1 = [math.log(k + 1) for k in range(DF_ITEMS + 2)]
+
 _STEMS: dict[str, str | None] = {}  # word -> stem, None for noise: news reuses its words
 
 
@@ -123,26 +126,37 @@ class Terms:
         shown: dict[str, str] = {}
         title = _clean_title(title[:400])
         summary = summary[:8 * LEDE_WORDS]  # the lede is what is read; the rest costs time
+        marks = STRONG != 1.0  # with no boost for names, which words are names does not matter
+        stems = _STEMS
         for text, base, limit in ((title, TITLE_WEIGHT, 40), (summary, SUMMARY_WEIGHT, LEDE_WORDS)):
-            words = _WORD.findall(_INITIALS.sub(lambda m: m[0].replace(".", ""), _normal(text)))[:limit]
-            cased = _mostly_lower(words)
+            if not text:
+                continue
+            normal = _normal(text)
+            if "." in normal:
+                normal = _INITIALS.sub(lambda m: m[0].replace(".", ""), normal)
+            words = _WORD.findall(normal)[:limit]
+            cased = marks and _mostly_lower(words)
+            weight = base
             for i, w in enumerate(words):
-                s = _STEMS.get(w, "")
+                s = stems.get(w, "")
                 if s == "":
-                    if len(_STEMS) > 50_000:
-                        _STEMS.clear()
-                    s = _STEMS[w] = stem(w)
+                    if len(stems) > 50_000:
+                        stems.clear()
+                    s = stems[w] = stem(w)
                     if len(s) < 2 or s in _NOISE or w.casefold() in _NOISE:
-                        s = _STEMS[w] = None
+                        s = stems[w] = None
                 if s is None:
                     continue
-                strong = (not w.isalpha() and any(c.isdigit() for c in w)) or (cased and i > 0 and w[0].isupper())
-                weight = base * (STRONG if strong else 1.0)
+                if marks:
+                    strong = (not w.isalpha() and any(c.isdigit() for c in w)) or (cased and i > 0 and w[0].isupper())
+                    weight = base * (STRONG if strong else 1.0)
                 if weight > weights.get(s, 0.0):
                     weights[s] = weight
                     shown.setdefault(s, w)
                 if len(weights) >= MAX_TERMS:
                     break
+            if '"' not in text and "\u201c" not in text and "\u201d" not in text:
+                continue
             for q in _QUOTED.findall(text):
                 key = "\u201c" + " ".join(stem(w) for w in _WORD.findall(q))[:60]
                 if key != "\u201c" and len(weights) < MAX_TERMS:
@@ -230,13 +244,15 @@ class Grouper:
     def _learn(self, terms: Terms) -> None:
         keys = tuple(terms.weights)
         self._recent.append(keys)
-        self.df.update(keys)
+        df = self.df
+        df.update(keys)
         if len(self._recent) > DF_ITEMS:
-            old = self._recent.popleft()
-            self.df.subtract(old)
-            for t in old:
-                if self.df[t] <= 0:
-                    del self.df[t]
+            for t in self._recent.popleft():  # its terms are each counted once, so each is in df
+                n = df[t] - 1
+                if n > 0:
+                    df[t] = n
+                else:
+                    del df[t]
 
     # ------------------------------------------------------------ adding
     def add(self, report: Report, copy_development: int | None = None,
@@ -316,25 +332,31 @@ class Grouper:
         return {t: w * self.weight(t) for t, w in terms.weights.items()}
 
     def _centroid_norm(self, dev: Development) -> float:
-        log_n, df, log, size = math.log(len(self._recent) + 1), self.df, math.log, dev.size
-        return math.sqrt(sum((c / size * (log_n - log(df.get(t, 0) + 1))) ** 2
+        log_n, df, log1, size = _LOG1[len(self._recent)], self.df.get, _LOG1, dev.size
+        return math.sqrt(sum((c / size * (log_n - log1[df(t, 0)])) ** 2
                              for t, c in dev.counts.items())) or 1.0
 
     def _best(self, terms: Terms, at: datetime | None, threshold: float = THRESHOLD):
         n = len(self._recent)
-        log_n, df = math.log(n + 1), self.df
-        idf = {t: log_n - math.log(df.get(t, 0) + 1) for t in terms.weights}
+        log_n, df, log1 = _LOG1[n], self.df, _LOG1
+        dfs = df.get
+        idf = {t: log_n - log1[dfs(t, 0)] for t in terms.weights}
         vec = {t: w * idf[t] for t, w in terms.weights.items() if idf[t] > 0}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         votes: dict[int, float] = {}
         common = COMMON * n if n >= 20 else n + 1
-        postings = self._postings
+        postings, vote = self._postings, votes.get
         for t, v in vec.items():
-            if t in postings and df.get(t, 0) <= common:
-                for dev_id in postings[t]:
-                    votes[dev_id] = votes.get(dev_id, 0.0) + v
+            posting = postings.get(t)
+            if posting is not None and df.get(t, 0) <= common:
+                for dev_id in posting:
+                    votes[dev_id] = vote(dev_id, 0.0) + v
+        if not votes:
+            return None
+        scored = [(t, v, idf[t]) for t, v in vec.items()]
         best = None
-        for dev_id in heapq.nlargest(CANDIDATES, votes, key=votes.__getitem__):
+        # sorted()[:n] is what heapq.nlargest promises to equal, ties included, at C speed
+        for dev_id in sorted(votes, key=votes.__getitem__, reverse=True)[:CANDIDATES]:
             dev = self.devs.get(dev_id)
             if dev is None:
                 continue
@@ -342,14 +364,12 @@ class Grouper:
             if gap is not None and (gap > WINDOW or (dev.first is not None and not
                                                      dev.first - BEFORE <= at <= dev.first + MAX_SPAN)):
                 continue
-            counts, core_min = dev.counts, max(1.0, CORE_SHARE * dev.size)
-            dot, core, shared = 0.0, False, []
-            for t, v in vec.items():
-                c = counts.get(t)
+            count, core_min = dev.counts.get, max(1.0, CORE_SHARE * dev.size)
+            dot, core = 0.0, False
+            for t, v, i in scored:
+                c = count(t)
                 if c:
-                    part = v * c * idf[t]
-                    dot += part
-                    shared.append((part, t))
+                    dot += v * c * i
                     core = core or c >= core_min
             if not core:
                 continue
@@ -357,9 +377,13 @@ class Grouper:
             if gap is not None and gap > timedelta(0):
                 score -= TIME_PENALTY * (gap / WINDOW)
             if score >= threshold and (best is None or score > best[1]):
-                shown = tuple(terms.shown.get(t, t) for _, t in sorted(shared, reverse=True)[:5])
-                best = (dev, score, shown, gap)
-        return best
+                best = (dev, score, gap)
+        if best is None:
+            return None
+        dev, score, gap = best  # the terms that carried it, worked out for the winner only
+        count = dev.counts.get
+        shared = [(v * count(t) * i, t) for t, v, i in scored if count(t)]
+        return dev, score, tuple(terms.shown.get(t, t) for _, t in sorted(shared, reverse=True)[:5]), gap
 
     # ------------------------------------------------------------ developments
     def _found(self, item_id: int, at: datetime | None, terms: Terms) -> None:

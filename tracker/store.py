@@ -1233,21 +1233,32 @@ class Store:
         self._grouping = None
 
     def _group(self, c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str,
-               cid: int | None) -> int:
+               cid: int | None, g: "_Grouping | None" = None, move=False, alone=frozenset(),
+               batch: "_Batch | None" = None) -> int:
         """Put an on-story item in a development; -> the development's id. A copy joins its
-        copies' development; the user's move, if any, wins."""
-        g = self._grouper(c)
+        copies' development; the user's move, if any, wins. A batch (group_developments)
+        passes the grouping state, the item's move row (None: none), the copy groups of one
+        item (no copies to look up), each found once for the batch, and its _Batch, which
+        writes the batch's rows at its end."""
+        g = g or self._grouper(c)
         report = developments.Report(item_id, title, summary, published, cid)
-        move = c.execute("SELECT development FROM development_moves WHERE item_id = ?", (item_id,)).fetchone()
+        if move is False:
+            move = c.execute("SELECT development FROM development_moves WHERE item_id = ?", (item_id,)).fetchone()
         if move is not None:
+            if batch is not None:
+                batch.flush(c)  # the move's target may be a development this batch founded
             a = g.grouper.place(report, _existing(c, move[0]))
         else:
-            copy_dev = None
-            if cid is not None:
+            copy_dev = None if batch is None or cid is None else batch.copies.get(cid)
+            if copy_dev is None and cid is not None and cid not in alone:
                 row = c.execute("SELECT development FROM items WHERE cluster = ? AND id != ? AND development IS NOT NULL "
                                 "LIMIT 1", (cid, item_id)).fetchone()
                 copy_dev = row[0] if row else None
             a = g.grouper.add(report, copy_dev)
+        if batch is not None:
+            g.through = max(g.through, item_id)
+            batch.add(c, a, item_id, published, cid, g.grouper.devs.get(a.development))
+            return a.development
         return self._record(c, g, a, item_id, published)
 
     def _offer(self, c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str) -> int | None:
@@ -1268,9 +1279,7 @@ class Store:
     def _record(self, c: sqlite3.Connection, g: "_Grouping", a: developments.Assignment, item_id: int,
                 published: str) -> int:
         g.through = max(g.through, item_id)
-        why = json.dumps({"reason": a.reason, "score": a.score, "shared": list(a.shared),
-                          "gap_seconds": None if a.gap is None else int(a.gap.total_seconds()),
-                          "text": a.explain()}, ensure_ascii=False)
+        why = _why(a)
         outlet = c.execute("UPDATE items SET development = ?, development_why = ? WHERE id = ? RETURNING outlet",
                            (a.development, why, item_id)).fetchone()[0]
         self._count_join(c, a.development, item_id, published, outlet, g.grouper.devs.get(a.development))
@@ -1390,11 +1399,27 @@ class Store:
         done = 0
         while True:
             with self.write() as c:
-                rows = c.execute("SELECT id, title, summary, published, cluster FROM items INDEXED BY items_ungrouped "
+                rows = c.execute("SELECT id, title, summary, published, cluster, outlet FROM items "
+                                 "INDEXED BY items_ungrouped "
                                  "WHERE on_story = 1 AND development IS NULL ORDER BY published, id LIMIT ?",
                                  (batch,)).fetchall()
+                g = self._grouper(c) if rows else None  # once a batch: nobody else writes inside it
+                moves: dict[int, tuple] = {}
+                for start in range(0, len(rows), 500):
+                    chunk = [r[0] for r in rows[start:start + 500]]
+                    moves.update((m[0], (m[1],)) for m in c.execute(
+                        f"SELECT item_id, development FROM development_moves WHERE item_id IN "
+                        f"({','.join('?' * len(chunk))})", chunk))
+                alone = set()
+                for start in range(0, len(rows), 500):
+                    chunk = list({r[4] for r in rows[start:start + 500] if r[4] is not None})
+                    alone.update(m[0] for m in c.execute(
+                        f"SELECT cluster FROM items WHERE cluster IN ({','.join('?' * len(chunk))}) "
+                        "GROUP BY cluster HAVING COUNT(*) = 1", chunk))
+                writes = _Batch({r[0]: r[5] for r in rows})
                 for r in rows:
-                    self._group(c, r[0], r[1], r[2], r[3], r[4])
+                    self._group(c, r[0], r[1], r[2], r[3], r[4], g, moves.get(r[0]), alone, writes)
+                writes.flush(c)
             if not rows:
                 return done
             done += len(rows)
@@ -1490,6 +1515,60 @@ def _existing(c: sqlite3.Connection, target: int | None) -> int | None:
         return target
     row = c.execute("SELECT development FROM items WHERE id = ?", (target,)).fetchone()
     return row[0] if row and row[0] is not None else None
+
+
+def _why(a: developments.Assignment) -> str:
+    """items.development_why: why the report is where it is, for the detail pane (JSON)."""
+    return json.dumps({"reason": a.reason, "score": a.score, "shared": list(a.shared),
+                       "gap_seconds": None if a.gap is None else int(a.gap.total_seconds()),
+                       "text": a.explain()}, ensure_ascii=False)
+
+
+@dataclass
+class _Batch:
+    """A batch of group_developments' assignments, written at its end in two executemany()
+    calls: the rows Store._record and _count_join would write one item at a time, summed per
+    development. Until then its items read as ungrouped, so what a later item of the batch
+    would look up in them (its copies' development, a development's outlets) is kept here."""
+
+    outlets: dict[int, str]  # item id -> outlet
+    copies: dict[int, int] = field(default_factory=dict)  # copy group -> development, this batch's
+    items: list[tuple[int, str, int]] = field(default_factory=list)
+    devs: dict[int, list] = field(default_factory=dict)  # id -> [headline, score, first, last, reports, outlets, latest]
+    seen: set[tuple[int, str]] = field(default_factory=set)  # (development, outlet) of this batch
+
+    def add(self, c: sqlite3.Connection, a: developments.Assignment, item_id: int, published: str,
+            cid: int | None, dev: developments.Development | None) -> None:
+        dev_id, outlet = a.development, self.outlets[item_id]
+        self.items.append((dev_id, _why(a), item_id))
+        if cid is not None:
+            self.copies[cid] = dev_id
+        new_outlet = (dev_id, outlet) not in self.seen and c.execute(
+            "SELECT 1 FROM items WHERE development = ? AND outlet = ? LIMIT 1", (dev_id, outlet)).fetchone() is None
+        self.seen.add((dev_id, outlet))
+        headline = dev.headline if dev is not None else dev_id
+        score = dev.headline_score if dev is not None else -1.0
+        d = self.devs.get(dev_id)
+        if d is None:
+            self.devs[dev_id] = [headline, score, published, published, 1, int(new_outlet), item_id]
+        else:
+            d[0], d[1] = headline, score
+            d[2], d[3] = min(d[2], published), max(d[3], published)
+            d[4] += 1
+            d[5] += new_outlet
+            d[6] = max(d[6], item_id)
+
+    def flush(self, c: sqlite3.Connection) -> None:
+        c.executemany("UPDATE items SET development = ?, development_why = ? WHERE id = ?", self.items)
+        c.executemany(
+            "INSERT INTO developments (id, headline, headline_score, first, last, reports, outlets, latest_item) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "headline = excluded.headline, headline_score = excluded.headline_score, "
+            "first = MIN(first, excluded.first), last = MAX(last, excluded.last), "
+            "reports = reports + excluded.reports, outlets = outlets + excluded.outlets, "
+            "latest_item = MAX(latest_item, excluded.latest_item)",
+            [(dev_id, *d) for dev_id, d in self.devs.items()])
+        self.items, self.devs, self.seen = [], {}, set()
 
 
 @dataclass
