@@ -62,6 +62,7 @@ def test_suggest_counts_developments_not_reports_and_changes_nothing(tmp_path, c
     for s in found:
         assert s["developments"] >= 2 and len(s["examples"]) == 2
         assert s["examples"][0] != s["examples"][1]  # from two developments
+        assert all(s["term"].casefold() in e.casefold() for e in s["examples"])
         # nothing the rules hold (Anthropic, Pentagon, Hegseth, Amodei...), no stopwords
         assert not {"anthropic", "pentagon", "hegseth", "amodei", "the", "to", "in", "before"} & set(
             s["term"].casefold().split())

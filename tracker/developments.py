@@ -433,7 +433,7 @@ class Grouper:
 def suggest_terms(developments: dict[int, list[str]], rules, limit: int = 20,
                   minimum: int = 2) -> list[dict]:
     """Terms frequent in the story's developments that the rules do not hold: a development's
-    titles (id -> titles, its headline first) -> [{term, developments, reports, examples}],
+    titles (id -> titles, its headline first, so that it is the example when it has the term) -> [{term, developments, reports, examples}],
     most developments first. Counted once per development, so one development's many reports
     do not outweigh the rest. Words (names above all) and two-word phrases of words that are
     not noise; a term the rules already find (or a part of one of their terms) is left out.
@@ -459,8 +459,8 @@ def suggest_terms(developments: dict[int, list[str]], rules, limit: int = 20,
                 if key not in seen:
                     seen.add(key)
                     devs[key] += 1
-                    if len(examples.setdefault(key, [])) < 2:
-                        examples[key].append(titles[0])
+                    if len(examples.setdefault(key, [])) < 2:  # a title that holds it, one per development
+                        examples[key].append(title)
     # a word seen only in one phrase ("Judge" of "Judge Lin") is the phrase's: it is listed once
     def lacking(key: str) -> bool:
         return not (set(key.split()) & rule_words or matcher.match(key, "").terms)
