@@ -92,9 +92,10 @@ def test_reports_of_one_event_share_a_development_as_they_are_stored(store):
 def test_copies_join_their_development_and_off_story_items_stay_out(store):
     d1, *_ = poll_story(store)
     copy, = fetch(store, (entry(20, DESIGNATION[0][0], "", 5, outlet="Reuters"), ON))
-    off, = fetch(store, (entry(21, "Contractors told to cut ties with Anthropic after supply chain risk designation",
-                               "The designation bars contractors from using Claude; it takes effect immediately.", 90),
-                         OFF))
+    # like the designation, but not enough to bring in a report the rules left out
+    # (tests/test_developments_relevance.py): it stays off until the user puts it on
+    off, = fetch(store, (entry(21, "Claude banned for contractors as designation takes effect",
+                               "Anthropic's Claude is off limits to contractors now.", 90), OFF))
     assert store.rows([copy])[copy]["development"] == d1
     assert store.rows([off])[off]["development"] is None
     store.set_manual(off, True)  # the user puts it on the story: it joins
@@ -193,3 +194,25 @@ def test_alerts_are_told_per_development_with_its_outlets(store):
     designation = {by_id[i]["development"] for i in (ids[0], ids[2], ids[4])}
     assert len(designation) == 1 and by_id[ids[0]]["outlets"] == 3
     assert by_id[ids[1]]["development"] == by_id[ids[3]]["development"] not in designation
+def test_regrouping_in_batches_writes_what_grouping_one_by_one_wrote(store):
+    """group_developments writes a batch's rows at its end (summed per development): the
+    same rows as the write path's one report at a time, copies and outlets included."""
+    poll_story(store)
+    fetch(store, (entry(20, DESIGNATION[0][0], "", 5, outlet="Reuters"), ON),
+          (entry(21, DESIGNATION[1][0], DESIGNATION[1][1], 30, outlet="Outlet 0"), ON),
+          (entry(22, TRUMP[0][0], TRUMP[0][1], 45, outlet="Reuters"), ON))
+
+    def state():
+        return (store.execute("SELECT id, development, development_why FROM items ORDER BY id"),
+                store.execute("SELECT * FROM developments ORDER BY id"))
+    with store.write() as c:  # the reference: the write path's way, one report at a time, in regrouping's order
+        c.execute("DELETE FROM developments")
+        c.execute("UPDATE items SET development = NULL, development_why = NULL")
+        store._forget_grouping()
+        for r in c.execute("SELECT id, title, summary, published, cluster FROM items ORDER BY published, id").fetchall():
+            store._group(c, *r)
+    before = [list(map(tuple, t)) for t in state()]
+    for size in (3, 2000):
+        store._forget_grouping()
+        assert store.group_developments(batch=size, regroup=True) == 8
+        assert [list(map(tuple, t)) for t in state()] == before

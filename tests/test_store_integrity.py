@@ -161,7 +161,7 @@ def as_schema_4(db):
     conn.execute("ATTACH ? AS new", (str(db),))
     conn.execute("INSERT INTO feeds (id, name, url, etag, last_modified, last_poll, last_ok, polls) "
                  "SELECT id, name, url, etag, last_modified, last_poll, last_ok, polls FROM new.feeds")
-    columns = ", ".join(c for c in (c.strip() for c in ITEM_COLUMNS.split(",")) if not c.startswith("development"))
+    columns = ", ".join(c for c in (c.strip() for c in ITEM_COLUMNS.split(",")) if not c.startswith("development") and c != "joined")
     conn.execute(f"INSERT INTO items ({columns}) SELECT {columns} FROM new.items")  # schema 4's columns
     conn.execute("INSERT INTO item_feeds (feed_id, entry_id, item_id, first_seen) "
                  "SELECT feed_id, entry_id, item_id, first_seen FROM new.item_feeds")

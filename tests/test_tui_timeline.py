@@ -86,12 +86,12 @@ async def opened(pilot) -> TimelineScreen:
 
 def count_histograms(store: Store) -> list:
     calls = []
-    original = store.story_histogram
+    original = store.development_histogram
 
     def counted(*args, **kw):
         calls.append(args)
         return original(*args, **kw)
-    store.story_histogram = counted
+    store.development_histogram = counted
     return calls
 
 
@@ -130,9 +130,10 @@ async def test_left_right_h_l_move_the_day_and_its_list_without_a_new_group_by(s
         await pilot.press("left")
         await settle(pilot)
         assert screen.selected == 1
-        # Earliest first, with how many outlets carried each and who was first; feed text literal.
+        # Earliest first, with how many reports and outlets each has, its headline's outlet;
+        # feed text literal.
         assert listed(screen) == [
-            ["09:00", "×3", "Wire", DPA],
+            ["09:00", "3 · 3 outlets", "Wire", DPA],
             ["15:00", "", "Politico", "Anthropic holds line on Claude safeguards as Pentagon talks go on"],
             ["22:30", "", "Wire", HOSTILE]]
         assert summary(screen).startswith("Tue 24 Feb 2026 · 3 developments")
@@ -196,7 +197,9 @@ async def test_the_timeline_follows_new_items(story):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await opened(pilot)
         other = Store.open(config.database_path)  # another process, as a daemon would
-        fill(other, config, [("2026-02-25T17:00:00Z", 1, "AP", "Hegseth sets Friday deadline for Anthropic")], first=100)
+        # a new event (a report of one already counted would join its development, not add one)
+        fill(other, config, [("2026-02-25T17:00:00Z", 1, "AP", "Anthropic files lawsuit in federal court against the Pentagon")],
+             first=100)
         other.close()
         app.watch_store()
         await settle(pilot)
@@ -277,3 +280,21 @@ def test_timeline_snapshot(snap_compare, story):
                     "the selected day's list, drawn with its columns sized")
 
     assert snap_compare(make_app(story), terminal_size=(100, 32), run_before=open_timeline)
+
+
+async def test_reports_of_one_event_in_other_words_are_one_development_on_the_timeline(story):
+    config, store = story
+    # the DPA threat again, in other words and from other outlets: not copies, one event
+    fill(store, config, [("2026-02-24T16:00:00Z", 1, "Politico", "Pentagon could use Defense Production Act on Anthropic"),
+                         ("2026-02-24T17:00:00Z", 1, "Axios", "Defense Production Act threat hangs over Anthropic")],
+         first=100)
+    assert len({r[0] for r in store.execute("SELECT cluster FROM items WHERE on_story = 1 AND published LIKE "
+                                            "'2026-02-24%'")}) == 4  # four copy groups that (UTC) day
+    app = make_app(story)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot)
+        assert [b.count for b in screen.days[:3]] == [1, 3, 1]
+        await pilot.press("left")
+        await settle(pilot)
+        first = listed(screen)[0]  # first reported at 09:00 by Wire; its headline: its most typical report
+        assert first[:2] == ["09:00", "5 · 5 outlets"] and "Defense Production Act" in first[3]

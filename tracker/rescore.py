@@ -145,7 +145,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
     result = Rescore(stored=conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
     writes: list[tuple[int, str, int, int]] = []  # (rule_on, matched, id, on_story changed)
 
-    def judge(item_id, title, rule_on, manual, matched, new_on, new_matched):
+    def judge(item_id, title, rule_on, manual, matched, joined, new_on, new_matched):
         if new_on == rule_on and new_matched == matched:
             return
         if new_matched != matched:
@@ -153,18 +153,20 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
             if new_on == rule_on:
                 result.retermed.append(Moved(item_id, title, _terms(new_matched), None if manual is None else bool(manual),
                                              before=_terms(matched)))
-        if new_on != rule_on:
+        # An item that joined an on-story development (Store._offer) stays on the story
+        # whatever the rules say, so only the rules' verdict changes, not its place.
+        if new_on != rule_on and not joined:
             moved = Moved(item_id, title, tuple(json.loads(new_matched)), None if manual is None else bool(manual))
             if manual is not None:
                 result.held.append(moved)
             else:
                 (result.moved_in if new_on else result.moved_out).append(moved)
-        writes.append((new_on, new_matched, item_id, int(manual is None and new_on != rule_on)))
+        writes.append((new_on, new_matched, item_id, int(manual is None and new_on != rule_on and not joined)))
 
     def rematch(rows):
-        for item_id, title, summary, rule_on, manual, matched in rows:
+        for item_id, title, summary, rule_on, manual, matched, joined in rows:
             m = matcher.match(title, summary)
-            judge(item_id, title, rule_on, manual, matched, int(m.on_story or item_id in kept),
+            judge(item_id, title, rule_on, manual, matched, joined, int(m.on_story or item_id in kept),
                   json.dumps(list(m.terms)))
 
     before = stored_rules(store)
@@ -173,7 +175,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         changes = Changes.between(Matcher(before[0]), before[1], matcher, keep_all)
         if any(not fts_words(t) for t in changes.terms + changes.removed):
             changes = None  # a term the index cannot look up: read every item
-    columns = "id, title, summary, rule_on_story, manual, matched"
+    columns = "id, title, summary, rule_on_story, manual, matched, joined IS NOT NULL"
     if changes is None:
         total = result.stored
         for rows in _chunks(conn.execute(f"SELECT {columns} FROM items")):
@@ -189,7 +191,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         # terms, so the terms they hold under the new rules are among those): every item with
         # terms when the groups read them otherwise, else those holding a removed term.
         judged: list[tuple] = []
-        select = "SELECT id, title, rule_on_story, manual, matched FROM items"
+        select = "SELECT id, title, rule_on_story, manual, matched, joined IS NOT NULL FROM items"
         if changes.groups:
             judged = [r for r in conn.execute(f"{select} WHERE matched != '[]' OR rule_on_story = 1")
                       if r[0] not in exact]
@@ -213,11 +215,11 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         roles = _Roles.of(matcher)
         verdicts: dict[str, tuple[bool, str]] = {}  # by stored terms: a few hundred distinct sets
         for start in range(0, len(judged), CHUNK):
-            for item_id, title, rule_on, manual, matched in judged[start:start + CHUNK]:
+            for item_id, title, rule_on, manual, matched, joined in judged[start:start + CHUNK]:
                 if matched not in verdicts:
                     verdicts[matched] = roles.verdict({_key(t) for t in json.loads(matched)})
                 on, new_matched = verdicts[matched]
-                judge(item_id, title, rule_on, manual, matched, int(on or item_id in kept), new_matched)
+                judge(item_id, title, rule_on, manual, matched, joined, int(on or item_id in kept), new_matched)
             result.checked += len(judged[start:start + CHUNK])
             if progress:
                 progress(result.checked, total)
@@ -225,7 +227,8 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         moved.sort(key=lambda m: m.id)
     if apply:
         with store.write() as c:
-            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = COALESCE(manual, ?) "
+            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, "
+                          "on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) "
                           "WHERE id = ?", [(on, terms, on, i) for on, terms, i, _ in writes])
             for _, _, item_id, flipped in writes:
                 if flipped:

@@ -83,7 +83,7 @@ MIGRATIONS: list[str] = [
         updated TEXT,                            -- the feed changed its text at this time
         rule_on_story INTEGER NOT NULL,
         manual INTEGER,                          -- the user's verdict (1/0), wins over the rules
-        on_story INTEGER NOT NULL,               -- COALESCE(manual, rule_on_story), kept for the index
+        on_story INTEGER NOT NULL,               -- COALESCE(manual, rule_on_story), kept for the index (and joined: migration 10)
         matched TEXT NOT NULL DEFAULT '[]',      -- JSON list of rule terms found
         read INTEGER NOT NULL DEFAULT 0,
         starred INTEGER NOT NULL DEFAULT 0,
@@ -269,6 +269,13 @@ MIGRATIONS: list[str] = [
     ) WITHOUT ROWID;
     CREATE TABLE dates_read (item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE);
     """,
+    # 11: relevance that follows the story. items.joined is set when the rules left an item
+    # out but it joined an on-story development (Store._offer): the headline it joined, kept
+    # so that the item stays on the story (on_story = COALESCE(manual, MAX(rule_on_story,
+    # joined IS NOT NULL))) whatever re-scoring or re-grouping does, and says why.
+    """
+    ALTER TABLE items ADD COLUMN joined TEXT;
+    """,
 ]
 # The migration whose full-text index (TEXTS_FTS) is made with it.
 TEXTS_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "CREATE TABLE texts" in m)
@@ -306,7 +313,7 @@ FTS = [
 
 ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published, dated, first_seen, "
                 "updated, rule_on_story, manual, on_story, matched, read, starred, backlog, cluster, development, "
-                "development_why")
+                "development_why, joined")
 
 
 class Abandoned(Exception):
@@ -799,7 +806,7 @@ class Store:
                 c.execute("INSERT INTO item_versions (item_id, title, summary, replaced) VALUES (?, ?, ?, ?)",
                           (item_id, old["title"], old["summary"], now_s))
                 c.execute("UPDATE items SET title = ?, summary = ?, updated = ?, read = 0, matched = ?, "
-                          "rule_on_story = ?, on_story = COALESCE(manual, ?) WHERE id = ?",
+                          "rule_on_story = ?, on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) WHERE id = ?",
                           (e.title, e.summary, now_s, r.terms, rule_on, rule_on, item_id))
                 cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
                 self.development_update(c, item_id)
@@ -840,6 +847,8 @@ class Store:
             if rule_on:
                 cid = cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
                 self._group(c, item_id, e.title, e.summary, published, cid)
+            else:
+                self._offer(c, item_id, e.title, e.summary, published)
         c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, published, own) "
                   "VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
         return item_id, is_new, False
@@ -1101,7 +1110,8 @@ class Store:
     def set_manual(self, item_id: int, on_story: bool | None) -> None:
         """The user's verdict on an item; None hands it back to the rules."""
         with self.write() as c:
-            c.execute("UPDATE items SET manual = ?, on_story = COALESCE(?, rule_on_story) WHERE id = ?",
+            c.execute("UPDATE items SET manual = ?, on_story = COALESCE(?, MAX(rule_on_story, joined IS NOT NULL)) "
+                      "WHERE id = ?",
                       (None if on_story is None else int(on_story), None if on_story is None else int(on_story),
                        item_id))
             cluster.update(c, item_id, cache=self.cluster_cache)
@@ -1269,13 +1279,16 @@ class Store:
 
     def outlets(self) -> list[dict]:
         """Every outlet that has covered the story, most items first: `outlet`, `items`, `first`
-        (its first report's time) and `first_reports` (clusters it was the first to report)."""
+        (its first report's time) and `first_reports` (developments it was the first to report:
+        the outlet of each development's earliest report, one indexed read per development)."""
         out = {r["outlet"]: dict(r) | {"first_reports": 0} for r in self.execute(
             "SELECT outlet, COUNT(*) AS items, MIN(published) AS first FROM items WHERE on_story = 1 "
             "GROUP BY outlet")}
-        for r in self.execute("SELECT outlet, COUNT(*) FROM items i WHERE i.on_story = 1 AND i.cluster = i.id "
+        for r in self.execute("SELECT (SELECT i.outlet FROM items i WHERE i.development = d.id "
+                              "ORDER BY i.published, i.id LIMIT 1) AS outlet, COUNT(*) FROM developments d "
                               "GROUP BY outlet"):
-            out[r[0]]["first_reports"] = r[1]
+            if r[0] in out:
+                out[r[0]]["first_reports"] = r[1]
         return sorted(out.values(), key=lambda o: (-o["items"], o["first"], o["outlet"]))
 
     def silent_feeds(self) -> list[str]:
@@ -1294,6 +1307,31 @@ class Store:
         where, params = self._story_span(since, until)
         return dict(self.execute(f"SELECT strftime('{fmt}', published, 'localtime') AS bucket, COUNT(*) "
                                  f"FROM items WHERE {where} GROUP BY bucket", params))
+
+    def development_histogram(self, unit: str = "day", since: datetime | None = None,
+                              until: datetime | None = None) -> dict[str, int]:
+        """Developments (every report of one event, counted once) per local day or hour of
+        their first report, in [since, until): one GROUP BY over the developments table."""
+        fmt = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H"}[unit]
+        where, params = self._first_span(since, until)
+        return dict(self.execute(f"SELECT strftime('{fmt}', first, 'localtime') AS bucket, COUNT(*) "
+                                 f"FROM developments WHERE {where} GROUP BY bucket", params))
+
+    def development_ids_between(self, since: datetime, until: datetime) -> list[int]:
+        """The developments first reported in [since, until), earliest first."""
+        where, params = self._first_span(since, until)
+        return [r[0] for r in self.execute(f"SELECT id FROM developments WHERE {where} ORDER BY first, id", params)]
+
+    @staticmethod
+    def _first_span(since: datetime | None, until: datetime | None) -> tuple[str, list]:
+        clauses, params = ["1"], []
+        if since is not None:
+            clauses.append("first >= ?")
+            params.append(to_iso(since))
+        if until is not None:
+            clauses.append("first < ?")
+            params.append(to_iso(until))
+        return " AND ".join(clauses), params
 
     def story_cluster_ids(self, since: datetime, until: datetime) -> list[int]:
         """The representatives of the on-story clusters first reported in [since, until), earliest first."""
@@ -1336,25 +1374,53 @@ class Store:
         self._grouping = None
 
     def _group(self, c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str,
-               cid: int | None) -> int:
+               cid: int | None, g: "_Grouping | None" = None, move=False, alone=frozenset(),
+               batch: "_Batch | None" = None) -> int:
         """Put an on-story item in a development; -> the development's id. A copy joins its
-        copies' development; the user's move, if any, wins."""
-        g = self._grouper(c)
+        copies' development; the user's move, if any, wins. A batch (group_developments)
+        passes the grouping state, the item's move row (None: none), the copy groups of one
+        item (no copies to look up), each found once for the batch, and its _Batch, which
+        writes the batch's rows at its end."""
+        g = g or self._grouper(c)
         report = developments.Report(item_id, title, summary, published, cid)
-        move = c.execute("SELECT development FROM development_moves WHERE item_id = ?", (item_id,)).fetchone()
+        if move is False:
+            move = c.execute("SELECT development FROM development_moves WHERE item_id = ?", (item_id,)).fetchone()
         if move is not None:
+            if batch is not None:
+                batch.flush(c)  # the move's target may be a development this batch founded
             a = g.grouper.place(report, _existing(c, move[0]))
         else:
-            copy_dev = None
-            if cid is not None:
+            copy_dev = None if batch is None or cid is None else batch.copies.get(cid)
+            if copy_dev is None and cid is not None and cid not in alone:
                 row = c.execute("SELECT development FROM items WHERE cluster = ? AND id != ? AND development IS NOT NULL "
                                 "LIMIT 1", (cid, item_id)).fetchone()
                 copy_dev = row[0] if row else None
             a = g.grouper.add(report, copy_dev)
+        if batch is not None:
+            g.through = max(g.through, item_id)
+            batch.add(c, a, item_id, published, cid, g.grouper.devs.get(a.development))
+            return a.development
+        return self._record(c, g, a, item_id, published)
+
+    def _offer(self, c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str) -> int | None:
+        """A new item the rules left out, offered to the developments (inside the caller's
+        transaction): when it joins an on-story one strongly enough (JOIN_THRESHOLD), it comes
+        onto the story, joined = that development's headline. -> the development, or None."""
+        g = self._grouper(c)
+        a = g.grouper.candidate(developments.Report(item_id, title, summary, published))
+        if a is None:
+            return None
+        row = c.execute("SELECT i.title FROM items i WHERE i.id = COALESCE((SELECT headline FROM developments "
+                        "WHERE id = ?1), ?1)", (a.development,)).fetchone()
+        c.execute("UPDATE items SET on_story = COALESCE(manual, 1), joined = ? WHERE id = ?",
+                  (row[0] if row else "", item_id))
+        cluster.attach(c, item_id, title, summary, published, self.cluster_cache, None)
+        return self._record(c, g, a, item_id, published)
+
+    def _record(self, c: sqlite3.Connection, g: "_Grouping", a: developments.Assignment, item_id: int,
+                published: str) -> int:
         g.through = max(g.through, item_id)
-        why = json.dumps({"reason": a.reason, "score": a.score, "shared": list(a.shared),
-                          "gap_seconds": None if a.gap is None else int(a.gap.total_seconds()),
-                          "text": a.explain()}, ensure_ascii=False)
+        why = _why(a)
         outlet = c.execute("UPDATE items SET development = ?, development_why = ? WHERE id = ? RETURNING outlet",
                            (a.development, why, item_id)).fetchone()[0]
         self._count_join(c, a.development, item_id, published, outlet, g.grouper.devs.get(a.development))
@@ -1474,11 +1540,27 @@ class Store:
         done = 0
         while True:
             with self.write() as c:
-                rows = c.execute("SELECT id, title, summary, published, cluster FROM items INDEXED BY items_ungrouped "
+                rows = c.execute("SELECT id, title, summary, published, cluster, outlet FROM items "
+                                 "INDEXED BY items_ungrouped "
                                  "WHERE on_story = 1 AND development IS NULL ORDER BY published, id LIMIT ?",
                                  (batch,)).fetchall()
+                g = self._grouper(c) if rows else None  # once a batch: nobody else writes inside it
+                moves: dict[int, tuple] = {}
+                for start in range(0, len(rows), 500):
+                    chunk = [r[0] for r in rows[start:start + 500]]
+                    moves.update((m[0], (m[1],)) for m in c.execute(
+                        f"SELECT item_id, development FROM development_moves WHERE item_id IN "
+                        f"({','.join('?' * len(chunk))})", chunk))
+                alone = set()
+                for start in range(0, len(rows), 500):
+                    chunk = list({r[4] for r in rows[start:start + 500] if r[4] is not None})
+                    alone.update(m[0] for m in c.execute(
+                        f"SELECT cluster FROM items WHERE cluster IN ({','.join('?' * len(chunk))}) "
+                        "GROUP BY cluster HAVING COUNT(*) = 1", chunk))
+                writes = _Batch({r[0]: r[5] for r in rows})
                 for r in rows:
-                    self._group(c, r[0], r[1], r[2], r[3], r[4])
+                    self._group(c, r[0], r[1], r[2], r[3], r[4], g, moves.get(r[0]), alone, writes)
+                writes.flush(c)
             if not rows:
                 return done
             done += len(rows)
@@ -1540,6 +1622,15 @@ class Store:
         rows = self.development_rows(ids)
         return [rows[i] for i in ids]
 
+    def development_titles(self) -> dict[int, list[str]]:
+        """Every development's report titles, its headline's first (for `tracker rules suggest`)."""
+        out: dict[int, list[str]] = {}
+        for dev_id, title in self.execute(
+                "SELECT i.development, i.title FROM items i JOIN developments d ON d.id = i.development "
+                "ORDER BY i.development, i.id != d.headline, i.id"):
+            out.setdefault(dev_id, []).append(title)
+        return out
+
     def development_items(self, dev_id: int) -> list[dict]:
         """A development's reports, earliest first (item rows; `development_why` is JSON:
         reason, score, shared terms, gap_seconds, text)."""
@@ -1565,6 +1656,60 @@ def _existing(c: sqlite3.Connection, target: int | None) -> int | None:
         return target
     row = c.execute("SELECT development FROM items WHERE id = ?", (target,)).fetchone()
     return row[0] if row and row[0] is not None else None
+
+
+def _why(a: developments.Assignment) -> str:
+    """items.development_why: why the report is where it is, for the detail pane (JSON)."""
+    return json.dumps({"reason": a.reason, "score": a.score, "shared": list(a.shared),
+                       "gap_seconds": None if a.gap is None else int(a.gap.total_seconds()),
+                       "text": a.explain()}, ensure_ascii=False)
+
+
+@dataclass
+class _Batch:
+    """A batch of group_developments' assignments, written at its end in two executemany()
+    calls: the rows Store._record and _count_join would write one item at a time, summed per
+    development. Until then its items read as ungrouped, so what a later item of the batch
+    would look up in them (its copies' development, a development's outlets) is kept here."""
+
+    outlets: dict[int, str]  # item id -> outlet
+    copies: dict[int, int] = field(default_factory=dict)  # copy group -> development, this batch's
+    items: list[tuple[int, str, int]] = field(default_factory=list)
+    devs: dict[int, list] = field(default_factory=dict)  # id -> [headline, score, first, last, reports, outlets, latest]
+    seen: set[tuple[int, str]] = field(default_factory=set)  # (development, outlet) of this batch
+
+    def add(self, c: sqlite3.Connection, a: developments.Assignment, item_id: int, published: str,
+            cid: int | None, dev: developments.Development | None) -> None:
+        dev_id, outlet = a.development, self.outlets[item_id]
+        self.items.append((dev_id, _why(a), item_id))
+        if cid is not None:
+            self.copies[cid] = dev_id
+        new_outlet = (dev_id, outlet) not in self.seen and c.execute(
+            "SELECT 1 FROM items WHERE development = ? AND outlet = ? LIMIT 1", (dev_id, outlet)).fetchone() is None
+        self.seen.add((dev_id, outlet))
+        headline = dev.headline if dev is not None else dev_id
+        score = dev.headline_score if dev is not None else -1.0
+        d = self.devs.get(dev_id)
+        if d is None:
+            self.devs[dev_id] = [headline, score, published, published, 1, int(new_outlet), item_id]
+        else:
+            d[0], d[1] = headline, score
+            d[2], d[3] = min(d[2], published), max(d[3], published)
+            d[4] += 1
+            d[5] += new_outlet
+            d[6] = max(d[6], item_id)
+
+    def flush(self, c: sqlite3.Connection) -> None:
+        c.executemany("UPDATE items SET development = ?, development_why = ? WHERE id = ?", self.items)
+        c.executemany(
+            "INSERT INTO developments (id, headline, headline_score, first, last, reports, outlets, latest_item) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "headline = excluded.headline, headline_score = excluded.headline_score, "
+            "first = MIN(first, excluded.first), last = MAX(last, excluded.last), "
+            "reports = reports + excluded.reports, outlets = outlets + excluded.outlets, "
+            "latest_item = MAX(latest_item, excluded.latest_item)",
+            [(dev_id, *d) for dev_id, d in self.devs.items()])
+        self.items, self.devs, self.seen = [], {}, set()
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""tracker rules test|apply: re-score stored items against the story rules in feeds.toml."""
+"""tracker rules test|apply: re-score stored items against the story rules in feeds.toml;
+tracker rules suggest: terms the story's developments share that the rules lack."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def cmd_rules(args) -> int:
     config = load_config(args)
     # Not open_store(): that applies changed rules on open, which `test` must not do.
     store = Store.open(db_path(args, config), create=False)
+    if args.action == "suggest":
+        return _suggest(store, config, args)
     result = rescore(store, config, apply=args.action == "apply", progress=progress_line(sys.stderr))
     if args.json:
         def moved(ms):
@@ -76,6 +79,29 @@ def progress_line(stream, every: float = 0.2):
     return show
 
 
+def _suggest(store, config, args) -> int:
+    """Read only: nothing changes until the user edits [story.match]."""
+    from ..developments import suggest_terms
+    from ..text import clean_text
+
+    found = suggest_terms(store.development_titles(), config.story.rules, limit=None if args.all else args.show)
+    if args.json:
+        json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    if not found:
+        print("no suggestions: no term is shared by two developments that the rules lack")
+        return EXIT_OK
+    width = max(len(clean_text(s["term"])) for s in found)
+    print(f"terms in the story's developments that [story.match] lacks (by developments, then reports):")
+    for s in found:
+        examples = " · ".join(f"\u201c{clean_text(e, 70)}\u201d" for e in s["examples"])
+        print(f"  {clean_text(s['term']):<{width}}  {s['developments']:>3} developments {s['reports']:>4} reports  "
+              f"e.g. {examples}")
+    print("nothing was changed: add a term to a group of `require` in feeds.toml, then `tracker rules test`")
+    return EXIT_OK
+
+
 def _section(heading: str, moved, mark: str, limit: int | None) -> None:
     if not moved:
         return
@@ -93,9 +119,11 @@ def register(sub, common) -> None:
                                    "`test` shows what would move onto or off the story without changing "
                                    "anything; `apply` makes it so. Manual verdicts (+/- in the dashboard) "
                                    "always win. Edited rules are also applied when tracker next starts.")
-    p.add_argument("action", choices=["test", "apply"], help="test: show the changes; apply: make them")
+    p.add_argument("action", choices=["test", "apply", "suggest"],
+                   help="test: show the changes; apply: make them; suggest: list terms frequent in the "
+                        "story's developments that the rules lack (changes nothing)")
     p.add_argument("--json", action="store_true", help="as JSON (every moved item)")
     p.add_argument("--show", type=positive_int, default=SHOWN, metavar="N",
-                   help=f"titles listed per direction (default {SHOWN})")
-    p.add_argument("--all", action="store_true", help="list every moved title")
+                   help=f"titles listed per direction, or terms suggested (default {SHOWN})")
+    p.add_argument("--all", action="store_true", help="list every moved title (every suggested term)")
     p.set_defaults(func=cmd_rules)

@@ -305,7 +305,11 @@ def verdict(row: dict) -> str:
     rules = "on" if row.get("rule_on_story") else "off"
     if row.get("manual") is not None:
         return f"marked {'on' if row['manual'] else 'off'} the story by you (the rules say {rules}; + / - again hands it back)"
-    return "on: the rules matched it" if row.get("rule_on_story") else "off: the rules left it out (+ puts it on)"
+    if row.get("rule_on_story"):
+        return "on: the rules matched it"
+    if row.get("joined") is not None:  # Store._offer: it joined an on-story development
+        return f"on: joined {plain(row['joined'])} (the rules left it out; - takes it off)"
+    return "off: the rules left it out (+ puts it on)"
 
 
 # ------------------------------------------------------------------ deadlines

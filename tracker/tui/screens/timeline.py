@@ -1,9 +1,10 @@
 """`t`: the story's developments per local day as bars (or per hour of one day, zoomed with
 `z`), deadlines marked under them, and the developments of the selected day listed below.
 
-A development is a cluster: one report however many outlets carried it, counted on the day
-its earliest copy came out. Each open or zoom costs one GROUP BY (Store.story_histogram) and
-each move one indexed read of the selected day's clusters, both in a thread.
+A development is every report of one event (tracker/developments.py), in any words and from
+any outlet, counted once, on the day its first report came out. Each open or zoom costs one
+GROUP BY of the developments (Store.development_histogram) and each move one indexed read of
+the selected day's developments, both in a thread.
 """
 
 from __future__ import annotations
@@ -252,7 +253,7 @@ class TimelineScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("time", "", "first outlet", "development")
+        self.query_one(DataTable).add_columns("time", "reports", "outlet", "development")
         self.refresh_data()
 
     # ------------------------------------------------------------ loading
@@ -265,13 +266,13 @@ class TimelineScreen(Screen[None]):
         deadlines, now = list(app.deadlines), app.clock()
         if self.zoomed:
             day = self.days[self.day_index].start.date()
-            counts = await asyncio.to_thread(app.store.story_histogram, "hour", _midnight(day),
+            counts = await asyncio.to_thread(app.store.development_histogram, "hour", _midnight(day),
                                              _midnight(day + timedelta(days=1)))
             old = self.hours[self.hour_index].start if self.hours else None
             self.hours = hour_buckets(day, counts, deadlines, now)
             self.hour_index = _find(self.hours, old)
         else:
-            counts = await asyncio.to_thread(app.store.story_histogram, "day")
+            counts = await asyncio.to_thread(app.store.development_histogram, "day")
             old = self.days[self.day_index].start if self.days else None
             self.days = day_buckets(counts, deadlines, now)
             self.day_index = _find(self.days, old)
@@ -286,7 +287,7 @@ class TimelineScreen(Screen[None]):
         if self.zoomed:
             title.append(f"{render.SEP}{self.days[self.day_index].start:%a %d %b %Y} by hour")
         else:
-            title.append(f"{render.SEP}developments per day (copies counted once)")
+            title.append(f"{render.SEP}developments per day (every report of one event counted once)")
         title.append(f"{render.SEP}{total:,} in {len(buckets)} {'hours' if self.zoomed else 'days'}")
         self.query_one("#timeline-title", Static).update(title)
         self.run_worker(self._load_list(buckets[self.selected]), group="timeline-list", exclusive=True)
@@ -295,8 +296,8 @@ class TimelineScreen(Screen[None]):
         store = self.app.store
 
         def read() -> list[dict]:
-            ids = store.story_cluster_ids(bucket.start, bucket.end)[:LIST_LIMIT]
-            rows = store.cluster_rows(ids)
+            ids = store.development_ids_between(bucket.start, bucket.end)[:LIST_LIMIT]
+            rows = store.development_rows(ids)
             return [rows[i] for i in ids if i in rows]
         self.rows = await asyncio.to_thread(read)
         self._show_list(bucket)
@@ -304,14 +305,14 @@ class TimelineScreen(Screen[None]):
     def _show_list(self, bucket: Bucket) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        title_width = max(20, self.size.width - 36)
-        for r in self.rows:
+        title_width = max(20, self.size.width - 46)
+        for r in self.rows:  # Store.development_rows(): the headline report's title and outlet
             table.add_row(
-                render.cell(local(from_iso(r["published"])).strftime("%H:%M")),
-                render.cell(f"×{r['outlets']}" if r.get("outlets", 1) > 1 else ""),
+                render.cell(local(from_iso(r["first"])).strftime("%H:%M")),
+                render.cell(f"{r['reports']} · {r['outlets']} outlets" if r["reports"] > 1 else ""),
                 render.cell(render.outlet_of(r), 18, Style(color="cyan")),
-                render.cell(r["title"], title_width),
-                key=str(r["id"]))
+                render.cell(r["headline"], title_width),
+                key=str(r["headline_item"]))
         self.query_one("#timeline-day", Static).update(self._summary(bucket))
 
     def _summary(self, bucket: Bucket) -> Text:
