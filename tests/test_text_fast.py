@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +46,7 @@ TOKENS = [
 ]
 
 
+@pytest.mark.slow  # 3,000 examples: 3-20 s on this machine; .ci/run runs it
 @settings(max_examples=3000, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), max_size=25))
 def test_fast_path_agrees_with_html_parser(tokens):
