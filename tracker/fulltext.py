@@ -290,13 +290,16 @@ class TextReader:
             await self._fetcher.aclose()
             self._fetcher = None
 
-    async def read_some(self, limit: int = 20, on_read=None) -> int:
+    async def read_some(self, limit: int = 20, on_read=None, on_start=None) -> int:
         """Read up to `limit` pages of reports that have no text yet. -> how many were tried.
-        on_read(item_id, error or None) after each, for progress."""
+        on_start(how many) once they are known, on_read(item_id, error or None) after each:
+        for progress."""
         if not self.config.fulltext.enabled:
             return 0
         skip = [f.name for f in self.config.feeds if not f.fulltext]
         wanted = await asyncio.to_thread(self.store.texts_wanted, self.clock(), limit, skip)
+        if on_start:
+            on_start(len(wanted))
         by_host: dict[str, list[tuple[int, str]]] = {}
         for item_id, link in wanted:
             target = publisher_link(link)

@@ -751,9 +751,7 @@ class Store:
             ids = [r[0] for r in c.execute(
                 "SELECT id FROM items WHERE on_story = 0 AND starred = 0 AND manual IS NULL AND title_key IS NULL "
                 "AND first_seen < ? ORDER BY id LIMIT ?", (to_iso(before), limit))]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in chunks(ids):
                 c.execute(f"DELETE FROM item_bands WHERE item_id IN ({marks})", chunk)
                 c.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)  # item_feeds, versions: cascade
         return len(ids)
@@ -954,9 +952,7 @@ class Store:
             return {}
         out: dict[int, dict] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):  # stay under SQLite's variable limit
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):  # stay under SQLite's variable limit
             for r in conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk):
                 out[r["id"]] = dict(r)
         self._with_feeds(list(out.values()))
@@ -973,8 +969,7 @@ class Store:
         devs = self.development_rows(sorted({r["development"] for r in rows if r["development"] is not None}))
         ids = sorted({r.get("cluster") or r["id"] for r in rows if r["development"] is None})
         outlets: dict[int, int] = {}
-        for chunk in (ids[start:start + 500] for start in range(0, len(ids), 500)):
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             outlets.update(self._conn().execute(
                 f"SELECT id, outlets FROM clusters WHERE id IN ({marks})", chunk).fetchall())
         for r in rows:
@@ -1037,9 +1032,7 @@ class Store:
         """The article bodies read for `ids` (those that have one)."""
         out: dict[int, str] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for r in conn.execute(f"SELECT item_id, body FROM texts WHERE body IS NOT NULL AND item_id IN ({marks})",
                                   chunk):
                 out[r[0]] = r[1]
@@ -1054,9 +1047,7 @@ class Store:
             r["matched"] = json.loads(r["matched"]) if isinstance(r["matched"], str) else r["matched"]
         ids = list(by_id)
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for r in conn.execute(f"SELECT x.item_id, f.name FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
                                   f"WHERE x.item_id IN ({marks}) ORDER BY x.first_seen, f.id", chunk):
                 by_id[r[0]]["feeds"].append(r[1])
@@ -1145,9 +1136,8 @@ class Store:
         where = (where + " AND " if where else " WHERE ")
         out: list[tuple[str, int]] = []
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            out += conn.execute(f"SELECT i.published, i.id FROM items i{where}i.id IN ({','.join('?' * len(chunk))})",
+        for chunk, marks in chunks(ids):
+            out += conn.execute(f"SELECT i.published, i.id FROM items i{where}i.id IN ({marks})",
                                 params + chunk).fetchall()
         return [r[1] for r in sorted(out, key=tuple, reverse=True)]
 
@@ -1155,9 +1145,7 @@ class Store:
         """id -> (published, id), the display order's key: places new ids in a list already shown."""
         out: dict[int, tuple[str, int]] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for r in conn.execute(f"SELECT id, published FROM items WHERE id IN ({marks})", chunk):
                 out[r[0]] = (r[1], r[0])
         return out
@@ -1263,9 +1251,7 @@ class Store:
         """{representative id: {size, outlets, latest}} for the clusters of two items or more."""
         out: dict[int, dict] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for c in conn.execute(f"SELECT id, size, outlets, latest FROM clusters WHERE id IN ({marks})", chunk):
                 out[c["id"]] = {"size": c["size"], "outlets": c["outlets"], "latest": c["latest"]}
         return out
@@ -1546,17 +1532,14 @@ class Store:
                                  (batch,)).fetchall()
                 g = self._grouper(c) if rows else None  # once a batch: nobody else writes inside it
                 moves: dict[int, tuple] = {}
-                for start in range(0, len(rows), 500):
-                    chunk = [r[0] for r in rows[start:start + 500]]
+                for chunk, marks in chunks([r[0] for r in rows]):
                     moves.update((m[0], (m[1],)) for m in c.execute(
-                        f"SELECT item_id, development FROM development_moves WHERE item_id IN "
-                        f"({','.join('?' * len(chunk))})", chunk))
+                        f"SELECT item_id, development FROM development_moves WHERE item_id IN ({marks})", chunk))
                 alone = set()
-                for start in range(0, len(rows), 500):
-                    chunk = list({r[4] for r in rows[start:start + 500] if r[4] is not None})
+                for chunk, marks in chunks(sorted({r[4] for r in rows if r[4] is not None})):
                     alone.update(m[0] for m in c.execute(
-                        f"SELECT cluster FROM items WHERE cluster IN ({','.join('?' * len(chunk))}) "
-                        "GROUP BY cluster HAVING COUNT(*) = 1", chunk))
+                        f"SELECT cluster FROM items WHERE cluster IN ({marks}) GROUP BY cluster HAVING COUNT(*) = 1",
+                        chunk))
                 writes = _Batch({r[0]: r[5] for r in rows})
                 for r in rows:
                     self._group(c, r[0], r[1], r[2], r[3], r[4], g, moves.get(r[0]), alone, writes)
@@ -1591,10 +1574,8 @@ class Store:
         """(first, id) of each development: where it goes in development_list()'s order."""
         out: dict[int, tuple[str, int]] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            for r in conn.execute(f"SELECT id, first FROM developments WHERE id IN ({','.join('?' * len(chunk))})",
-                                  chunk):
+        for chunk, marks in chunks(ids):
+            for r in conn.execute(f"SELECT id, first FROM developments WHERE id IN ({marks})", chunk):
                 out[r[0]] = (r[1], r[0])
         return out
 
@@ -1604,9 +1585,7 @@ class Store:
         headline's), unread (reports not read), starred (1 when one of them is)."""
         out: dict[int, dict] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for r in conn.execute(
                     f"SELECT d.id, i.title AS headline, d.headline AS headline_item, d.first, d.last, d.reports, "
                     f"d.outlets, d.latest_item, i.link, i.outlet, "
@@ -1638,6 +1617,14 @@ class Store:
                                           (dev_id,))]
         rows = self.rows(ids)
         return [rows[i] for i in ids]
+
+
+def chunks(values: Sequence, size: int = 500) -> Iterator[tuple[list, str]]:
+    """`values` in slices of `size` (under SQLite's limit of bound values), each with its
+    "?,?,..." placeholders: an `IN (...)` over many ids runs once per slice."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start:start + size])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _statements(script: str) -> list[str]:

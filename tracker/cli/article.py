@@ -7,7 +7,6 @@ import os
 import re
 import sys
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -83,22 +82,25 @@ def cmd_texts(args) -> int:
         print("tracker: [fulltext] enabled = false in feeds.toml: no pages are read", file=sys.stderr)
         return EXIT_OK
     store = open_store(args, config, refresh=False)
-    done = {"ok": 0, "failed": 0}
+    done = {"ok": 0, "failed": 0, "total": 0}
+
+    def started(total: int) -> None:
+        done["total"] = total
 
     def progress(item_id: int, error: str | None) -> None:
         done["failed" if error else "ok"] += 1
         if sys.stderr.isatty():
-            print(f"\rread {done['ok'] + done['failed']} of {total} pages", end="", file=sys.stderr, flush=True)
+            print(f"\rread {done['ok'] + done['failed']} of {done['total']} pages", end="", file=sys.stderr,
+                  flush=True)
 
     async def run() -> int:
         reader = TextReader(store, config)
         try:
-            return await reader.read_some(args.limit, on_read=progress)
+            return await reader.read_some(args.limit, on_read=progress, on_start=started)
         finally:
             await reader.aclose()
-    total = len(store.texts_wanted(datetime.now(timezone.utc), args.limit,
-                                   [f.name for f in config.feeds if not f.fulltext]))
     asyncio.run(run())
+    total = done["total"]
     if sys.stderr.isatty() and total:
         print(file=sys.stderr)
     print(f"read {done['ok']} page{'s' if done['ok'] != 1 else ''}"
