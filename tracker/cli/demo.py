@@ -75,7 +75,7 @@ class Publishing(threading.Thread):
 
 def cmd_demo(args) -> int:
     from ..demo_server import DemoPublisher, DemoServer
-    from ..tui.app import run_app
+    from .tui import run_app
 
     story = shipped_config(args)
     with tempfile.TemporaryDirectory(prefix="tracker-demo-") as tmp, DemoServer() as server:

@@ -968,17 +968,11 @@ def build_app(config: Config, store: Store, *, clock: Callable[[], datetime] | N
                       browser=browser, signals=signals)
 
 
-def run_app(args) -> int:
-    from ..cli import EXIT_OK, load_config, open_store
-
-    config = load_config(args)
-    store = open_store(args, config, polls=True)
+def run(config: Config, store: Store) -> None:
+    """The dashboard in this terminal until it quits, polling in the background. The caller
+    (tracker.cli) loads the config and opens the store, and closes it afterwards."""
     _log_to_file(store.path.parent / "tracker.log")
-    try:
-        build_app(config, store, processes=True, signals=True).run()
-    finally:
-        store.close()
-    return EXIT_OK
+    build_app(config, store, processes=True, signals=True).run()
 
 
 def _log_to_file(path: Path) -> None:
