@@ -37,7 +37,7 @@ from .config import parse_duration
 from .errors import TrackerError
 from .model import DIGEST_FORMATS, Config
 from .paths import digests_dir
-from .store import Store
+from .store import Store, chunks
 from .text import clean_text, safe_link
 from .timeutil import clamped, from_iso, local, to_iso, utcnow
 
@@ -266,11 +266,9 @@ def _entries(store: Store, rows: dict[int, dict], through: int, tz) -> list[Dige
     # Who carried a development includes cluster members reported before this digest's span.
     carried: dict[int, list[dict]] = {c: list(members) for c, members in clusters.items()}
     others: list[int] = []
-    keys = list(clusters)
-    for at in range(0, len(keys), 500):  # under SQLite's variable limit
-        chunk = keys[at:at + 500]
+    for chunk, marks in chunks(list(clusters)):
         others += [r[0] for r in store.execute(
-            f"SELECT id FROM items WHERE cluster IN ({','.join('?' * len(chunk))}) AND id <= ? AND on_story = 1",
+            f"SELECT id FROM items WHERE cluster IN ({marks}) AND id <= ? AND on_story = 1",
             [*chunk, through]) if r[0] not in rows]
     for row in store.rows(others).values():
         carried[row["cluster"]].append(row)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import cluster
 from .match import Matcher
 from .model import Config
-from .store import Store
+from .store import Store, put_setting
 
 RULES_KEY = "rules_hash"
 
@@ -87,8 +87,7 @@ def rescore(store: Store, config: Config, apply: bool = False) -> Rescore:
                 if flipped:
                     cluster.update(c, item_id, cache=store.cluster_cache)
                     store.development_update(c, item_id)
-            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                      "SET value = excluded.value", (RULES_KEY, rules_hash(config)))
+            put_setting(c, RULES_KEY, rules_hash(config))
         result.applied = True
     return result
 
@@ -121,6 +120,7 @@ def on_open(store: Store, config: Config, progress=None) -> Startup:
         with store.write() as c:
             if cluster.outdated(c):
                 cluster.reset(c)
+                put_setting(c, cluster.INDEX_KEY, cluster.INDEX_VERSION)
             clustered = cluster.catch_up(c)
     grouped = store.group_developments(progress) if store.developments_pending() else 0
     return Startup(rescored, clustered, grouped)

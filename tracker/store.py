@@ -38,6 +38,7 @@ from .model import Deadline, Entry, FeedConfig
 from .timeutil import clamped, from_iso, to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
+IN_CHUNK = 500  # values bound in one `IN (...)`: under SQLite's variable limit (999 before 3.32)
 FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
 PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
 PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
@@ -319,6 +320,20 @@ class Filter:
     query: str = ""
     extra: dict = field(default_factory=dict)
     clusters: bool = False  # one row per cluster: its representative (earliest report)
+
+
+def put_setting(c: sqlite3.Connection, key: str, value: str) -> None:
+    """Set one row of the settings table, inside the caller's transaction."""
+    c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+              (key, value))
+
+
+def chunks(values: Sequence, size: int = IN_CHUNK) -> Iterator[tuple[list, str]]:
+    """`values` in slices of `size`, each with its "?,?,..." placeholders: an `IN (...)` over
+    more values than SQLite binds in one statement runs once per slice."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start:start + size])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def merge_feeds(feeds: Iterable[FeedConfig], rows: Iterable[dict]) -> list[dict]:
@@ -699,9 +714,7 @@ class Store:
             ids = [r[0] for r in c.execute(
                 "SELECT id FROM items WHERE on_story = 0 AND starred = 0 AND manual IS NULL AND title_key IS NULL "
                 "AND first_seen < ? ORDER BY id LIMIT ?", (to_iso(before), limit))]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in chunks(ids):
                 c.execute(f"DELETE FROM item_bands WHERE item_id IN ({marks})", chunk)
                 c.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)  # item_feeds, versions: cascade
         return len(ids)
@@ -879,9 +892,7 @@ class Store:
             return {}
         out: dict[int, dict] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):  # stay under SQLite's variable limit
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for r in conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk):
                 out[r["id"]] = dict(r)
         self._with_feeds(list(out.values()))
@@ -939,9 +950,7 @@ class Store:
         """The article bodies read for `ids` (those that have one)."""
         out: dict[int, str] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for r in conn.execute(f"SELECT item_id, body FROM texts WHERE body IS NOT NULL AND item_id IN ({marks})",
                                   chunk):
                 out[r[0]] = r[1]
@@ -956,9 +965,7 @@ class Store:
             r["matched"] = json.loads(r["matched"]) if isinstance(r["matched"], str) else r["matched"]
         ids = list(by_id)
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for r in conn.execute(f"SELECT x.item_id, f.name FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
                                   f"WHERE x.item_id IN ({marks}) ORDER BY x.first_seen, f.id", chunk):
                 by_id[r[0]]["feeds"].append(r[1])
@@ -1025,8 +1032,7 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         with self.write() as c:
-            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+            put_setting(c, key, value)
 
     # ---------------------------------------------------------------- dashboard
     def item_ids_between(self, f: Filter | None, after: int = 0, upto: int | None = None) -> list[int]:
@@ -1046,9 +1052,8 @@ class Store:
         where = (where + " AND " if where else " WHERE ")
         out: list[tuple[str, int]] = []
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            out += conn.execute(f"SELECT i.published, i.id FROM items i{where}i.id IN ({','.join('?' * len(chunk))})",
+        for chunk, marks in chunks(ids):
+            out += conn.execute(f"SELECT i.published, i.id FROM items i{where}i.id IN ({marks})",
                                 params + chunk).fetchall()
         return [r[1] for r in sorted(out, key=tuple, reverse=True)]
 
@@ -1056,9 +1061,7 @@ class Store:
         """id -> (published, id), the display order's key: places new ids in a list already shown."""
         out: dict[int, tuple[str, int]] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for r in conn.execute(f"SELECT id, published FROM items WHERE id IN ({marks})", chunk):
                 out[r[0]] = (r[1], r[0])
         return out
@@ -1119,9 +1122,7 @@ class Store:
         """{representative id: {size, outlets, latest}} for the clusters of two items or more."""
         out: dict[int, dict] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for c in conn.execute(f"SELECT id, size, outlets, latest FROM clusters WHERE id IN ({marks})", chunk):
                 out[c["id"]] = {"size": c["size"], "outlets": c["outlets"], "latest": c["latest"]}
         return out
@@ -1332,8 +1333,7 @@ class Store:
                            or [None])[0] != developments.INDEX_VERSION:
                 c.execute("DELETE FROM developments")
                 c.execute("UPDATE items SET development = NULL, development_why = NULL WHERE development IS NOT NULL")
-                c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                          "SET value = excluded.value", (developments.INDEX_KEY, developments.INDEX_VERSION))
+                put_setting(c, developments.INDEX_KEY, developments.INDEX_VERSION)
                 self._forget_grouping()
             total = c.execute("SELECT COUNT(*) FROM items INDEXED BY items_ungrouped WHERE on_story = 1 "
                               "AND development IS NULL").fetchone()[0]
@@ -1375,9 +1375,8 @@ class Store:
         """(first, id) of each development: where it goes in development_list()'s order."""
         out: dict[int, tuple[str, int]] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            for r in conn.execute(f"SELECT id, first FROM developments WHERE id IN ({','.join('?' * len(chunk))})",
+        for chunk, marks in chunks(ids):
+            for r in conn.execute(f"SELECT id, first FROM developments WHERE id IN ({marks})",
                                   chunk):
                 out[r[0]] = (r[1], r[0])
         return out
@@ -1388,9 +1387,7 @@ class Store:
         headline's), unread (reports not read), starred (1 when one of them is)."""
         out: dict[int, dict] = {}
         conn = self._conn()
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in chunks(ids):
             for r in conn.execute(
                     f"SELECT d.id, i.title AS headline, d.headline AS headline_item, d.first, d.last, d.reports, "
                     f"d.outlets, d.latest_item, i.link, i.outlet, "
