@@ -35,11 +35,12 @@ from pathlib import Path
 
 from .config import parse_duration
 from .errors import TrackerError
+from .milestones import milestones
 from .model import DIGEST_FORMATS, Config
 from .paths import digests_dir
 from .store import Store, chunks
 from .text import clean_text, safe_link
-from .timeutil import clamped, from_iso, local, to_iso, utcnow
+from .timeutil import from_iso, local, to_iso, utcnow
 
 SCHEMA = 1
 FORMATS = DIGEST_FORMATS
@@ -379,15 +380,8 @@ def _zone_name(now_l: datetime, tz) -> str:
 
 
 def _deadlines(store: Store, config: Config, now: datetime, tz) -> tuple[DeadlineStatus, ...]:
-    found = [(d.label, d.at, d.timezone, d.note) for d in config.deadlines]
-    # Milestones added in the dashboard live in the database beside those of feeds.toml.
-    for row in store.execute("SELECT label, at, timezone, note FROM deadlines"):
-        try:
-            found.append((row[0], clamped(from_iso(row[1])), row[2], row[3] or ""))
-        except (TypeError, ValueError):
-            continue
     out, seen = [], set()
-    for label, at, zone, note in sorted(found, key=lambda d: d[1]):
+    for label, at, zone, note in ((d.label, d.at, d.timezone, d.note or "") for d in milestones(config, store).all):
         if (label, at) in seen:
             continue
         seen.add((label, at))

@@ -1080,9 +1080,14 @@ class Store:
 
     def deadlines(self) -> list[Deadline]:
         """The user's milestones (the `deadlines` table), soonest first; feeds.toml holds the rest."""
-        return [Deadline(label=r["label"], at=clamped(from_iso(r["at"])), timezone=r["timezone"], note=r["note"],
-                         id=r["id"])
-                for r in self.execute("SELECT * FROM deadlines ORDER BY at, id")]
+        out = []
+        for r in self.execute("SELECT * FROM deadlines ORDER BY at, id"):
+            try:
+                at = clamped(from_iso(r["at"]))
+            except (TypeError, ValueError):
+                continue  # a row edited by hand into nonsense: the rest still count
+            out.append(Deadline(label=r["label"], at=at, timezone=r["timezone"], note=r["note"] or "", id=r["id"]))
+        return out
 
     def feed_states(self) -> list[dict]:
         """The active feeds' own columns, without feeds()'s item counts: cheap enough to read
