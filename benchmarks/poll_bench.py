@@ -227,7 +227,7 @@ def build_feeds(n_feeds: int, n_items: int, lookalike: bool = False) -> tuple[di
 
 # ---------------------------------------------------------------------- the server process
 def _serve(n_feeds: int, n_items: int, lookalike: bool, conn) -> None:
-    from tracker.feedserver import FeedServer
+    from tests.support.feedserver import FeedServer
 
     srv = FeedServer().start()
     for path, (body, ctype) in build_feeds(n_feeds, n_items, lookalike)[0].items():

@@ -61,7 +61,7 @@ def rss_mb() -> float:
 
 # ------------------------------------------------------------------ the feeds (another process)
 def serve(feeds: int, change_every: float, seed: int, ready, port_out, stop) -> None:
-    from tracker.feedserver import FeedServer
+    from tests.support.feedserver import FeedServer
 
     rnd = random.Random(seed)
     t0 = datetime.now(timezone.utc)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.feedserver import FeedServer
+from tests.support.feedserver import FeedServer
 
 STORY = """
 [story]

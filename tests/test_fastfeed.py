@@ -13,7 +13,8 @@ from feedparser.urls import _urljoin
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tracker import fastfeed, feedgen, parse
+from tests.support import feedgen
+from tracker import fastfeed, parse
 from tracker.errors import FeedError
 
 T0 = datetime(2026, 2, 24, 9, 0, tzinfo=timezone.utc)

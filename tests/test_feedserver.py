@@ -1,4 +1,5 @@
-"""tracker.feedserver and tracker.feedgen: the local feed server every other test leans on."""
+"""tests.support.feedserver and the feed writers: the local feed server every other test leans on;
+tracker.demo_server: `tracker demo`'s own."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import feedparser
 import httpx
 import pytest
 
-from tracker.feedgen import FeedItem, atom, off_story_items, rdf, rss, story_items
-from tracker.feedserver import DemoPublisher, FeedServer
+from tests.support.feedgen import FeedItem, atom, off_story_items, rdf, rss, story_items
+from tests.support.feedserver import FeedServer
+from tracker.demo_server import DemoPublisher, DemoServer
 
 UTC = timezone.utc
 EST = timezone(timedelta(hours=-5))
@@ -392,7 +394,14 @@ def test_stop_is_prompt_during_slow_response():
 # --- DemoPublisher -----------------------------------------------------------------
 
 
-def test_demo_publisher_feeds_and_round_robin(srv, client):
+@pytest.fixture
+def demo_srv():
+    with DemoServer() as s:
+        yield s
+
+
+def test_demo_publisher_feeds_and_round_robin(demo_srv, client):
+    srv = demo_srv
     now = [datetime(2026, 2, 27, 22, 0, tzinfo=UTC)]
     pub = DemoPublisher(srv, clock=lambda: now[0])
     assert pub.feed_paths == ["/wire.xml", "/defense.xml", "/tech.xml"]
@@ -419,6 +428,9 @@ def test_demo_publisher_feeds_and_round_robin(srv, client):
         assert got[: len(new)] == [it.title for it in reversed(new)]  # newest first
         assert all(it.published <= now[0] for it in new)
         assert client.get(srv.url(path), headers={"If-None-Match": etag}).status_code == 200
+        # The dashboard's next poll of an unchanged feed costs a 304, as on a real server.
+        fresh = client.get(srv.url(path)).headers["etag"]
+        assert client.get(srv.url(path), headers={"If-None-Match": fresh}).status_code == 304
 
     numbers = [int(re.search(r"\(#(\d+)\)", t).group(1)) for p in ("/wire.xml", "/defense.xml") for t in titles(p)]
     assert len(numbers) == len(set(numbers))  # numbering never repeats across feeds
@@ -426,9 +438,15 @@ def test_demo_publisher_feeds_and_round_robin(srv, client):
     now[0] += timedelta(minutes=1)
     off = pub.publish_off_story(1)
     assert titles("/tech.xml")[0] == off[0].title
+    # Behind each story item, its article page for the reader view; none behind an off-story one.
+    page = client.get(new[0].link)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert new[0].title.encode() in page.content
+    assert client.get(off[0].link).status_code == 404
 
 
-def test_demo_publisher_keeps_last_50(srv):
+def test_demo_publisher_keeps_last_50(demo_srv):
+    srv = demo_srv
     now = [datetime(2026, 2, 27, 22, 0, tzinfo=UTC)]
     pub = DemoPublisher(srv, clock=lambda: now[0])
     for _ in range(60):

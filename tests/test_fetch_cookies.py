@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from tracker.feedgen import FeedItem, rss
-from tracker.feedserver import FeedServer
+from tests.support.feedserver import FeedServer
 from tracker.fetch import Fetcher
 
 

@@ -22,7 +22,7 @@ import pytest
 
 from tracker.cli import main
 from tracker.feedgen import FeedItem, atom, rss
-from tracker.feedserver import FeedServer
+from tests.support.feedserver import FeedServer
 
 from .conftest import write_config
 

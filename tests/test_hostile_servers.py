@@ -29,7 +29,7 @@ import pytest
 from tracker.cli import main
 from tracker.config import load
 from tracker.errors import FeedError
-from tracker.feedgen import FeedItem, atom, rdf, rss
+from tests.support.feedgen import FeedItem, atom, rdf, rss
 from tracker.fetch import Fetcher
 from tracker.model import PollSettings
 from tracker.parse import cap_entries

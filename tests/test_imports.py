@@ -3,11 +3,13 @@ not pay for the dashboard's imports (each run of a headless poll or of cron star
 
 from __future__ import annotations
 
+import ast
 import json
 import pkgutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import tracker
 from tracker import feedgen
@@ -70,3 +72,51 @@ def test_apprise_and_dateparser_are_not_imported_by_the_core_or_the_dashboard():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def imported_modules(path: Path, module: str) -> set[str]:
+    """Every tracker module `path` imports, at its top or inside a function (lazy imports count)."""
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - (node.level - 1)]
+                name = ".".join(base + ([node.module] if node.module else []))
+            else:
+                name = node.module
+            found.add(name)
+            found.update(f"{name}.{a.name}" for a in node.names)  # `from . import cli`
+    return {m for m in found if m == "tracker" or m.startswith("tracker.")}
+
+
+def layer_imports() -> dict[str, set[str]]:
+    root = Path(tracker.__file__).parent
+    out = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out[module] = imported_modules(path, module)
+    return out
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_the_dashboard_never_imports_the_cli_and_the_core_neither():
+    """The CLI opens the config and the store and hands them to the dashboard; the core knows
+    neither front end. A cycle here would make each need the other to be imported at all."""
+    imports = layer_imports()
+    assert "tracker.tui.app" in imports and "tracker.cli.tui" in imports
+    assert "tracker.tui.app" in imports["tracker.cli.tui"]  # the probe sees lazy imports
+    tui_to_cli = {m: sorted(i for i in deps if _within(i, "tracker.cli"))
+                  for m, deps in imports.items() if _within(m, "tracker.tui")}
+    assert {m: d for m, d in tui_to_cli.items() if d} == {}
+    core_to_ui = {m: sorted(i for i in deps if _within(i, "tracker.cli") or _within(i, "tracker.tui"))
+                  for m, deps in imports.items()
+                  if not (_within(m, "tracker.cli") or _within(m, "tracker.tui") or m == "tracker.__main__")}
+    assert {m: d for m, d in core_to_ui.items() if d} == {}

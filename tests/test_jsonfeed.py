@@ -14,7 +14,7 @@ import pytest
 from tracker import parse
 from tracker.cli import main
 from tracker.errors import FeedError
-from tracker.feedgen import FeedItem, json_feed
+from tests.support.feedgen import FeedItem, json_feed
 
 from .conftest import write_config
 

@@ -151,3 +151,24 @@ async def test_a_restart_near_a_deadline_does_not_wait_for_the_slow_schedule(tmp
         assert poller.next_poll("Wire") == last + timedelta(minutes=2)
     finally:
         poller.shutdown()
+
+
+def test_the_poller_and_the_digest_see_the_same_milestones_and_skip_a_broken_row(tmp_path):
+    """feeds.toml's deadlines and the stored ones are merged in one place (milestones()): the
+    poller's faster polling and the digest's countdowns list the same ones, and a stored row
+    edited by hand into nonsense is left out rather than stopping either."""
+    from tracker import digest
+
+    config = load(write_config(tmp_path, extra=CONFIG_DEADLINE))
+    store = Store.open(tmp_path / "t.db")
+    hearing = store.add_deadline("Court hearing", to_utc("2026-03-10 10:00", "America/New_York"), "America/New_York")
+    broken = store.add_deadline("Broken", DEADLINE, "UTC")
+    with store.write() as c:
+        c.execute("UPDATE deadlines SET at = 'next friday' WHERE id = ?", (broken,))
+    expected = [d.at for d in milestones(config, store).all]
+    assert expected == [DEADLINE, datetime(2026, 3, 10, 14, 0, tzinfo=timezone.utc)]
+    assert [d.id for d in milestones(config, store).all] == [None, hearing]
+    assert Poller(Updater(config, store)).deadlines() == expected
+    built = digest.build(store, config, now=DEADLINE - timedelta(days=1))
+    assert [d.label for d in built.deadlines] == ["Pentagon ultimatum expires", "Court hearing"]
+    store.close()

@@ -9,7 +9,7 @@ import pytest
 
 from tracker.cli import main
 from tracker.config import load
-from tracker.feedgen import FeedItem, atom, rdf, rss
+from tests.support.feedgen import FeedItem, atom, rdf, rss
 from tracker.store import Filter, Store
 
 from .conftest import write_config

@@ -27,7 +27,7 @@ import pytest
 
 from tracker.cli import main
 from tracker.feedgen import FeedItem, rss
-from tracker.feedserver import FeedServer
+from tests.support.feedserver import FeedServer
 
 from .conftest import write_config
 

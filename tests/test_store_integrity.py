@@ -307,3 +307,27 @@ def test_a_prune_deletes_a_bounded_batch_oldest_first(tmp_path):
     assert store.execute("SELECT COUNT(*) FROM item_feeds")[0][0] == 7  # its sources went with it
     assert store.items(Filter(story=None, query="Rhubarb")) and not store.items(Filter(story=None, query="0"))
     store.close()
+
+
+def test_lookups_over_more_ids_than_sqlite_binds_at_once_see_every_item(tmp_path, server):
+    """rows, sort keys, filters and texts run their `IN (...)` in slices (store.chunks): none
+    may drop or repeat the items past a slice's end."""
+    feeds, per = 3, 180  # 540 items: two slices of IN_CHUNK, the second partial
+    for f in range(feeds):
+        server.set_feed(f"/many{f}.xml", rss(FeedItem(f"Anthropic and the Pentagon, report {f}-{k}",
+                                                      link=f"http://many.test/{f}/{k}", guid=f"m{f}-{k}",
+                                                      published=T0 + timedelta(seconds=k)) for k in range(per)))
+    config = write_config(tmp_path, [(f"Many {f}", server.url(f"/many{f}.xml")) for f in range(feeds)])
+    n = feeds * per
+    assert poll(config) == 0
+    store = Store.open(config.parent / "data" / "tracker.db", create=False)
+    try:
+        ids = [r[0] for r in store.execute("SELECT id FROM items ORDER BY id")]
+        assert len(ids) == n
+        rows = store.rows(ids)
+        assert sorted(rows) == ids and all(r["feeds"] == [f"Many {r['link'].split('/')[3]}"] for r in rows.values())
+        assert sorted(store.sort_keys(ids)) == ids
+        assert sorted(store.item_ids_among(Filter(story=None), ids)) == ids
+        assert store.texts_of(ids) == {}
+    finally:
+        store.close()

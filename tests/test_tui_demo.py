@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+import pytest
+
 from tracker.cli import build_parser
 from tracker.cli.demo import demo_config_text, shipped_config
 from tracker.config import load
-from tracker.feedserver import DemoPublisher
+from tracker.demo_server import DemoPublisher, DemoServer
 from tracker.store import Store
 from tracker.tui.app import build_app
 
@@ -18,6 +20,13 @@ def test_demo_is_a_command():
     args = build_parser().parse_args(["demo", "--interval", "10", "--every", "3"])
     assert args.func.__name__ == "cmd_demo" and args.interval == 10.0
     assert build_parser().parse_args(["tui"]).func.__name__ == "cmd_tui"
+
+
+@pytest.fixture
+def server():
+    """The demo's own server, as `tracker demo` runs it."""
+    with DemoServer() as s:
+        yield s
 
 
 def demo_config(tmp_path, server):

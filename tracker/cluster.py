@@ -583,12 +583,11 @@ def outdated(c: sqlite3.Connection) -> bool:
 
 
 def reset(c: sqlite3.Connection) -> None:
-    """Forget every cluster (catch_up then remakes them with this version's keys)."""
+    """Forget every cluster (catch_up then remakes them with this version's keys). The caller
+    records INDEX_VERSION under INDEX_KEY in the same transaction (store.put_setting)."""
     c.execute("DELETE FROM item_bands")
     c.execute("DELETE FROM clusters")
     c.execute("UPDATE items SET title_key = NULL, cluster = id WHERE title_key IS NOT NULL OR cluster != id")
-    c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-              (INDEX_KEY, INDEX_VERSION))
 
 
 # The planner, without statistics, prefers items_story_time and then reads every on-story row;

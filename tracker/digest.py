@@ -38,11 +38,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .config import parse_duration
 from .errors import TrackerError
+from .milestones import milestones
 from .model import DIGEST_FORMATS, Config
 from .paths import digests_dir
-from .store import Store
+from .store import Store, chunks
 from .text import clean_text, safe_link
-from .timeutil import clamped, from_iso, local, to_iso, utcnow
+from .timeutil import from_iso, local, to_iso, utcnow
 
 SCHEMA = 2  # 2: developments (each with its reports), per_day counts developments
 FORMATS = DIGEST_FORMATS
@@ -290,11 +291,9 @@ def _entries(store: Store, rows: dict[int, dict], through: int, tz) -> list[Dige
     # Who carried a development includes cluster members reported before this digest's span.
     carried: dict[int, list[dict]] = {c: list(members) for c, members in clusters.items()}
     others: list[int] = []
-    keys = list(clusters)
-    for at in range(0, len(keys), 500):  # under SQLite's variable limit
-        chunk = keys[at:at + 500]
+    for chunk, marks in chunks(list(clusters)):
         others += [r[0] for r in store.execute(
-            f"SELECT id FROM items WHERE cluster IN ({','.join('?' * len(chunk))}) AND id <= ? AND on_story = 1",
+            f"SELECT id FROM items WHERE cluster IN ({marks}) AND id <= ? AND on_story = 1",
             [*chunk, through]) if r[0] not in rows]
     for row in store.rows(others).values():
         carried[row["cluster"]].append(row)
@@ -430,15 +429,8 @@ def _zone_name(now_l: datetime, tz) -> str:
 
 
 def _deadlines(store: Store, config: Config, now: datetime, tz) -> tuple[DeadlineStatus, ...]:
-    found = [(d.label, d.at, d.timezone, d.note) for d in config.deadlines]
-    # Milestones added in the dashboard live in the database beside those of feeds.toml.
-    for row in store.execute("SELECT label, at, timezone, note FROM deadlines"):
-        try:
-            found.append((row[0], clamped(from_iso(row[1])), row[2], row[3] or ""))
-        except (TypeError, ValueError):
-            continue
     out, seen = [], set()
-    for label, at, zone, note in sorted(found, key=lambda d: d[1]):
+    for label, at, zone, note in ((d.label, d.at, d.timezone, d.note or "") for d in milestones(config, store).all):
         if (label, at) in seen:
             continue
         seen.add((label, at))

@@ -30,7 +30,7 @@ from typing import Callable
 from . import cluster
 from .match import Matcher, Rules, _key
 from .model import Config
-from .store import Store
+from .store import Store, put_setting
 
 RULES_KEY = "rules_hash"
 RULES_TEXT_KEY = "rules"  # the text RULES_KEY is the hash of: what the stored verdicts were scored under
@@ -235,8 +235,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
                     cluster.update(c, item_id, cache=store.cluster_cache)
                     store.development_update(c, item_id)
             for key, value in ((RULES_KEY, rules_hash(config)), (RULES_TEXT_KEY, rules_text(config))):
-                c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                          "SET value = excluded.value", (key, value))
+                put_setting(c, key, value)
         result.applied = True
     return result
 
@@ -293,6 +292,7 @@ def on_open(store: Store, config: Config, progress: Progress | None = None) -> S
         with store.write() as c:
             if cluster.outdated(c):
                 cluster.reset(c)
+                put_setting(c, cluster.INDEX_KEY, cluster.INDEX_VERSION)
             clustered = cluster.catch_up(c)
     grouped = store.group_developments(progress) if store.developments_pending() else 0
     return Startup(rescored, clustered, grouped)

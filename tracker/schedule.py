@@ -14,6 +14,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from .errors import StoreError
+from .milestones import milestones
 from .model import FeedConfig, PollSettings
 from .timeutil import from_iso, utcnow
 from .update import Updater, UpdateResult
@@ -87,7 +88,7 @@ class Poller:
             return 0
 
     def _deadlines(self) -> list[datetime]:
-        return [d.at for d in self.updater.config.deadlines] + [d.at for d in self.updater.store.deadlines()]
+        return [d.at for d in milestones(self.updater.config, self.updater.store).all]
 
     @property
     def feeds(self) -> tuple[FeedConfig, ...]:

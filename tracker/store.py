@@ -38,6 +38,7 @@ from .model import Deadline, Entry, FeedConfig
 from .timeutil import clamped, from_iso, to_iso, utcnow
 
 BUSY_TIMEOUT_MS = 30_000
+IN_CHUNK = 500  # values bound in one `IN (...)`: under SQLite's variable limit (999 before 3.32)
 FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
 PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
 PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
@@ -353,6 +354,20 @@ class Filter:
     query: str = ""
     extra: dict = field(default_factory=dict)
     clusters: bool = False  # one row per cluster: its representative (earliest report)
+
+
+def put_setting(c: sqlite3.Connection, key: str, value: str) -> None:
+    """Set one row of the settings table, inside the caller's transaction."""
+    c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+              (key, value))
+
+
+def chunks(values: Sequence, size: int = IN_CHUNK) -> Iterator[tuple[list, str]]:
+    """`values` in slices of `size`, each with its "?,?,..." placeholders: an `IN (...)` over
+    more values than SQLite binds in one statement runs once per slice."""
+    for start in range(0, len(values), size):
+        chunk = list(values[start:start + size])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def merge_feeds(feeds: Iterable[FeedConfig], rows: Iterable[dict]) -> list[dict]:
@@ -1115,8 +1130,7 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         with self.write() as c:
-            c.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+            put_setting(c, key, value)
 
     # ---------------------------------------------------------------- dashboard
     def item_ids_between(self, f: Filter | None, after: int = 0, upto: int | None = None) -> list[int]:
@@ -1164,9 +1178,14 @@ class Store:
 
     def deadlines(self) -> list[Deadline]:
         """The user's milestones (the `deadlines` table), soonest first; feeds.toml holds the rest."""
-        return [Deadline(label=r["label"], at=clamped(from_iso(r["at"])), timezone=r["timezone"], note=r["note"],
-                         id=r["id"])
-                for r in self.execute("SELECT * FROM deadlines ORDER BY at, id")]
+        out = []
+        for r in self.execute("SELECT * FROM deadlines ORDER BY at, id"):
+            try:
+                at = clamped(from_iso(r["at"]))
+            except (TypeError, ValueError):
+                continue  # a row edited by hand into nonsense: the rest still count
+            out.append(Deadline(label=r["label"], at=at, timezone=r["timezone"], note=r["note"] or "", id=r["id"]))
+        return out
 
     def feed_states(self) -> list[dict]:
         """The active feeds' own columns, without feeds()'s item counts: cheap enough to read
@@ -1518,8 +1537,7 @@ class Store:
                            or [None])[0] != developments.INDEX_VERSION:
                 c.execute("DELETE FROM developments")
                 c.execute("UPDATE items SET development = NULL, development_why = NULL WHERE development IS NOT NULL")
-                c.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                          "SET value = excluded.value", (developments.INDEX_KEY, developments.INDEX_VERSION))
+                put_setting(c, developments.INDEX_KEY, developments.INDEX_VERSION)
                 self._forget_grouping()
             total = c.execute("SELECT COUNT(*) FROM items INDEXED BY items_ungrouped WHERE on_story = 1 "
                               "AND development IS NULL").fetchone()[0]
@@ -1618,13 +1636,6 @@ class Store:
         rows = self.rows(ids)
         return [rows[i] for i in ids]
 
-
-def chunks(values: Sequence, size: int = 500) -> Iterator[tuple[list, str]]:
-    """`values` in slices of `size` (under SQLite's limit of bound values), each with its
-    "?,?,..." placeholders: an `IN (...)` over many ids runs once per slice."""
-    for start in range(0, len(values), size):
-        chunk = list(values[start:start + size])
-        yield chunk, ",".join("?" * len(chunk))
 
 
 def _statements(script: str) -> list[str]:

@@ -185,11 +185,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _tui_command():
     def run(args) -> int:
-        try:
-            from ..tui.app import run_app
-        except ImportError:
-            print("the dashboard is not available yet; try `tracker poll` and `tracker items`", file=sys.stderr)
-            return EXIT_FAIL
+        from .tui import run_app
         return run_app(args)
     return run
 

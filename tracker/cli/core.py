@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from ..store import Filter, merge_feeds
+from ..store import Filter, chunks, merge_feeds
 from ..text import clean_text
 from ..timeutil import ago, from_iso, utcnow
 from . import EXIT_OK, db_path, load_config, local_time, open_store, positive_int, stderr_console
@@ -93,9 +93,8 @@ def _on_story(store, ids: list[int]) -> int:
     # A count, not store.rows(): a first poll's thousands of rows, summaries and all, made
     # the peak memory of `tracker poll` just to print one number.
     n = 0
-    for start in range(0, len(ids), 500):  # SQLite's variable limit
-        chunk = ids[start:start + 500]
-        n += store.execute(f"SELECT COUNT(*) FROM items WHERE on_story = 1 AND id IN ({','.join('?' * len(chunk))})",
+    for chunk, marks in chunks(ids):
+        n += store.execute(f"SELECT COUNT(*) FROM items WHERE on_story = 1 AND id IN ({marks})",
                            chunk)[0][0]
     return n
 
@@ -148,10 +147,9 @@ def _print_developments(store, args) -> int:
     """`tracker items --developments`: one row per development, latest report first."""
     rows = store.developments(limit=args.limit)
     members: dict[int, list[int]] = {}
-    for start in range(0, len(rows), 500):
-        chunk = [r["id"] for r in rows[start:start + 500]]
+    for chunk, marks in chunks([r["id"] for r in rows]):
         for item_id, dev in store.execute(f"SELECT id, development FROM items WHERE development IN "
-                                          f"({','.join('?' * len(chunk))}) ORDER BY published, id", chunk):
+                                          f"({marks}) ORDER BY published, id", chunk):
             members.setdefault(dev, []).append(item_id)
     if args.json:
         json.dump([{"id": r["id"], "headline": r["headline"], "first": r["first"], "last": r["last"],

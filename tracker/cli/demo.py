@@ -74,11 +74,11 @@ class Publishing(threading.Thread):
 
 
 def cmd_demo(args) -> int:
-    from ..feedserver import DemoPublisher, FeedServer
-    from ..tui.app import run_app
+    from ..demo_server import DemoPublisher, DemoServer
+    from .tui import run_app
 
     story = shipped_config(args)
-    with tempfile.TemporaryDirectory(prefix="tracker-demo-") as tmp, FeedServer() as server:
+    with tempfile.TemporaryDirectory(prefix="tracker-demo-") as tmp, DemoServer() as server:
         publisher = DemoPublisher(server, seed=args.seed, initial=5)  # a fuller first screen, all dated in the past hour
         tmp_path = Path(tmp)
         path = tmp_path / "feeds.toml"

@@ -32,6 +32,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input
 
 from ..errors import StoreError
+from ..milestones import milestones
 from ..model import Config, Deadline
 from ..store import Abandoned, Filter, Store
 from ..text import clean_text, safe_link
@@ -112,7 +113,7 @@ class TrackerApp(App[None]):
         self.view = saved_view if saved_view in VIEWS else VIEWS[0]
         self.opened_max = store.max_item_id()  # rows above this are "new since the app opened"
         self.last_max = 0  # the highest id the list has looked at
-        self.deadlines: list[Deadline] = list(config.deadlines) + store.deadlines()
+        self.deadlines: list[Deadline] = list(milestones(config, store).all)
         # One writer thread: writes keep their order (m then m again), and its own connection.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-db-writer")
         self._pending_writes = 0
@@ -535,7 +536,7 @@ class TrackerApp(App[None]):
         if self.by_development:
             self.devs.revalidate()
         self.post_message(StoreChanged())
-        deadlines = list(self.config.deadlines) + self.store.deadlines()
+        deadlines = list(milestones(self.config, self.store).all)
         if deadlines != self.deadlines:
             self.deadlines = deadlines
             self.header.countdown.set_deadlines(deadlines)
@@ -969,7 +970,7 @@ class TrackerApp(App[None]):
     def reload_deadlines(self) -> None:
         """After a milestone was added, changed or removed here: the header follows at once
         (watch_store would only notice another connection's write a second later)."""
-        self.deadlines = list(self.config.deadlines) + self.store.deadlines()
+        self.deadlines = list(milestones(self.config, self.store).all)
         self.header.countdown.set_deadlines(self.deadlines)
 
     async def feeds_changed(self, config: Config) -> None:
@@ -1044,17 +1045,11 @@ def build_app(config: Config, store: Store, *, clock: Callable[[], datetime] | N
                       browser=browser, signals=signals)
 
 
-def run_app(args) -> int:
-    from ..cli import EXIT_OK, load_config, open_store
-
-    config = load_config(args)
-    store = open_store(args, config, polls=True)
+def run(config: Config, store: Store) -> None:
+    """The dashboard in this terminal until it quits, polling in the background. The caller
+    (tracker.cli) loads the config and opens the store, and closes it afterwards."""
     _log_to_file(store.path.parent / "tracker.log")
-    try:
-        build_app(config, store, processes=True, signals=True).run()
-    finally:
-        store.close()
-    return EXIT_OK
+    build_app(config, store, processes=True, signals=True).run()
 
 
 def _log_to_file(path: Path) -> None:

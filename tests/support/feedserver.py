@@ -1,7 +1,8 @@
-"""A threaded HTTP server on 127.0.0.1 that serves feeds from memory.
+"""A threaded HTTP server on 127.0.0.1 that serves feeds from memory, for the tests and benchmarks.
 
-The tests, ``tracker demo`` and the benchmarks all need real HTTP (conditional GET,
-gzip, redirects, slow or hostile servers) without the internet, so this is stdlib only.
+They need real HTTP (conditional GET, gzip, redirects, TLS, slow or hostile handlers, a record
+of every request) without the internet, so this is stdlib only. ``tracker demo`` has its own
+small server (tracker/demo_server.py).
 """
 
 from __future__ import annotations
@@ -14,14 +15,12 @@ import sys
 import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 
-from . import feedgen
-
-__all__ = ["FeedServer", "RequestRecord", "DemoPublisher", "Handler"]
+__all__ = ["FeedServer", "RequestRecord", "Handler"]
 
 Handler = Callable[[BaseHTTPRequestHandler, threading.Event], None]
 
@@ -420,128 +419,3 @@ class FeedServer:
         with self._lock:
             self._requests.clear()
             self._hits.clear()
-
-
-class DemoPublisher:
-    """Keeps three synthetic feeds on a FeedServer moving, for ``tracker demo``.
-
-    - ``/wire.xml``: RSS, titles end in " - Outlet" like Google News;
-    - ``/defense.xml``: Atom;
-    - ``/tech.xml``: RSS mixing story items with off-story ones.
-
-    ``publish(n)`` adds n story items dated now to the next feed in turn.
-    """
-
-    MAX_ITEMS = 50
-
-    def __init__(
-        self,
-        server: FeedServer,
-        seed: int = 0,
-        initial: int = 3,
-        clock: Callable[[], datetime] | None = None,
-    ):
-        self.server = server
-        self.seed = seed
-        self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self._lock = threading.Lock()
-        self._next_story = 1
-        self._next_off = 1
-        self._turn = 0
-        # name -> (writer, outlet_suffix, title); order is the round-robin order.
-        self._spec = {
-            "/wire.xml": (feedgen.rss, True, "[DEMO] Wire: Anthropic and the Pentagon"),
-            "/defense.xml": (feedgen.atom, False, "[DEMO] Defense desk"),
-            "/tech.xml": (feedgen.rss, False, "[DEMO] Tech desk"),
-        }
-        self._items: dict[str, list[feedgen.FeedItem]] = {p: [] for p in self._spec}
-        now = self._clock()
-        with self._lock:
-            # A backlog dated in the past hour, so a fresh dashboard is not empty.
-            for j, path in enumerate(self._spec):
-                start = now - timedelta(minutes=60 - 5 * j)
-                self._add(path, self._story(initial, start, path, timedelta(minutes=12)))
-            self._add("/tech.xml", self._off(max(initial - 1, 1), now - timedelta(minutes=50)))
-            for path in self._spec:
-                self._publish_feed(path)
-
-    @property
-    def feed_paths(self) -> list[str]:
-        return list(self._spec)
-
-    @property
-    def feed_urls(self) -> dict[str, str]:
-        """Suggested feed name -> URL, for writing a demo config."""
-        names = {"/wire.xml": "Demo Wire", "/defense.xml": "Demo Defense", "/tech.xml": "Demo Tech"}
-        return {names[p]: self.server.url(p) for p in self._spec}
-
-    def items(self, path: str) -> list[feedgen.FeedItem]:
-        """The feed's current items, newest first (as served)."""
-        with self._lock:
-            return list(self._items[path])
-
-    def publish(self, n: int = 1) -> list[feedgen.FeedItem]:
-        """Add n story items, dated now, to the next feed in turn; returns them."""
-        with self._lock:
-            path = self.feed_paths[self._turn % len(self._spec)]
-            self._turn += 1
-            now = self._clock()
-            # Spread them a second apart so their order is unambiguous.
-            new = self._story(n, now - timedelta(seconds=max(n - 1, 0)), path, timedelta(seconds=1))
-            self._add(path, new)
-            self._publish_feed(path)
-            return new
-
-    def publish_off_story(self, n: int = 1) -> list[feedgen.FeedItem]:
-        """Add n off-story items to /tech.xml (the dashboard should ignore them)."""
-        with self._lock:
-            now = self._clock()
-            new = self._off(n, now - timedelta(seconds=max(n - 1, 0)), timedelta(seconds=1))
-            self._add("/tech.xml", new)
-            self._publish_feed("/tech.xml")
-            return new
-
-    def _story(self, n, start, path, interval):
-        items = feedgen.story_items(
-            n,
-            start,
-            base_url=self.server.base_url,
-            seed=self.seed,
-            outlet_suffix=self._spec[path][1],
-            first=self._next_story,
-            interval=interval,
-        )
-        self._next_story += n
-        return items
-
-    def _off(self, n, start, interval=timedelta(minutes=11)):
-        items = feedgen.off_story_items(
-            n, start, base_url=self.server.base_url, seed=self.seed, first=self._next_off, interval=interval
-        )
-        self._next_off += n
-        return items
-
-    def _add(self, path, items):
-        # Trim by date, not by insertion: the backlog of off-story items is older
-        # than the story items added before it.
-        merged = sorted(self._items[path] + list(items), key=lambda i: i.published, reverse=True)
-        self._items[path] = merged[: self.MAX_ITEMS]
-        # The page behind each report the feed lists, for the reader view (and no others).
-        for item in merged[self.MAX_ITEMS:]:
-            if page := self._page_path(item):
-                self.server.remove(page)
-        for item in items:
-            if (page := self._page_path(item)) and item in self._items[path]:
-                self.server.set_feed(page, feedgen.article_page(item), content_type="text/html; charset=utf-8")
-
-    def _page_path(self, item) -> str | None:
-        base = self.server.base_url
-        if item.link and item.link.startswith(base) and "/off-" not in item.link:
-            return item.link[len(base):]
-        return None
-
-    def _publish_feed(self, path):
-        writer, _, title = self._spec[path]
-        body = writer(self._items[path], title=title, link=self.server.url("/"))
-        ctype = "application/atom+xml; charset=utf-8" if writer is feedgen.atom else "application/rss+xml; charset=utf-8"
-        self.server.set_feed(path, body, content_type=ctype)
