@@ -1,0 +1,154 @@
+"""Feeds: their rows, polls claimed and failed, fetch records, health."""
+
+from __future__ import annotations
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+from .. import cluster
+from ..model import FeedConfig
+from ..timeutil import to_iso, utcnow
+
+FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
+from ._schema import _sql_literal
+
+
+CHURN_POLLS = 2  # polls in a row with every entry id new (after the first) that flag a feed
+
+
+# A feed's state that belongs to its URL, and its value for a URL never polled.
+URL_STATE = {"moved_to": None, "etag": None, "last_modified": None, "gone": 0, "retry_after": None,
+             "failures": 0, "next_poll": None, "last_error": None, "last_status": None}
+
+
+@dataclass(frozen=True)
+class FeedUpdate:
+    """What storing one successful fetch changed."""
+
+    new: tuple[int, ...] = ()  # ids of items seen for the first time (any feed)
+    updated: tuple[int, ...] = ()  # ids whose title or summary the feed changed
+    entries: int = 0
+    problem: str | None = None  # the feed's status note as stored: the parser's, a cap, churning ids
+
+
+def merge_feeds(feeds: Iterable[FeedConfig], rows: Iterable[dict]) -> list[dict]:
+    """feeds.toml's feeds, in its order, each with its row of Store.feeds() (by name): what
+    sync_feeds would make of the table, worked out without writing it, so a command that only
+    looks shows a feed added since the last poll (or a changed URL) as not polled yet."""
+    known = {r["name"]: r for r in rows}
+    out = []
+    for f in feeds:
+        row = known.get(f.name)
+        if row is None:
+            row = {"id": None, "name": f.name, "title": "", "last_poll": None, "last_ok": None, "polls": 0,
+                   "items": 0, "on_story_items": 0} | URL_STATE
+        elif row["url"] != f.url:
+            row = row | URL_STATE
+        out.append(row | {"url": f.url, "active": 1})
+    return out
+
+
+class FeedsPart:
+    # ---------------------------------------------------------------- feeds
+    def sync_feeds(self, feeds: Iterable[FeedConfig]) -> None:
+        """Make the feeds table match feeds.toml (by name); removed feeds keep their items."""
+        feeds = list(feeds)
+        # A new URL in feeds.toml starts afresh: the old one's move, validators, 410 and
+        # backoff say nothing of it (fixing a typo'd URL must not wait out the typo's backoff).
+        fresh = ", ".join(f"{k} = CASE WHEN feeds.url = excluded.url THEN feeds.{k} ELSE {_sql_literal(v)} END"
+                          for k, v in URL_STATE.items())
+        with self.write() as c:
+            c.execute("UPDATE feeds SET active = 0")
+            for f in feeds:
+                c.execute("INSERT INTO feeds (name, url) VALUES (?, ?) "
+                          f"ON CONFLICT(name) DO UPDATE SET active = 1, url = excluded.url, {fresh}",
+                          (f.name, f.url))
+
+    def configured_feeds(self, feeds: Iterable[FeedConfig]) -> list[dict]:
+        """feeds.toml's feeds with what the database knows of each: see merge_feeds."""
+        return merge_feeds(feeds, self.feeds(active_only=False))
+
+    def feed(self, name: str) -> sqlite3.Row | None:
+        rows = self.execute("SELECT * FROM feeds WHERE name = ?", (name,))
+        return rows[0] if rows else None
+
+    def claim_poll(self, name: str, now: datetime, until: datetime, ours: str | None) -> bool:
+        """A scheduled poll takes its turn: if the feed's next poll has come, or is still the
+        one this process stored last (`ours`: our schedule may come due a little before it, or
+        a clock set back may put it hours ahead), move it to `until`. -> whether we got it.
+        In one write transaction, so of two processes (a dashboard and a daemon) whose
+        schedules come due together, one polls and the other finds the turn taken."""
+        with self.write() as c:
+            return c.execute("UPDATE feeds SET next_poll = ? WHERE name = ? AND "
+                             "(next_poll IS NULL OR next_poll <= ? OR next_poll = ?)",
+                             (to_iso(until), name, to_iso(now), ours)).rowcount > 0
+
+    def feeds(self, active_only: bool = True) -> list[dict]:
+        """Every feed with its health and how many items (and on-story items) it carried."""
+        sql = """
+            SELECT f.*, COALESCE(c.items, 0) AS items, COALESCE(c.on_story, 0) AS on_story_items
+            FROM feeds f LEFT JOIN (
+                SELECT x.feed_id, COUNT(*) AS items, SUM(i.on_story) AS on_story
+                FROM item_feeds x JOIN items i ON i.id = x.item_id GROUP BY x.feed_id
+            ) c ON c.feed_id = f.id
+        """ + (" WHERE f.active = 1" if active_only else "") + " ORDER BY f.id"
+        return [dict(r) for r in self.execute(sql)]
+
+    def record_failure(self, name: str, error: str, status: int | None, next_poll: datetime,
+                       retry_after: datetime | None = None, gone: bool = False,
+                       duration: float = 0.0, size: int = 0, now: datetime | None = None) -> None:
+        now_s = to_iso(now or utcnow())
+        with self.write() as c:
+            fid = self._feed_id(c, name)
+            c.execute("UPDATE feeds SET last_poll = ?, last_status = ?, last_error = ?, "
+                      "failures = failures + 1, next_poll = ?, retry_after = ?, gone = ?, polls = polls + 1 "
+                      "WHERE id = ?",
+                      (now_s, status, error, to_iso(next_poll), to_iso(retry_after) if retry_after else None,
+                       int(gone), fid))
+            self._record_fetch(c, fid, now_s, status, error, duration, size, 0, 0)
+
+    def _feed_id(self, c: sqlite3.Connection, name: str, url: str = "") -> int:
+        row = c.execute("SELECT id FROM feeds WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        return c.execute("INSERT INTO feeds (name, url) VALUES (?, ?)", (name, url)).lastrowid
+
+    def _record_fetch(self, c, fid, at, status, error, duration, size, entries, new_items) -> None:
+        c.execute("INSERT INTO fetches (feed_id, at, status, error, duration, bytes, entries, new_items) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (fid, at, status, error, duration, size, entries, new_items))
+        c.execute("DELETE FROM fetches WHERE feed_id = ? AND id <= "
+                  "(SELECT id FROM fetches WHERE feed_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                  (fid, fid, FETCH_HISTORY))
+
+    def _outlet_names(self, c: sqlite3.Connection) -> set[str]:
+        if self._outlets is None:
+            # Outlets that <source> elements or title suffixes named (feeds' own names aside).
+            learned = c.execute("SELECT DISTINCT outlet FROM items WHERE on_story = 1 "
+                                "AND outlet NOT IN (SELECT name FROM feeds)").fetchall()
+            self._outlets = set(cluster.KNOWN_OUTLETS) | {r[0].casefold() for r in learned if r[0]}
+        return self._outlets
+
+    def feed_states(self) -> list[dict]:
+        """The active feeds' own columns, without feeds()'s item counts: cheap enough to read
+        after every poll for the dashboard's status line."""
+        return [dict(r) for r in self.execute("SELECT * FROM feeds WHERE active = 1 ORDER BY id")]
+
+    def outlets(self) -> list[dict]:
+        """Every outlet that has covered the story, most items first: `outlet`, `items`, `first`
+        (its first report's time) and `first_reports` (developments it was the first to report:
+        the outlet of each development's earliest report, one indexed read per development)."""
+        out = {r["outlet"]: dict(r) | {"first_reports": 0} for r in self.execute(
+            "SELECT outlet, COUNT(*) AS items, MIN(published) AS first FROM items WHERE on_story = 1 "
+            "GROUP BY outlet")}
+        for r in self.execute("SELECT (SELECT i.outlet FROM items i WHERE i.development = d.id "
+                              "ORDER BY i.published, i.id LIMIT 1) AS outlet, COUNT(*) FROM developments d "
+                              "GROUP BY outlet"):
+            if r[0] in out:
+                out[r[0]]["first_reports"] = r[1]
+        return sorted(out.values(), key=lambda o: (-o["items"], o["first"], o["outlet"]))
+
+    def silent_feeds(self) -> list[str]:
+        """The configured (active) feeds that have carried nothing on the story yet."""
+        return [r[0] for r in self.execute(
+            "SELECT name FROM feeds f WHERE active = 1 AND NOT EXISTS (SELECT 1 FROM item_feeds x "
+            "JOIN items i ON i.id = x.item_id WHERE x.feed_id = f.id AND i.on_story = 1) ORDER BY id")]

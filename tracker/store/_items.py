@@ -1,0 +1,469 @@
+"""Items: storing a fetch's entries, the lists and lookups the dashboard and the CLI read, marks."""
+
+from __future__ import annotations
+import dataclasses
+import json
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Iterable, Sequence
+from .. import cluster
+from ..links import link_key, same_site
+from ..match import Match
+from ..model import Entry, FeedConfig
+from ..timeutil import to_iso, utcnow
+
+PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
+from ._base import chunks
+from ._feeds import CHURN_POLLS, FeedUpdate
+
+
+PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
+
+
+MERGE_CANDIDATES = 64  # items with an entry's link that may become its item (Store._upsert_entry)
+
+
+ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published, dated, first_seen, "
+                "updated, rule_on_story, manual, on_story, matched, read, starred, backlog, cluster, development, "
+                "development_why, joined")
+
+
+@dataclass(frozen=True)
+class Ready:
+    """An entry with the CPU part of storing it done beforehand (Store._ready), before the
+    write transaction begins: the database's write lock, which the dashboard's read and star
+    marks and other processes' polls wait for, is held for less time."""
+    entry: Entry  # with an outlet suffix split off the title, as far as the outlets known then tell
+    match: Match
+    raw_title: str
+    canonical: str | None  # links.link_key: the canonical link and its #fragment
+    terms: str  # the matched terms, as stored (JSON)
+    features: cluster.Features | None  # for on-story entries, of entry.title and entry.summary
+
+
+@dataclass
+class Filter:
+    """Which items a list shows."""
+
+    story: bool | None = True  # True: on the story, False: off it, None: all
+    unread: bool = False
+    starred: bool = False
+    query: str = ""
+    extra: dict = field(default_factory=dict)
+    clusters: bool = False  # one row per cluster: its representative (earliest report)
+
+
+def fts_query(text: str) -> str | None:
+    """User text -> a safe FTS5 prefix query: every word quoted, so no user input is FTS syntax.
+    Words split where the index's tokenizer splits them (at "_" too): a quoted string of two
+    tokens would be a phrase, which an index without positions cannot answer."""
+    words = re.findall(r"[^\W_]+", text)
+    return " ".join(f'"{w}"*' for w in words) if words else None
+
+
+class ItemsPart:
+    def _ready(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]]) -> list[Ready]:
+        """What store_fetch needs to work out for each entry and can without the write lock:
+        outlet suffixes, canonical links, the features clustering compares. Reads only."""
+        outlets = self._outlet_names(self._conn())
+        out = []
+        for e, m in entries:
+            raw_title = e.title
+            if not e.outlet:  # no <source>: a known outlet's " - Outlet" suffix still names it
+                title, outlet = cluster.split_outlet(e.title, outlets)
+                if outlet:
+                    e = dataclasses.replace(e, title=title, outlet=outlet)
+            on = m.on_story or not feed.match
+            out.append(Ready(e, m, raw_title, link_key(e.link), json.dumps(list(m.terms)),
+                             cluster.Features.of(e.title, e.summary) if on else None))
+        return out
+
+    def store_fetch(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]], *, status: int,
+                    etag: str | None, last_modified: str | None, next_poll: datetime,
+                    moved_to: str | None = None, problem: str | None = None, duration: float = 0.0,
+                    size: int = 0, title: str = "", now: datetime | None = None,
+                    keep_off_story: float | None = None) -> FeedUpdate:
+        """Store one successful fetch (200 or 304) of a feed: items, state and record, atomically.
+        At most feed.max_new_items entries it never sent before are stored (the first ones, as
+        feeds list the newest first); the rest wait for a later poll. keep_off_story: seconds
+        after which items off the story are deleted (prune_off_story), None: never."""
+        entries = self._ready(feed, entries)
+        now = now or utcnow()
+        now_s = to_iso(now)
+        new: list[int] = []
+        updated: list[int] = []
+        seen = fresh = held = 0  # entries this feed sent before / new ones stored / new ones left for later
+        with self.write() as c:
+            row = c.execute("SELECT id, polls, last_ok, churn FROM feeds WHERE name = ?", (feed.name,)).fetchone()
+            fid = row["id"] if row else self._feed_id(c, feed.name, feed.url)
+            first_poll = not (row and row["last_ok"])
+            for entry in entries:
+                found = c.execute("SELECT item_id, title, published, own FROM item_feeds "
+                                  "WHERE feed_id = ? AND entry_id = ?", (fid, entry.entry.entry_id)).fetchone()
+                if found:
+                    seen += 1
+                elif feed.max_new_items is not None and fresh >= feed.max_new_items:
+                    held += 1
+                    continue
+                else:
+                    fresh += 1
+                item_id, is_new, changed = self._upsert_entry(c, fid, feed, entry, now, first_poll, found)
+                if is_new:
+                    new.append(item_id)
+                elif changed:
+                    updated.append(item_id)
+            churn = (row["churn"] if row else 0) if not entries else \
+                (row["churn"] + 1 if row and not first_poll and not seen and len(entries) >= 3 else 0)
+            notes = [problem] if problem else []
+            if held:
+                notes.append(f"capped: stored {fresh} of the {fresh + held} new entries "
+                             f"(max_new_items = {feed.max_new_items}); the rest wait for later polls")
+            if churn >= CHURN_POLLS:
+                notes.append(f"its entry ids all changed on each of the last {churn} polls: "
+                             "every poll looks all new (a feed that makes up ids?)")
+            problem = "; ".join(notes) or None
+            if held:  # no validators: a 304 next time would leave the held entries unsent
+                etag = last_modified = None
+            c.execute("UPDATE feeds SET last_poll = ?, last_ok = ?, last_status = ?, last_error = ?, "
+                      "failures = 0, retry_after = NULL, next_poll = ?, gone = 0, polls = polls + 1, "
+                      # A 200 states the validators now in force (none is an answer too: sending
+                      # an old one would ask about a version the server no longer serves); a 304
+                      # may leave them out, and then the stored ones still hold.
+                      "etag = COALESCE(?, CASE WHEN ? = 304 THEN etag END), "
+                      "last_modified = COALESCE(?, CASE WHEN ? = 304 THEN last_modified END), "
+                      "moved_to = COALESCE(?, moved_to), title = CASE WHEN ? != '' THEN ? ELSE title END, "
+                      "churn = ? WHERE id = ?",
+                      (now_s, now_s, status, problem, to_iso(next_poll), etag, status, last_modified, status,
+                       moved_to, title, title, churn, fid))
+            self._record_fetch(c, fid, now_s, status, problem, duration, size, len(entries), len(new))
+        if keep_off_story is not None and time.monotonic() >= self._prune_due:
+            pruned = self.prune_off_story(now - timedelta(seconds=keep_off_story))
+            self._prune_due = time.monotonic() + (0 if pruned >= PRUNE_BATCH else PRUNE_EVERY)
+        return FeedUpdate(new=tuple(new), updated=tuple(updated), entries=len(entries), problem=problem)
+
+    def prune_off_story(self, before: datetime, limit: int = PRUNE_BATCH) -> int:
+        """Delete up to `limit` items off the story first seen before `before`: never one on
+        the story, starred, or given a verdict by hand (+/-), nor one in a cluster. -> how many.
+        Oldest first (ids order arrival). An entry its feed still sends comes back as new."""
+        with self.write() as c:
+            ids = [r[0] for r in c.execute(
+                "SELECT id FROM items WHERE on_story = 0 AND starred = 0 AND manual IS NULL AND title_key IS NULL "
+                "AND first_seen < ? ORDER BY id LIMIT ?", (to_iso(before), limit))]
+            for chunk, marks in chunks(ids):
+                c.execute(f"DELETE FROM item_bands WHERE item_id IN ({marks})", chunk)
+                c.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)  # item_feeds, versions: cascade
+        return len(ids)
+
+    def _upsert_entry(self, c: sqlite3.Connection, fid: int, feed: FeedConfig, r: Ready,
+                      now: datetime, first_poll: bool, found: sqlite3.Row | None) -> tuple[int, bool, bool]:
+        """-> (item id, first time seen, text changed). The same entry of the same feed is found
+        by its id; the same article from another feed by its link (link_key). Never an item
+        this feed already carries: within a feed, distinct ids are distinct items.
+        found: the feed's item_feeds row for this entry (item_id, title, published, own), if any."""
+        e, m, raw_title, canonical, features = r.entry, r.match, r.raw_title, r.canonical, r.features
+        now_s = to_iso(now)
+        rule_on = int(m.on_story or not feed.match)
+        if not e.outlet:  # an outlet learned since Ready was made may name a suffix now
+            title, outlet = cluster.split_outlet(e.title, self._outlet_names(c))
+            if outlet:
+                e = dataclasses.replace(e, title=title, outlet=outlet)
+                features = None
+        elif e.title == raw_title and e.outlet.casefold() not in self._outlet_names(c):  # from <source>
+            self._outlets.add(e.outlet.casefold())
+        own = int(same_site(feed.url, e.link))
+        copy = (e.title, e.published, own)
+        if found:
+            item_id = found[0]
+            old = c.execute("SELECT title, summary, rule_on_story FROM items WHERE id = ?", (item_id,)).fetchone()
+            # an item stored before its outlet suffix was recognised has not changed either
+            changed = (old["title"] not in (e.title, raw_title) or e.summary != old["summary"]) and bool(e.title)
+            if tuple(found)[1:] != copy:  # written only when it changed: a poll of known entries writes nothing
+                c.execute("UPDATE item_feeds SET title = ?, published = ?, own = ? WHERE feed_id = ? AND entry_id = ?",
+                          copy + (fid, e.entry_id))
+            elif not changed:  # nothing new from this source, so no other copy can have overtaken it
+                return item_id, False, False
+            best = self._best_copy(c, item_id)
+            if best is not None and best[:2] != (fid, e.entry_id):  # another source's copy is the item's
+                return item_id, False, self._retitle(c, item_id, best[2])
+            if changed:
+                c.execute("INSERT INTO item_versions (item_id, title, summary, replaced) VALUES (?, ?, ?, ?)",
+                          (item_id, old["title"], old["summary"], now_s))
+                c.execute("UPDATE items SET title = ?, summary = ?, updated = ?, read = 0, matched = ?, "
+                          "rule_on_story = ?, on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) WHERE id = ?",
+                          (e.title, e.summary, now_s, r.terms, rule_on, rule_on, item_id))
+                cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
+                self.development_update(c, item_id)
+            return item_id, False, changed
+        item_id = None
+        if canonical:
+            # Among the newest few with the link only: a feed whose every entry links to one
+            # page (a status page, a home page) would otherwise have each new entry read all
+            # its earlier ones.
+            row = c.execute("SELECT id, rule_on_story FROM (SELECT id, rule_on_story FROM items WHERE canonical = ? "
+                            f"ORDER BY id DESC LIMIT {MERGE_CANDIDATES}) i WHERE NOT EXISTS "
+                            "(SELECT 1 FROM item_feeds x WHERE x.item_id = i.id AND x.feed_id = ?) LIMIT 1",
+                            (canonical, fid)).fetchone()
+            if row:
+                item_id = row[0]
+                if rule_on and not row[1]:
+                    c.execute("UPDATE items SET rule_on_story = 1, on_story = COALESCE(manual, 1) WHERE id = ?",
+                              (item_id,))
+                    cluster.update(c, item_id, cache=self.cluster_cache)
+                    self.development_update(c, item_id)
+                c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, "
+                          "published, own) VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
+                best = self._best_copy(c, item_id)
+                return item_id, False, best is not None and self._retitle(c, item_id, best[2])
+        is_new = item_id is None
+        if is_new:
+            published, dated = e.published, 1
+            if not published or published > now_s:
+                # no usable date, or one in the future (which would pin the item to the top):
+                # either way the time stored is tracker's, not the feed's
+                published, dated = now_s, 0
+            item_id = c.execute(
+                "INSERT INTO items (link, canonical, title, summary, author, outlet, published, dated, "
+                "first_seen, rule_on_story, on_story, matched, backlog) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (e.link, canonical, e.title, e.summary, e.author, e.outlet or feed.name, published, dated,
+                 now_s, rule_on, rule_on, r.terms, int(first_poll))).lastrowid
+            c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
+            if rule_on:
+                cid = cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
+                self._group(c, item_id, e.title, e.summary, published, cid)
+            else:
+                self._offer(c, item_id, e.title, e.summary, published)
+        c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, published, own) "
+                  "VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
+        return item_id, is_new, False
+
+    @staticmethod
+    def _best_copy(c: sqlite3.Connection, item_id: int) -> tuple[int, str, str] | None:
+        """(feed id, entry id, title) of the source copy whose headline an item shows: the
+        publisher's own (its feed on the link's site), else the earliest dated, then by the
+        headline itself. Nothing here depends on which feed's fetch was stored first."""
+        row = c.execute("SELECT feed_id, entry_id, title FROM item_feeds WHERE item_id = ? AND title IS NOT NULL "
+                        "AND title != '' ORDER BY own DESC, published IS NULL, published, title, entry_id LIMIT 1",
+                        (item_id,)).fetchone()
+        return tuple(row) if row else None
+
+    def _retitle(self, c: sqlite3.Connection, item_id: int, title: str) -> bool:
+        """Show another source's headline: not an edit (no version, not unread again), as the
+        headline it replaces stays with its own source's copy."""
+        old = c.execute("SELECT title, summary FROM items WHERE id = ?", (item_id,)).fetchone()
+        if old is None or old["title"] == title:
+            return False
+        c.execute("UPDATE items SET title = ? WHERE id = ?", (title, item_id))
+        cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
+        return True
+
+    # ---------------------------------------------------------------- items
+    def _where(self, f: Filter) -> tuple[str, list]:
+        clauses, params = [], []
+        if f.story is not None:
+            clauses.append("i.on_story = ?")
+            params.append(int(f.story))
+        if f.unread:
+            clauses.append("i.read = 0")
+        if f.starred:
+            clauses.append("i.starred = 1")
+        if f.clusters:
+            clauses.append("i.cluster = i.id")  # as in the items_reps index's WHERE, so the planner uses it
+        q = fts_query(f.query) if f.query else None
+        if f.query and not q:
+            clauses.append("0")
+        # An item is found by its feed's words and by its article's (texts_fts). UNION ALL: IN
+        # keeps each id once anyway.
+        found = ("SELECT rowid FROM items_fts WHERE items_fts MATCH ? "
+                 "UNION ALL SELECT rowid FROM texts_fts WHERE texts_fts MATCH ?")
+        if q and f.clusters:
+            # A cluster is found by any of its reports' words, not just its first's. Filter
+            # first: the clusters the other clauses keep (items_reps) are each checked through
+            # their members' ids (items_cluster, an index only), instead of every hit of the
+            # index being looked up in the table for its cluster (a prefix such as "pe" hits a
+            # tenth of all items: 484 -> 164 ms at 1,000,000 items). "+x.id": else the planner
+            # searches items_cluster once per hit for each cluster (minutes).
+            clauses.append(f"EXISTS (SELECT 1 FROM items x WHERE x.cluster = i.id AND +x.id IN ({found}))")
+            params += [q, q]
+        elif q:
+            clauses.append(f"i.id IN ({found})")
+            params += [q, q]
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def fts_items(self, query: str) -> list[int]:
+        """Ids of the items whose title or summary the full-text index finds for an FTS5 query
+        (the caller's own syntax: quote user text with fts_query)."""
+        return [r[0] for r in self._conn().execute("SELECT rowid FROM items_fts WHERE items_fts MATCH ?", (query,))]
+
+    def item_ids(self, f: Filter | None = None, limit: int | None = None) -> list[int]:
+        """Ids in display order (newest first). The TUI keeps only this list and fetches rows
+        for what is visible, which is what keeps 100,000 items instant."""
+        where, params = self._where(f or Filter())
+        sql = f"SELECT i.id FROM items i{where} ORDER BY i.published DESC, i.id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self._conn().execute(sql, params)]
+
+    def items(self, f: Filter | None = None, limit: int | None = None) -> list[dict]:
+        f = f or Filter()
+        if f.story is None and limit is not None:
+            # On and off the story together, newest first: no index orders every item by time
+            # (migration 4), so a plain ORDER BY sorts them all (0.5 s at 1,000,000 items).
+            # items_story_time orders each half: the first `limit` of each, merged, are the
+            # first `limit` of all.
+            halves = self.items(dataclasses.replace(f, story=True), limit) + \
+                self.items(dataclasses.replace(f, story=False), limit)
+            return sorted(halves, key=lambda r: (r["published"], r["id"]), reverse=True)[:limit]
+        where, params = self._where(f)
+        sql = (f"SELECT {', '.join('i.' + c.strip() for c in ITEM_COLUMNS.split(','))} FROM items i{where} "
+               "ORDER BY i.published DESC, i.id DESC")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = [dict(r) for r in self._conn().execute(sql, params)]
+        return self._with_feeds(rows)
+
+    def rows(self, ids: Sequence[int]) -> dict[int, dict]:
+        """Items by id (with the names of the feeds that carried them)."""
+        if not ids:
+            return {}
+        out: dict[int, dict] = {}
+        conn = self._conn()
+        for chunk, marks in chunks(ids):  # stay under SQLite's variable limit
+            for r in conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk):
+                out[r["id"]] = dict(r)
+        self._with_feeds(list(out.values()))
+        return out
+
+    def item(self, item_id: int) -> dict | None:
+        row = self.rows([item_id]).get(item_id)
+        if row is not None:
+            row["versions"] = [dict(r) for r in self.execute(
+                "SELECT title, summary, replaced FROM item_versions WHERE item_id = ? ORDER BY id", (item_id,))]
+            # The other sources' headlines for it, where they differ from the one shown.
+            row["copies"] = [dict(r) for r in self.execute(
+                "SELECT f.name AS feed, x.title FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+                "WHERE x.item_id = ? AND x.title IS NOT NULL AND x.title != ? ORDER BY x.first_seen, f.id",
+                (item_id, row["title"]))]
+        return row
+
+    def _with_feeds(self, rows: list[dict]) -> list[dict]:
+        if not rows:
+            return rows
+        by_id = {r["id"]: r for r in rows}
+        for r in rows:
+            r["feeds"] = []
+            r["matched"] = json.loads(r["matched"]) if isinstance(r["matched"], str) else r["matched"]
+        ids = list(by_id)
+        conn = self._conn()
+        for chunk, marks in chunks(ids):
+            for r in conn.execute(f"SELECT x.item_id, f.name FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+                                  f"WHERE x.item_id IN ({marks}) ORDER BY x.first_seen, f.id", chunk):
+                by_id[r[0]]["feeds"].append(r[1])
+        return rows
+
+    def count(self, f: Filter | None = None) -> int:
+        where, params = self._where(f or Filter())
+        return self._conn().execute(f"SELECT COUNT(*) FROM items i{where}", params).fetchone()[0]
+
+    def set_read(self, ids: Iterable[int], read: bool = True) -> None:
+        ids = list(ids)
+        with self.write() as c:
+            c.executemany("UPDATE items SET read = ? WHERE id = ?", [(int(read), i) for i in ids])
+
+    def set_cluster_read(self, item_ids: Iterable[int], read: bool = True) -> None:
+        """Read marks for whole clusters: every report in the cluster of each given item. The
+        dashboard's row is the cluster, so reading it reads its copies too (else a digest of
+        unread items would list a report already read on the dashboard)."""
+        ids = list(item_ids)
+        with self.write() as c:
+            c.executemany("UPDATE items SET read = ? WHERE cluster = (SELECT cluster FROM items WHERE id = ?)",
+                          [(int(read), i) for i in ids])
+
+    def set_starred(self, item_id: int, starred: bool) -> None:
+        with self.write() as c:
+            c.execute("UPDATE items SET starred = ? WHERE id = ?", (int(starred), item_id))
+
+    def set_manual(self, item_id: int, on_story: bool | None) -> None:
+        """The user's verdict on an item; None hands it back to the rules."""
+        with self.write() as c:
+            c.execute("UPDATE items SET manual = ?, on_story = COALESCE(?, MAX(rule_on_story, joined IS NOT NULL)) "
+                      "WHERE id = ?",
+                      (None if on_story is None else int(on_story), None if on_story is None else int(on_story),
+                       item_id))
+            cluster.update(c, item_id, cache=self.cluster_cache)
+            self.development_update(c, item_id)
+
+    # ---------------------------------------------------------------- dashboard
+    def item_ids_between(self, f: Filter | None, after: int = 0, upto: int | None = None) -> list[int]:
+        """item_ids() limited to after < id <= upto. The dashboard reads max_item_id() first and
+        passes it as `upto`, so the next look (after=that max) neither repeats nor misses an item."""
+        where, params = self._where(f or Filter())
+        bounds = ["i.id > ?"] + (["i.id <= ?"] if upto is not None else [])
+        params += [after] + ([upto] if upto is not None else [])
+        where = (where + " AND " if where else " WHERE ") + " AND ".join(bounds)
+        return [r[0] for r in self._conn().execute(
+            f"SELECT i.id FROM items i{where} ORDER BY i.published DESC, i.id DESC", params)]
+
+    def item_ids_among(self, f: Filter | None, ids: Sequence[int]) -> list[int]:
+        """Which of `ids` the filter lists, in display order: where the rows an edit touched
+        (a verdict on a cluster's reports) belong now."""
+        where, params = self._where(f or Filter())
+        where = (where + " AND " if where else " WHERE ")
+        out: list[tuple[str, int]] = []
+        conn = self._conn()
+        for chunk, marks in chunks(ids):
+            out += conn.execute(f"SELECT i.published, i.id FROM items i{where}i.id IN ({marks})",
+                                params + chunk).fetchall()
+        return [r[1] for r in sorted(out, key=tuple, reverse=True)]
+
+    def sort_keys(self, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """id -> (published, id), the display order's key: places new ids in a list already shown."""
+        out: dict[int, tuple[str, int]] = {}
+        conn = self._conn()
+        for chunk, marks in chunks(ids):
+            for r in conn.execute(f"SELECT id, published FROM items WHERE id IN ({marks})", chunk):
+                out[r[0]] = (r[1], r[0])
+        return out
+
+    def next_unread(self, f: Filter | None, after: tuple[str, int] | None) -> int | None:
+        """The first unread item below the display position `after` ((published, id)), or None."""
+        where, params = self._where(f or Filter())
+        clauses = ["i.read = 0"]
+        if after is not None:
+            clauses.append("(i.published < ? OR (i.published = ? AND i.id < ?))")
+            params += [after[0], after[0], after[1]]
+        where = (where + " AND " if where else " WHERE ") + " AND ".join(clauses)
+        row = self._conn().execute(
+            f"SELECT i.id FROM items i{where} ORDER BY i.published DESC, i.id DESC LIMIT 1", params).fetchone()
+        return row[0] if row else None
+
+    # ---------------------------------------------------------------- timeline
+    def story_histogram(self, unit: str = "day", since: datetime | None = None,
+                        until: datetime | None = None) -> dict[str, int]:
+        """Developments (on-story clusters, each counted once, when first reported) per local
+        day ('2026-02-25') or hour ('2026-02-25 14'), in [since, until). One GROUP BY over the
+        items_reps index; SQLite's 'localtime' is the process's zone, as timeutil.local() is."""
+        fmt = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d %H"}[unit]
+        where, params = self._story_span(since, until)
+        return dict(self.execute(f"SELECT strftime('{fmt}', published, 'localtime') AS bucket, COUNT(*) "
+                                 f"FROM items WHERE {where} GROUP BY bucket", params))
+
+    def story_cluster_ids(self, since: datetime, until: datetime) -> list[int]:
+        """The representatives of the on-story clusters first reported in [since, until), earliest first."""
+        where, params = self._story_span(since, until)
+        return [r[0] for r in self.execute(f"SELECT id FROM items WHERE {where} ORDER BY published, id", params)]
+
+    @staticmethod
+    def _story_span(since: datetime | None, until: datetime | None) -> tuple[str, list]:
+        clauses, params = ["on_story = 1", "cluster = id"], []  # cluster = id: the items_reps index
+        if since is not None:
+            clauses.append("published >= ?")
+            params.append(to_iso(since))
+        if until is not None:
+            clauses.append("published < ?")
+            params.append(to_iso(until))
+        return " AND ".join(clauses), params
