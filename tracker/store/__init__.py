@@ -12,8 +12,17 @@ indexes its helpers don't make, and each of its calls would stand in for one lin
 costing every command ~50 ms of import.
 """
 
-from ._base import (BUSY_TIMEOUT_MS, IN_CHUNK, PREFETCH_MAX, Abandoned, Connection, advise_readahead, chunks,
-                    explain, put_setting)
+from ._base import (
+    BUSY_TIMEOUT_MS,
+    IN_CHUNK,
+    PREFETCH_MAX,
+    Abandoned,
+    Connection,
+    advise_readahead,
+    chunks,
+    explain,
+    put_setting,
+)
 from ._feeds import CHURN_POLLS, FETCH_HISTORY, URL_STATE, FeedsPart, FeedUpdate, merge_feeds
 from ._groups import GroupsPart
 from ._items import ITEM_COLUMNS, MERGE_CANDIDATES, PRUNE_BATCH, PRUNE_EVERY, Filter, ItemsPart, Ready, fts_query

@@ -1,6 +1,7 @@
 """The connection: one per thread, WAL, the write transaction, the file's identity, and the helpers every part uses."""
 
 from __future__ import annotations
+
 import os
 import sqlite3
 import subprocess
@@ -10,6 +11,7 @@ import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
+
 from .. import cluster
 from ..errors import StoreError
 

@@ -1,18 +1,18 @@
 """Feeds: their rows, polls claimed and failed, fetch records, health."""
 
 from __future__ import annotations
+
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable
+
 from .. import cluster
 from ..model import FeedConfig
 from ..timeutil import to_iso, utcnow
-
-FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
 from ._schema import _sql_literal
 
-
+FETCH_HISTORY = 50  # fetch records kept per feed; the rest is pruned so days of polling stay small
 CHURN_POLLS = 2  # polls in a row with every entry id new (after the first) that flag a feed
 
 

@@ -1,14 +1,19 @@
 """Copies (one report, many outlets) and developments (one event, every report of it)."""
 
 from __future__ import annotations
+
 import dataclasses
 import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Sequence
+
 from .. import cluster, developments
 from ..timeutil import to_iso
+from ._base import chunks, put_setting
+from ._items import Filter
+
 
 def _existing(c: sqlite3.Connection, target: int | None) -> int | None:
     """A move's target as it stands now: the development itself, else (after a re-grouping
@@ -17,8 +22,6 @@ def _existing(c: sqlite3.Connection, target: int | None) -> int | None:
         return target
     row = c.execute("SELECT development FROM items WHERE id = ?", (target,)).fetchone()
     return row[0] if row and row[0] is not None else None
-from ._base import chunks, put_setting
-from ._items import Filter
 
 
 def _why(a: developments.Assignment) -> str:

@@ -1,6 +1,7 @@
 """Items: storing a fetch's entries, the lists and lookups the dashboard and the CLI read, marks."""
 
 from __future__ import annotations
+
 import dataclasses
 import json
 import re
@@ -9,23 +10,20 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
+
 from .. import cluster
 from ..links import link_key, same_site
 from ..match import Match
 from ..model import Entry, FeedConfig
 from ..timeutil import to_iso, utcnow
-
-PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
 from ._base import chunks
 from ._feeds import CHURN_POLLS, FeedUpdate
 
-
+PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
 PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
 
 
 MERGE_CANDIDATES = 64  # items with an entry's link that may become its item (Store._upsert_entry)
-
-
 ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published, dated, first_seen, "
                 "updated, rule_on_story, manual, on_story, matched, read, starred, backlog, cluster, development, "
                 "development_why, joined")

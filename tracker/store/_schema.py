@@ -1,6 +1,7 @@
 """The schema and its migrations."""
 
 from __future__ import annotations
+
 from ..errors import StoreError
 
 MIGRATIONS: list[str] = [

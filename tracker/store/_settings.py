@@ -1,12 +1,13 @@
 """Settings, deadlines and milestones, suggested dates."""
 
 from __future__ import annotations
+
 from datetime import UTC, datetime, timedelta
 from typing import Iterable
+
 from ..model import Deadline
 from ..timeutil import clamped, from_iso, to_iso, utcnow
 from ._base import put_setting
-
 
 
 class SettingsPart:

@@ -1,14 +1,14 @@
 """Articles' full text (the reader view and search)."""
 
 from __future__ import annotations
+
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
-from ..timeutil import to_iso
 
-TEXT_ATTEMPTS = 3  # a page that failed this often is not tried again
+from ..timeutil import to_iso
 from ._base import chunks
 
-
+TEXT_ATTEMPTS = 3  # a page that failed this often is not tried again
 TEXT_RETRY = 3600  # seconds before a failed page is tried again
 
 
