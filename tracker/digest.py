@@ -41,7 +41,7 @@ from .errors import TrackerError
 from .milestones import milestones
 from .model import DIGEST_FORMATS, Config
 from .paths import digests_dir
-from .store import Store, chunks
+from .store import Store
 from .text import clean_text, safe_link
 from .timeutil import from_iso, local, to_iso, utcnow
 
@@ -209,11 +209,8 @@ def build(store: Store, config: Config, *, since: str | When | datetime = "last"
           starred_only: bool = False, now: datetime | None = None, tz: tzinfo | None = None,
           flat: bool = False) -> Digest:
     """The digest as plain data, read in one snapshot of the database."""
-    store.execute("BEGIN")
-    try:
+    with store.snapshot():
         d = _collect(store, config, since, until, include_read, starred_only, now or utcnow(), tz)
-    finally:
-        store.execute("COMMIT")
     return dataclasses.replace(d, flat=flat) if flat else d
 
 
@@ -221,10 +218,10 @@ def _collect(store, config, since, until, include_read, starred_only, now, tz) -
     now_l = local(now, tz)
     since = parse_when(since) if isinstance(since, str) else since
     until = parse_when(until, allow_last=False) if isinstance(until, str) else until
-    through = store.execute("SELECT COALESCE(MAX(id), 0) FROM items")[0][0]
-    last = store.execute("SELECT created, through_item FROM digests ORDER BY id DESC LIMIT 1")
-    previous = local(from_iso(last[0][0]), tz) if last else None
-    mark = last[0][1] if last else 0
+    through = store.last_item_id()
+    last = store.last_digest()
+    previous = local(from_iso(last[0]), tz) if last else None
+    mark = last[1] if last else 0
 
     where, params = ["on_story = 1", "id <= ?"], [through]
     if isinstance(since, When) and since.kind == "last":
@@ -250,7 +247,7 @@ def _collect(store, config, since, until, include_read, starred_only, now, tz) -
         where.append("starred = 1")
     if not include_read:
         where.append("read = 0")
-    ids = [r[0] for r in store.execute(f"SELECT id FROM items WHERE {' AND '.join(where)}", params)]
+    ids = store.digest_item_ids(where, params)
     rows = store.rows(ids)
 
     entries = _entries(store, rows, through, tz)
@@ -290,11 +287,7 @@ def _entries(store: Store, rows: dict[int, dict], through: int, tz) -> list[Dige
         clusters.setdefault(row["cluster"] or row["id"], []).append(row)
     # Who carried a development includes cluster members reported before this digest's span.
     carried: dict[int, list[dict]] = {c: list(members) for c, members in clusters.items()}
-    others: list[int] = []
-    for chunk, marks in chunks(list(clusters)):
-        others += [r[0] for r in store.execute(
-            f"SELECT id FROM items WHERE cluster IN ({marks}) AND id <= ? AND on_story = 1",
-            [*chunk, through]) if r[0] not in rows]
+    others = [i for i in store.on_story_in_clusters(list(clusters), through) if i not in rows]
     for row in store.rows(others).values():
         carried[row["cluster"]].append(row)
 
@@ -476,13 +469,12 @@ def _per_day(store, through, start, end, entries, deadlines, tz) -> tuple[DayCou
     ahead = [d.at.date() for d in deadlines if end < d.at <= end + CHART_AHEAD]
     if ahead:
         last_day = max(ahead)
-    first = store.execute("SELECT MIN(published) FROM items WHERE on_story = 1 AND id <= ?", (through,))[0][0]
+    first = store.first_published(through)
     first_day = min(start.date(), local(from_iso(first), tz).date()) if first else start.date()
     first_day = max(first_day, last_day - timedelta(days=CHART_DAYS - 1))
     counts: dict[date, set[int]] = {}
     lo = _midnight(first_day, tz)
-    for published, dev in store.execute("SELECT published, COALESCE(development, -COALESCE(cluster, id)) FROM items "
-                                        "WHERE on_story = 1 AND id <= ? AND published >= ?", (through, to_iso(lo))):
+    for published, dev in store.published_developments(through, to_iso(lo)):
         counts.setdefault(local(from_iso(published), tz).date(), set()).add(dev)
     mine: dict[date, set[int]] = {}
     for e in entries:
@@ -1077,15 +1069,11 @@ def _place(tmp: Path, path: Path | None, folder: Path, config: Config, digest: D
 
 
 def _record(c, digest: Digest, fmt: str, path: Path | None, now: datetime) -> None:
-    c.execute("INSERT INTO digests (created, since, until, through_item, format, path, items) "
-              "VALUES (?, ?, NULL, ?, ?, ?, ?)",
-              (to_iso(now), to_iso(digest.start), digest.through_item, fmt,
-               str(path.resolve()) if path else None, digest.items))
+    Store.record_digest(c, to_iso(now), to_iso(digest.start), digest.through_item, fmt,
+                        str(path.resolve()) if path else None, digest.items)
 
 
-def _chain_end(c) -> int:
-    row = c.execute("SELECT through_item FROM digests ORDER BY id DESC LIMIT 1").fetchone()
-    return row[0] if row else 0
+_chain_end = Store.digest_chain_end
 
 
 ATTEMPTS = 5  # a file digest is made again when another was recorded meanwhile; this often at most
