@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import pickle
 import sqlite3
 import threading
 from datetime import datetime, timedelta, timezone
@@ -19,6 +20,8 @@ from markdown_it import MarkdownIt
 
 from tracker import digest
 from tracker.config import load
+from tracker.digest import files as digest_files
+from tracker.digest import formats
 from tracker.digest import build, export, export_default, md_escape, parse_when, render, short_summary
 from tracker.match import Match
 from tracker.model import Entry, FeedConfig
@@ -472,7 +475,7 @@ def test_a_digest_to_stdout_overtaken_by_another_is_not_recorded(db, tmp_path, m
 def test_a_file_digest_overtaken_by_another_is_made_again(db, tmp_path, monkeypatch):
     config, store, _ = db
     news = a_chain_and_news(store, config, tmp_path)
-    staged, dashboard = digest._staged, []
+    staged, dashboard = digest_files._staged, []
 
     def dashboard_first(*args):
         if not dashboard:  # the dashboard's `e` while this export is writing its file
@@ -480,7 +483,7 @@ def test_a_file_digest_overtaken_by_another_is_made_again(db, tmp_path, monkeypa
             dashboard[0] = export_default(config, Store.open(config.database_path))
         return staged(*args)
 
-    monkeypatch.setattr(digest, "_staged", dashboard_first)
+    monkeypatch.setattr(digest_files, "_staged", dashboard_first)
     got, path = export(store, config, fmt="json", output=tmp_path / "cli.json", now=NOW, tz=NY)
     assert "Anthropic sues Pentagon" in dashboard[0].read_text()
     assert got.items == 0 and ids_in(path) == set()  # made again after the dashboard's: nothing left
@@ -681,3 +684,13 @@ def test_the_chart_counts_developments_a_day_not_items(db):
     html = render(build(store, config, since="last", now=NOW, tz=NY), "html")
     assert "Wednesday 25 February 2026: 2 developments, 2 in this digest" in html
     assert "Developments on the story per day" in html
+
+
+def test_every_format_renders_from_the_data_alone(db):
+    """The digest is data: once built, the formats need neither the database nor the store."""
+    config, store, _ = db
+    d = pickle.loads(pickle.dumps(build(store, config, since="last", now=NOW, tz=NY)))
+    store.close()
+    Path(config.database_path).unlink()
+    for fmt, ext in digest.FORMATS.items():
+        assert formats.render(d, fmt) == (GOLDEN / f"first{ext}").read_text(encoding="utf-8"), fmt

@@ -150,7 +150,7 @@ def build(store: Store, config: Config, *, since: str | When | None = None, now:
     now = now or utcnow()
     now_l = local(now, tz)
     when = parse_when(since, allow_last=True) if isinstance(since, str) else since
-    through = store.execute("SELECT COALESCE(MAX(id), 0) FROM items")[0][0]
+    through = store.last_item_id()
     mark_ = last_looked(store, config) if when is None or when.kind == "last" else None
     if mark_ is not None:
         start, after, looked = local(mark_[0], tz), mark_[1], True
@@ -159,9 +159,7 @@ def build(store: Store, config: Config, *, since: str | When | None = None, now:
         looked = False
         start = now_l - FIRST_LOOK if when is None or when.kind == "last" else when.resolve(now_l, tz)
         where, params = "published >= ? AND id <= ?", [to_iso(start), through]
-    counts = {r[0]: r[1] for r in store.execute(
-        f"SELECT development, COUNT(*) FROM items WHERE on_story = 1 AND development IS NOT NULL AND {where} "
-        "GROUP BY development", params)}
+    counts = store.development_counts(where, params)
     rows = store.development_rows(list(counts))
     new, grown = [], []
     for dev_id, n in counts.items():

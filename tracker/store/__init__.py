@@ -23,6 +23,7 @@ from ._base import (
     explain,
     put_setting,
 )
+from ._digests import DigestsPart
 from ._feeds import CHURN_POLLS, FETCH_HISTORY, URL_STATE, FeedsPart, FeedUpdate, merge_feeds
 from ._groups import GroupsPart
 from ._items import ITEM_COLUMNS, MERGE_CANDIDATES, PRUNE_BATCH, PRUNE_EVERY, Filter, ItemsPart, Ready, fts_query
@@ -31,7 +32,7 @@ from ._settings import SettingsPart
 from ._texts import TEXT_ATTEMPTS, TEXT_RETRY, TextsPart
 
 
-class Store(SchemaPart, FeedsPart, ItemsPart, TextsPart, GroupsPart, SettingsPart, Connection):
+class Store(SchemaPart, FeedsPart, ItemsPart, TextsPart, GroupsPart, SettingsPart, DigestsPart, Connection):
     """The database, one part per domain (the connection and its transactions in Connection)."""
 
 
