@@ -955,6 +955,10 @@ class TrackerApp(App[None]):
     def action_outlets(self) -> None:
         self.push_screen(OutletsScreen())
 
+    @on(TimelineScreen.Chosen)
+    def _timeline_chosen(self, message: TimelineScreen.Chosen) -> None:
+        self.show_item(message.item_id)
+
     def show_item(self, item_id: int) -> None:
         """From another screen (the timeline): back on the main screen with the item selected
         in the list (when the list shows it) and its detail beside it, as Enter there does."""
@@ -967,11 +971,28 @@ class TrackerApp(App[None]):
             self.devs.move_to(self.devs.ids.index(development))
         self._show_detail(item_id)
 
+    @on(DeadlinesScreen.Changed)
+    def _deadlines_changed(self, message: DeadlinesScreen.Changed) -> None:
+        self.reload_deadlines()
+        message.screen.reload(select=message.select)
+
     def reload_deadlines(self) -> None:
         """After a milestone was added, changed or removed here: the header follows at once
         (watch_store would only notice another connection's write a second later)."""
         self.deadlines = list(milestones(self.config, self.store).all)
         self.header.countdown.set_deadlines(self.deadlines)
+
+    @on(FeedsScreen.Changed)
+    def _feeds_edited(self, message: FeedsScreen.Changed) -> None:
+        self.run_worker(self._feeds_changed(message), group="feeds-edit")
+
+    async def _feeds_changed(self, message: FeedsScreen.Changed) -> None:
+        await self.feeds_changed(message.config)
+        if message.screen.is_attached:  # not if the user has left the screen meanwhile
+            await message.screen.reload()
+        self.toast(message.told, timeout=4)
+        if message.poll is not None:
+            self.poll(message.poll)
 
     async def feeds_changed(self, config: Config) -> None:
         """feeds.toml lists other feeds now (the feeds screen added or removed one): the

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -84,6 +85,18 @@ class MilestoneForm(ModalScreen[MilestoneInput | None]):
 
 
 class DeadlinesScreen(Screen[None]):
+    @dataclass
+    class Changed(Message):
+        """A milestone was added, changed or removed here: the app reads the deadlines again
+        (the header follows) and then has this screen list them, `select` under the cursor."""
+
+        screen: DeadlinesScreen
+        select: str | None = None
+
+        @property
+        def control(self) -> DeadlinesScreen:
+            return self.screen
+
     rows: dict[str, Deadline] = {}  # by table key, as listed; set by reload()
     BINDINGS = [
         Binding("a", "add", "Add", tooltip="Add a milestone"),
@@ -243,13 +256,11 @@ class DeadlinesScreen(Screen[None]):
         else:
             await app.write(lambda: store.update_deadline(deadline_id, label=m.label, at=m.at,
                                                           timezone=m.timezone, note=m.note))
-        app.reload_deadlines()
-        self.reload(select=f"db-{deadline_id}")
+        self.post_message(self.Changed(self, select=f"db-{deadline_id}"))
 
     async def _remove(self, deadline_id: int) -> None:
         await self.app.write(self.app.store.remove_deadline, deadline_id)
-        self.app.reload_deadlines()
-        self.reload()
+        self.post_message(self.Changed(self))
 
 
 def render_label(sentence: str) -> str:

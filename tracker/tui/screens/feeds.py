@@ -4,6 +4,7 @@ feed and x removes one, in feeds.toml (comments and layout kept) and in the sche
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -14,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static
 
@@ -35,6 +37,21 @@ def health(feed: dict) -> str:
 
 
 class FeedsScreen(Screen[None]):
+    @dataclass
+    class Changed(Message):
+        """feeds.toml lists other feeds now (added or removed here): the app takes `config`'s
+        feeds into the database and the schedule, then has this screen list them again, says
+        `told` and polls `poll` (a feed just added)."""
+
+        screen: FeedsScreen
+        config: Config
+        told: str
+        poll: str | None = None
+
+        @property
+        def control(self) -> FeedsScreen:
+            return self.screen
+
     last_polls: dict[str, datetime | None] = {}  # by feed, as listed; set by reload()
     BINDINGS = [
         Binding("R", "poll_feed", "Poll this feed", tooltip="Poll the selected feed now"),
@@ -125,8 +142,8 @@ class FeedsScreen(Screen[None]):
     def _added(self, result: tuple[str, Config] | None) -> None:
         if result is not None:
             name, config = result
-            self.run_worker(self._changed(config, f"added {name} to {self.app.config.path.name}; polling it now",
-                                          poll=name), group="feeds-edit")
+            self.post_message(self.Changed(self, config, f"added {name} to {self.app.config.path.name}; polling it now",
+                                           poll=name))
 
     def action_remove_feed(self) -> None:
         name = self.selected_name()
@@ -150,14 +167,7 @@ class FeedsScreen(Screen[None]):
         except (TrackerError, OSError) as e:
             self.app.toast(f"not removed: {e}", severity="error")
             return
-        await self._changed(config, f"removed {name} from {self.app.config.path.name}")
-
-    async def _changed(self, config: Config, message: str, poll: str | None = None) -> None:
-        await self.app.feeds_changed(config)
-        await self.reload()
-        self.app.toast(message, timeout=4)
-        if poll is not None:
-            self.app.poll(poll)
+        self.post_message(self.Changed(self, config, f"removed {name} from {self.app.config.path.name}"))
 
 
 class AddFeedScreen(ModalScreen[tuple[str, Config] | None]):

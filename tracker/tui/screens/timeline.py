@@ -359,8 +359,14 @@ class TimelineScreen(Screen[None]):
         {"down": table.action_cursor_down, "up": table.action_cursor_up, "top": table.action_scroll_top,
          "bottom": table.action_scroll_bottom}[direction]()
 
+    @dataclass
+    class Chosen(Message):
+        """Enter on a report of the list: the app shows it on the main screen."""
+
+        item_id: int
+
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.show_item(int(event.row_key.value))
+        self.post_message(self.Chosen(int(event.row_key.value)))
 
 
 def _find(buckets: Sequence[Bucket], start: datetime | None) -> int:
