@@ -198,7 +198,8 @@ async def soak(args, config, store) -> None:
             return
         else:
             from tracker.schedule import Poller
-            from tracker.update import Updater, parse_pool
+            from tracker.pool import parse_pool
+            from tracker.update import Updater
             pool = parse_pool() if args.processes else None
             updater = Updater(config, store, pool=pool)
             poller = Poller(updater)

@@ -87,7 +87,7 @@ def test_sigkill_of_a_poll_leaves_no_worker_behind(tmp_path, server):
 
 DASHBOARD_POOL = """
 import sys, time
-from tracker.update import parse_pool
+from tracker.pool import parse_pool
 pool = parse_pool()  # as the dashboard makes it: a forkserver, its parsers and the writer
 pool.start(wait=True)
 print("ready", flush=True)

@@ -190,7 +190,8 @@ def test_the_pool_stores_what_it_parses_either_way(tmp_path, server, parse_here)
     writer process stores either way. Both must store the same, whatever this machine has."""
     import asyncio
 
-    from tracker.update import Updater, parse_pool
+    from tracker.pool import parse_pool
+    from tracker.update import Updater
 
     feeds = []
     for n in range(4):

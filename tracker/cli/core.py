@@ -15,7 +15,8 @@ from . import EXIT_OK, db_path, load_config, local_time, open_store, positive_in
 
 
 def cmd_poll(args) -> int:
-    from ..update import Updater, parse_pool
+    from ..pool import parse_pool
+    from ..update import Updater
 
     if getattr(args, "own_process", False):
         # What exists now (modules, mostly) lives as long as the process: out of the

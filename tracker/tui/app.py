@@ -204,7 +204,8 @@ class TrackerApp(App[None]):
         so neither the imports nor the HTTP client's TLS setup hold up the first screen."""
         def build():
             from ..schedule import Poller
-            from ..update import Updater, parse_pool
+            from ..pool import parse_pool
+            from ..update import Updater
             if self._own_pool:
                 try:
                     self.pool = parse_pool()
