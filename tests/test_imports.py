@@ -120,3 +120,35 @@ def test_the_dashboard_never_imports_the_cli_and_the_core_neither():
                   for m, deps in imports.items()
                   if not (_within(m, "tracker.cli") or _within(m, "tracker.tui") or m == "tracker.__main__")}
     assert {m: d for m, d in core_to_ui.items() if d} == {}
+
+
+# Modules whose SQL has yet to move into the store (issue 17). The set may only shrink: the
+# test fails when one of them no longer needs to be here.
+SQL_PENDING = {"tracker.cluster", "tracker.rescore", "tracker.update", "tracker.cli", "tracker.cli.core",
+               "tracker.tui.app"}
+
+
+def sql_users() -> set[str]:
+    """Modules outside tracker.store that import sqlite3 or call .execute/.executemany/._conn."""
+    root = Path(tracker.__file__).parent
+    found = set()
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        if _within(module, "tracker.store"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import) and any(a.name == "sqlite3" for a in node.names) \
+                    or isinstance(node, ast.ImportFrom) and node.module == "sqlite3" \
+                    or isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("execute", "executemany", "_conn"):
+                found.add(module)
+                break
+    return found
+
+
+def test_only_the_store_writes_sql():
+    users = sql_users()
+    assert "tracker.digest.data" not in users and "tracker.brief" not in users
+    assert users - SQL_PENDING == set(), "SQL outside tracker.store: give the store a named method"
+    assert SQL_PENDING - users == set(), "these no longer use SQL: take them out of SQL_PENDING"
