@@ -332,7 +332,7 @@ def main() -> None:
         urls = [server.base_url + p for p in docs]
         del docs
         p = run_child("poll", str(poll_config(args.dir, args.dir, Path(tmp), urls)))
-    print(f"\nevent loop during a cold poll of 200 feeds (R), parse workers, on a copy of the database:")
+    print("\nevent loop during a cold poll of 200 feeds (R), parse workers, on a copy of the database:")
     print(f"  poll took {p['poll_s']:.1f} s: {p['new_items']:,} new items, {p['failed']} feeds failed")
     print(f"  10 ms sleep woke late by: max {p['lag_max_ms']:.0f} ms, p99 {p['lag_p99_ms']:.0f} ms, "
           f"p50 {p['lag_p50_ms']:.1f} ms; {p['lag_over_50ms']} of {p['lag_samples']} over 50 ms   target: never > 50 ms")

@@ -13,7 +13,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import pytest
 
 from tracker.cli import main
 from tracker.feedgen import FeedItem, rss

@@ -13,7 +13,7 @@ from tracker.store import Store
 from tracker.tui.render import verdict
 
 from .conftest import write_config
-from .test_developments_store import DESIGNATION, entry, fetch, groups, poll_story
+from .test_developments_store import entry, fetch, groups, poll_story
 
 # The designation in words the rules miss (no "Pentagon" nor "Hegseth"): its terms are the
 # development's own (supply chain risk, contractors, designation, immediately).

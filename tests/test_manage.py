@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tracker import config as config_module
-from tracker.cli import build_parser, main
+from tracker.cli import main
 from tracker.cli.manage import derive_rules, parse_deadline, search_query
 from tracker.config import load, parse_duration
 from tracker.model import PollSettings

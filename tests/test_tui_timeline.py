@@ -180,7 +180,7 @@ async def test_z_zooms_into_the_hours_of_the_day_and_back(story):
 async def test_enter_opens_the_development_on_the_main_screen(story):
     app = make_app(story)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await opened(pilot)
+        await opened(pilot)
         await pilot.press("left")
         await settle(pilot)
         await pilot.press("j", "enter")

@@ -450,7 +450,7 @@ def suggest_terms(developments: dict[int, list[str]], rules, limit: int = 20,
         seen: set[str] = set()
         for title in titles:
             words = _WORD.findall(_normal(_clean_title(title[:400])))[:40]
-            keep = [w if (not w.casefold() in _NOISE and len(w) > 2 and not w.isdigit()) else None for w in words]
+            keep = [w if (w.casefold() not in _NOISE and len(w) > 2 and not w.isdigit()) else None for w in words]
             terms = [w for w in keep if w] + [f"{a} {b}" for a, b in zip(keep, keep[1:]) if a and b]
             for term in terms:
                 key = term.casefold()
@@ -597,7 +597,7 @@ def lookalikes(n: int, start: int = 0) -> list[Report]:
         out.append(Report(i, f"Anthropic Pentagon AI dispute: {['talks', 'deadline', 'ruling', 'appeal'][event % 4]} "
                              f"{event} as officials in city {i % 53} react",
                           f"The Pentagon and Anthropic clashed again on Tuesday over safeguards, officials said; "
-                          f"report {event} from desk {i % 89}.", f"2026-03-01T00:00:00Z"))
+                          f"report {event} from desk {i % 89}.", "2026-03-01T00:00:00Z"))
     return out
 
 

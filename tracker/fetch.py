@@ -283,7 +283,7 @@ def _status_error(response: httpx.Response, now: datetime) -> FeedError:
         return FeedError("the feed is gone (HTTP 410): the server says it was removed for good; "
                          "tracker stopped polling it", status)
     if status == 429:
-        return FeedError(f"rate-limited by the server (HTTP 429)"
+        return FeedError("rate-limited by the server (HTTP 429)"
                          + (f"; asked to wait {_seconds(wait)}" if wait else ""), status, wait)
     if status == 503:
         return FeedError("the server is unavailable (HTTP 503)"

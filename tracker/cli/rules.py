@@ -93,7 +93,7 @@ def _suggest(store, config, args) -> int:
         print("no suggestions: no term is shared by two developments that the rules lack")
         return EXIT_OK
     width = max(len(clean_text(s["term"])) for s in found)
-    print(f"terms in the story's developments that [story.match] lacks (by developments, then reports):")
+    print("terms in the story's developments that [story.match] lacks (by developments, then reports):")
     for s in found:
         examples = " · ".join(f"\u201c{clean_text(e, 70)}\u201d" for e in s["examples"])
         print(f"  {clean_text(s['term']):<{width}}  {s['developments']:>3} developments {s['reports']:>4} reports  "
