@@ -13,6 +13,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 
 from tracker.cli import main
 from tracker.feedgen import FeedItem, rss
@@ -65,6 +66,7 @@ def stop(proc: subprocess.Popen, sig=signal.SIGTERM) -> tuple[int, float]:
     return rc, time.monotonic() - started
 
 
+@pytest.mark.slow  # seconds of real time: run by .ci/run, not by default
 def test_daemon_polls_notifies_and_stops_on_sigterm(tmp_path, server, capsys):
     server.set_feed("/rss.xml", rss([FIRST, OFF]))
     hook_out = tmp_path / "hook.jsonl"

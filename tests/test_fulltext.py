@@ -251,6 +251,7 @@ def test_on_story_reports_get_their_text_and_search_finds_it(tmp_path, server, c
     assert server.hits("/a1.html") == 1 and server.hits("/a2.html") == 1
 
 
+@pytest.mark.slow  # seconds of real time: run by .ci/run, not by default
 def test_pages_of_one_site_are_read_one_at_a_time_and_spaced(tmp_path, server, capsys):
     import time
 

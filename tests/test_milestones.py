@@ -101,6 +101,7 @@ class Clock:
         return self.now
 
 
+@pytest.mark.slow  # seconds of real time: run by .ci/run, not by default
 async def test_the_poller_speeds_up_near_a_deadline_and_back_after(tmp_path):
     extra = CONFIG_DEADLINE + '[poll]\nnear_deadline = "2h"\nnear_deadline_interval = "2m"\n'
     config = load(write_config(tmp_path, [("Wire", "http://127.0.0.1:9/wire.xml"), ("Other", "http://127.0.0.1:9/o")],
@@ -136,6 +137,7 @@ async def test_the_poller_speeds_up_near_a_deadline_and_back_after(tmp_path):
         poller.shutdown()
 
 
+@pytest.mark.slow  # seconds of real time: run by .ci/run, not by default
 async def test_a_restart_near_a_deadline_does_not_wait_for_the_slow_schedule(tmp_path):
     extra = CONFIG_DEADLINE + '[poll]\nnear_deadline = "2h"\nnear_deadline_interval = "2m"\n'
     config = load(write_config(tmp_path, [("Wire", "http://127.0.0.1:9/wire.xml")], extra=extra))

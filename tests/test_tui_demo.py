@@ -48,6 +48,7 @@ def test_the_demo_config_keeps_the_story_and_points_at_the_server(tmp_path, serv
     assert labels[:-1] == [d.label for d in story.deadlines] and labels[-1] == "[DEMO] synthetic milestone"
 
 
+@pytest.mark.slow  # seconds of real time: run by .ci/run, not by default
 async def test_the_dashboard_follows_the_demo_server(tmp_path, server):
     _, publisher, config = demo_config(tmp_path, server)
     store = Store.open(config.database_path)
