@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import sqlite3
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,7 +15,7 @@ from .fetch import Fetcher
 from .model import Config, FeedConfig
 from .parse import parse_and_match
 from .pool import ParsePool
-from .store import FeedUpdate, Store, explain
+from .store import FeedUpdate, Store
 from .text import clean_text, safe_link
 from .timeutil import from_iso, to_iso, utcnow
 
@@ -95,16 +94,14 @@ class Updater:
         """force: poll now even if the feed is backing off after failures (a user asked).
         A feed that is gone, or whose server asked us to wait, is still left alone.
         claim: a scheduled poll, which another process polling the same database (a daemon
-        beside the dashboard) may have made already: then it is skipped (Store.claim_poll)."""
+        beside the dashboard) may have made already: then it is skipped (Store.claim_poll).
+        A failed database raises StoreError (in words: full disk, read-only, corrupt ...): no
+        other feed could be stored either, so it is the caller's to report."""
         if feed.name in self._running:
             return UpdateResult(feed.name, skipped="already being polled")
         self._running.add(feed.name)
         try:
             return await self._update(feed, force, _state, claim)
-        except sqlite3.Error as e:
-            # The database failed, not the feed: no other feed could be stored either, so it
-            # is the caller's to report (in words: full disk, read-only, corrupt ...).
-            raise StoreError(explain(e, self.store.path)) from None
         finally:
             self._running.discard(feed.name)
 

@@ -13,7 +13,6 @@ import gc
 import logging
 import re
 import signal
-import sqlite3
 import time
 import webbrowser
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -571,7 +570,7 @@ class TrackerApp(App[None]):
         # Once the database file is gone, any database work may fail: that is told once
         # (database_lost) and the dashboard stays up with what it shows.
         cause = getattr(error, "error", error)  # a WorkerFailed carries the worker's error
-        if isinstance(cause, (StoreError, sqlite3.Error)):
+        if isinstance(cause, StoreError):
             problem = self.lost or self.store.moved()
             if problem:
                 self.database_lost(problem)
