@@ -204,7 +204,7 @@ class Updater:
         limit = asyncio.Semaphore(self.config.poll.concurrency)
         # Every feed's state in one query: read one by one, each read would queue on the
         # database thread behind other feeds' writes, and hold up that feed's fetch.
-        states = {r["name"]: r for r in await self._in_db(self.store.execute, "SELECT * FROM feeds")}
+        states = {r["name"]: r for r in await self._in_db(self.store.feed_states, active_only=False)}
         if isinstance(self.pool, ParsePool) and any(
                 not (s := states.get(f.name)) or not (s["etag"] or s["last_modified"]) for f in feeds):
             # Some feed will certainly send a whole document (new, or no validators to make
