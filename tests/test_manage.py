@@ -128,6 +128,7 @@ def test_init_with_an_article_url_records_it_without_fetching(tmp_path, capsys):
     (["--deadline", "Friday at five"], "expected a date and time"),
     (["--deadline", "2026-02-27 17:00"], "no time zone"),
     (["--deadline", "2026-02-27 17:00 Mars/Olympus"], "not a time zone"),
+    (["--deadline", "9999-12-31 23:00 Asia/Tokyo"], "--deadline 9999-12-31 23:00 is out of range"),
 ])
 def test_init_mistakes_exit_2_and_write_nothing(tmp_path, capsys, args, message):
     target = tmp_path / "feeds.toml"

@@ -36,6 +36,22 @@ def test_to_utc_reads_local_time_in_its_zone():
         to_utc("friday at five", "UTC")
 
 
+@pytest.mark.parametrize("written, zone", [("2026-02-27 17:00", "America/New_York"),
+                                           ("2026-02-27T17:00:00-05:00", "Asia/Tokyo"),
+                                           ("2026-03-08 02:30", "America/New_York")])  # in the spring-forward gap
+def test_the_dashboard_feeds_toml_and_init_read_a_local_time_alike(tmp_path, written, zone):
+    """One reader of "local time + zone" (timeutil.parse_local) behind the dashboard's form
+    (to_utc), feeds.toml's [[deadlines]] and `tracker init --deadline`."""
+    from tracker.cli.manage import parse_deadline
+    from zoneinfo import ZoneInfo
+
+    at = to_utc(written, zone)
+    config = load(write_config(tmp_path, extra=f'[[deadlines]]\nlabel = "x"\nat = "{written}"\ntimezone = "{zone}"\n'))
+    assert config.deadlines[0].at == at
+    local, named = parse_deadline(f"{written} {zone}")
+    assert named == zone and local.replace(tzinfo=ZoneInfo(zone)).astimezone(timezone.utc) == at
+
+
 def test_milestones_are_added_edited_and_removed_and_survive_a_restart(tmp_path):
     config = load(write_config(tmp_path, extra=CONFIG_DEADLINE))
     store = Store.open(tmp_path / "t.db")

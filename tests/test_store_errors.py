@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from tracker.cli import main
+from tracker.errors import StoreError
 from tracker.feedgen import FeedItem, rss
 from tests.support.feedserver import FeedServer
 
@@ -404,11 +405,14 @@ def test_store_write_on_a_full_disk_raises_the_full_disk_not_a_failed_rollback()
     with tmpfs("2m") as mnt:
         store = Store.open(mnt / "tracker.db")
         try:
-            with pytest.raises(sqlite3.OperationalError) as e:
+            with pytest.raises(StoreError) as e:  # the store's edge says it in words (wrap_exceptions)
                 with store.write() as c:
                     c.execute("INSERT INTO settings (key, value) VALUES ('big', randomblob(4000000))")
-            assert str(e.value) == "database or disk is full"  # not "cannot rollback - ..."
-            assert explain(e.value, store.path).startswith(f"the disk is full: cannot write {store.path}.")
+            cause = e.value.__cause__
+            assert isinstance(cause, sqlite3.OperationalError)
+            assert str(cause) == "database or disk is full"  # not "cannot rollback - ..."
+            assert str(e.value) == explain(cause, store.path)
+            assert explain(cause, store.path).startswith(f"the disk is full: cannot write {store.path}.")
             conn = store._conn()
             assert not conn.in_transaction
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -416,3 +420,50 @@ def test_store_write_on_a_full_disk_raises_the_full_disk_not_a_failed_rollback()
                 c.execute("INSERT INTO settings (key, value) VALUES ('small', 'x')")
         finally:
             store.close()
+
+
+# ----------------------------------------------------------------------------- at the store's edge
+@pytest.fixture
+def short_busy_timeout(monkeypatch):
+    """Waiting out a lock takes 0.3 s here, not the 30 s a user's commands wait."""
+    from tracker.store import _base
+    monkeypatch.setattr(_base, "BUSY_TIMEOUT_MS", 300)
+
+
+def test_a_poll_of_a_locked_database_is_one_line(polled, short_busy_timeout):
+    config, db = polled
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+        code, out, err = run(config, "poll", "-q")
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+    assert_one_line_error(code, out, err, str(db), "locked by another process", "try again")
+    assert run(config, "items")[0] == 0  # nothing was left half done
+
+
+def test_every_store_method_raises_store_error_in_words(polled, short_busy_timeout):
+    """No caller catches sqlite3's exceptions: the store's methods, its write() and its
+    reads raise StoreError, one line naming the file."""
+    from tracker.store import Store
+
+    _, db = polled
+    store = Store.open(db)
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        with pytest.raises(StoreError, match="no such table: nowhere") as e:
+            store.execute("SELECT * FROM nowhere")
+        assert str(e.value).startswith(f"database error on {db}") and "\n" not in str(e.value)
+        holder.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StoreError, match="stayed locked by another process"):
+            store.set_setting("theme", "x")
+        with pytest.raises(StoreError, match="stayed locked by another process"):
+            with store.write() as c:
+                c.execute("DELETE FROM items")
+        assert len(store.items()) == 20  # reading goes on beside the writer (WAL)
+        holder.execute("ROLLBACK")
+        store.set_setting("theme", "x")  # and once the lock is gone, writing too
+    finally:
+        holder.close()
+        store.close()

@@ -649,3 +649,52 @@ async def test_the_dashboard_prefetches_the_database_after_the_first_screen(env,
         await app.polling_ready()
         await settle(pilot)
     assert called == [env.store.path]
+
+
+async def test_a_failed_export_is_told_and_the_dashboard_goes_on(env):
+    """A named job's failure (the digest export) is told in a toast, not an end of the app."""
+    (env.config.database_path.parent / "digests").write_text("a file where the digests' folder goes\n")
+    app = env.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await polled(pilot)
+        await pilot.press("e")
+        end = time.monotonic() + WAIT
+        while not toast_starting(app, "\ndigest export failed: cannot write ") and time.monotonic() < end:
+            await pilot.pause(0.05)  # not settle(): waiting on a failed worker raises its error
+        assert toast_starting(app, "\ndigest export failed: cannot write "), toasts(app)
+        assert app.is_running
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_a_locked_database_is_told_and_the_dashboard_goes_on(env, monkeypatch):
+    """A mark that cannot be written (another process holding the write lock past the busy
+    timeout) is told in a toast; once the lock is gone, marks are written again."""
+    import sqlite3
+
+    from tracker.store import _base
+
+    monkeypatch.setattr(_base, "BUSY_TIMEOUT_MS", 300)  # for the dashboard's writer thread, made later
+    app = env.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await polled(pilot)
+        first = app.items.ids[0]
+        holder = sqlite3.connect(env.config.database_path, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            await pilot.press("s")
+            end = time.monotonic() + WAIT
+            while not toast_starting(app, "database\n") and time.monotonic() < end:
+                await pilot.pause(0.05)  # not settle(): waiting on a failed worker raises its error
+            told = toast_starting(app, "database\n")
+            assert told and "stayed locked by another process" in told and "try again" in told, toasts(app)
+            assert app.is_running and app.lost is None
+            holder.execute("ROLLBACK")
+        finally:
+            holder.close()
+        assert env.store.item(first)["starred"] == 0
+        await pilot.press("s", "s")  # the row shows the star the failed write drew: twice to set it
+        await settle(pilot)
+        assert env.store.item(first)["starred"] == 1
+    assert app.return_code in (0, None)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
 from .match import Rules
 from .model import Config, Deadline, FeedConfig, FulltextSettings, PollSettings, Story
-from .timeutil import in_range
+from .timeutil import OUT_OF_RANGE, TimeInputError, parse_local, zone
 
 # What each table may hold; anything else is a typo the user wants to hear about.
 TOP_KEYS = {"database", "story", "poll", "deadlines", "feeds", "notify", "fulltext"}
@@ -292,10 +291,9 @@ def _deadline(r: _Reader, d, i: int) -> Deadline:
     label = r.string(d, "label", "deadlines", i, shown, required=True)
     tz = r.string(d, "timezone", "deadlines", i, shown, required=True)
     try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        r.fail(f"unknown time zone {tz!r} (use an IANA name like America/New_York)",
-               "deadlines", i, "timezone", f"{shown}.timezone")
+        zone(tz)
+    except TimeInputError as e:
+        r.fail(str(e), "deadlines", i, "timezone", f"{shown}.timezone")
     if "at" not in d:
         r.fail("is required", "deadlines", i, None, f"{shown}.at")
     at = _datetime(r, d["at"], tz, "deadlines", i, "at", f"{shown}.at")
@@ -341,16 +339,13 @@ def _duration(r: _Reader, value, table, index, key, shown, minimum: float = MIN_
 
 def _datetime(r: _Reader, value, tz: str, table, index, key, shown) -> datetime:
     """A TOML datetime or ISO string; naive values are local to `tz`. Returns aware UTC."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            r.fail(f"{value!r} is not an ISO-8601 time like 2026-02-27T17:00:00", table, index, key, shown)
-    if not isinstance(value, datetime):
+    if not isinstance(value, (str, datetime)):
         r.fail("must be a date and time like 2026-02-27T17:00:00", table, index, key, shown)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(tz))
     try:
-        return in_range(value)
-    except ValueError as e:
-        r.fail(f"{value.replace(tzinfo=None).isoformat()} {e}", table, index, key, shown)
+        return parse_local(value, tz).astimezone(UTC)
+    except TimeInputError as e:
+        if e.part == "time":
+            r.fail(f"{value!r} is not an ISO-8601 time like 2026-02-27T17:00:00", table, index, key, shown)
+        if e.part == "range":
+            r.fail(f"{e.when.replace(tzinfo=None).isoformat()} {OUT_OF_RANGE}", table, index, key, shown)
+        r.fail(str(e), table, index, key, shown)

@@ -5,32 +5,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from .model import Config, Deadline
 from .store import Store
-from .timeutil import in_range, utcnow
+from .timeutil import parse_local, utcnow
 
 
 def to_utc(when: str | datetime, zone: str) -> datetime:
     """'2026-03-01 17:00' (or a naive datetime) in `zone` -> aware UTC. An aware datetime keeps
     its own offset. ValueError, with a message for the user, on a bad time or zone."""
-    try:
-        tz = ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {zone!r} (use an IANA name like America/New_York)") from None
-    if isinstance(when, str):
-        try:
-            when = datetime.fromisoformat(when.strip())
-        except ValueError:
-            raise ValueError(f"{when!r} is not a time like 2026-03-01 17:00") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=tz)
-    try:
-        return in_range(when)
-    except ValueError as e:
-        raise ValueError(f"{when.replace(tzinfo=None).isoformat(sep=' ', timespec='minutes')} {e}") from None
+    return parse_local(when, zone).astimezone(UTC)
 
 
 def local_zone_name() -> str | None:

@@ -4,6 +4,7 @@ that converts between the two, so the TUI, CLI and digest agree."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def utcnow() -> datetime:
@@ -28,6 +29,48 @@ def in_range(dt: datetime) -> datetime:
     if not EARLIEST <= dt < LATEST:
         raise ValueError(OUT_OF_RANGE)
     return dt
+
+
+class TimeInputError(ValueError):
+    """A time a user wrote that cannot be used. str() says why in the dashboard's words;
+    `part` says what is wrong ("zone": unknown, or none where one is needed; "time": not a
+    date and time; "range": OUT_OF_RANGE, `when` the time as written), so a caller with words
+    of its own (feeds.toml's file, line and key; `tracker init --deadline`) can say it in them."""
+
+    def __init__(self, part: str, message: str, when: datetime | None = None):
+        super().__init__(message)
+        self.part, self.when = part, when
+
+
+def zone(name: str) -> ZoneInfo:
+    """An IANA time zone by name; TimeInputError ("zone") for one this system does not know."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TimeInputError("zone", f"unknown time zone {name!r} (use an IANA name like America/New_York)") from None
+
+
+def parse_local(when: str | datetime, zone_name: str | None) -> datetime:
+    """The one reader of "local time + zone": '2026-03-01 17:00' (ISO 8601, or a datetime)
+    local to `zone_name` -> aware, as written (in that zone, or at its own UTC offset when it
+    has one), and within the milestones' range. zone_name None: the time must carry its offset.
+    TimeInputError otherwise."""
+    tz = zone(zone_name) if zone_name is not None else None
+    if isinstance(when, str):
+        try:
+            when = datetime.fromisoformat(when.strip())
+        except ValueError:
+            raise TimeInputError("time", f"{when!r} is not a time like 2026-03-01 17:00") from None
+    if when.tzinfo is None:
+        if tz is None:
+            raise TimeInputError("zone", f"{when.isoformat(sep=' ', timespec='minutes')} has no time zone")
+        when = when.replace(tzinfo=tz)
+    try:
+        in_range(when)
+    except ValueError as e:
+        raise TimeInputError("range", f"{when.replace(tzinfo=None).isoformat(sep=' ', timespec='minutes')} {e}",
+                             when) from None
+    return when
 
 
 def clamped(dt: datetime) -> datetime:

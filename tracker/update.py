@@ -5,22 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import sqlite3
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable, Iterable
 
+from .decide import Skip, after_failure, decide
 from .errors import FeedError, StoreError
 from .fetch import Fetcher
 from .model import Config, FeedConfig
 from .parse import parse_and_match
 from .pool import ParsePool
-from .store import FeedUpdate, Store, explain
+from .store import FeedUpdate, Store
 from .text import clean_text, safe_link
-from .timeutil import from_iso, to_iso, utcnow
+from .timeutil import to_iso, utcnow
 
-MAX_BACKOFF = 6 * 3600.0  # a failing feed is still tried a few times a day
 _READ = object()  # update_feed(): read the feed's state from the store
 
 
@@ -44,11 +43,6 @@ class UpdateResult:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
-
-
-def backoff(interval: float, failures: int) -> float:
-    """Seconds to wait after the n-th consecutive failure: doubles, capped."""
-    return min(interval * (2 ** max(0, failures - 1)), max(interval, MAX_BACKOFF))
 
 
 _worker_stores: dict[str, Store] = {}  # in the writer: its connection to each database
@@ -95,16 +89,14 @@ class Updater:
         """force: poll now even if the feed is backing off after failures (a user asked).
         A feed that is gone, or whose server asked us to wait, is still left alone.
         claim: a scheduled poll, which another process polling the same database (a daemon
-        beside the dashboard) may have made already: then it is skipped (Store.claim_poll)."""
+        beside the dashboard) may have made already: then it is skipped (Store.claim_poll).
+        A failed database raises StoreError (in words: full disk, read-only, corrupt ...): no
+        other feed could be stored either, so it is the caller's to report."""
         if feed.name in self._running:
             return UpdateResult(feed.name, skipped="already being polled")
         self._running.add(feed.name)
         try:
             return await self._update(feed, force, _state, claim)
-        except sqlite3.Error as e:
-            # The database failed, not the feed: no other feed could be stored either, so it
-            # is the caller's to report (in words: full disk, read-only, corrupt ...).
-            raise StoreError(explain(e, self.store.path)) from None
         finally:
             self._running.discard(feed.name)
 
@@ -112,26 +104,17 @@ class Updater:
         now = self.clock()
         if state is _READ:
             state = await self._in_db(self.store.feed, feed.name)
-        if state is not None:
-            if state["gone"] and state["url"] == feed.url:
-                return UpdateResult(feed.name, status=410, skipped="gone (HTTP 410); remove it or change its URL")
-            if state["url"] == feed.url and state["retry_after"] and from_iso(state["retry_after"]) > now:
-                return UpdateResult(feed.name, skipped=f"the server asked to wait until {state['retry_after']}")
-            if not force and state["next_poll"] and state["failures"] and from_iso(state["next_poll"]) > now:
-                return UpdateResult(feed.name, skipped="backing off after failures")
-            if claim:
-                until = now + timedelta(seconds=feed.interval)
-                if not await self._in_db(self.store.claim_poll, feed.name, now, until, self._planned.get(feed.name)):
-                    return UpdateResult(feed.name, skipped="polled by another process")
-                self._planned[feed.name] = to_iso(until)
-        known = state is not None and state["url"] == feed.url  # else feeds.toml changed the URL
-        url = (state["moved_to"] if known else None) or feed.url
-        etag = state["etag"] if known else None
-        last_modified = state["last_modified"] if known else None
-        failures = state["failures"] if known else 0
+        plan = decide(feed, state, now, force)
+        if isinstance(plan, Skip):
+            return UpdateResult(feed.name, status=plan.status, skipped=plan.reason)
+        if claim and state is not None:
+            until = now + timedelta(seconds=feed.interval)
+            if not await self._in_db(self.store.claim_poll, feed.name, now, until, self._planned.get(feed.name)):
+                return UpdateResult(feed.name, skipped="polled by another process")
+            self._planned[feed.name] = to_iso(until)
 
         try:
-            fetched = await self.fetcher.fetch(url, etag, last_modified, now)
+            fetched = await self.fetcher.fetch(plan.url, plan.etag, plan.last_modified, now)
             record = dict(status=fetched.status, etag=fetched.etag, last_modified=fetched.last_modified,
                           moved_to=safe_link(fetched.moved_to), duration=fetched.duration, size=fetched.size)
             matched, parsed = [], None
@@ -139,7 +122,7 @@ class Updater:
                 parsed, matched = await self._in_pool(parse_and_match, fetched.body, fetched.content_type,
                                                       fetched.url, self.config.story.rules)
         except FeedError as e:
-            return await self._failed(feed, e, failures, now)
+            return await self._failed(feed, e, plan.failures, now)
 
         done = self.clock()
         next_poll = done + timedelta(seconds=feed.interval)
@@ -184,17 +167,13 @@ class Updater:
         return await asyncio.get_running_loop().run_in_executor(self.pool, fn, *args)
 
     async def _failed(self, feed: FeedConfig, e: FeedError, failures: int, now: datetime) -> UpdateResult:
-        wait = backoff(feed.interval, failures + 1)
-        retry_after = None
-        if e.retry_after:
-            retry_after = now + timedelta(seconds=e.retry_after)
-            wait = max(wait, e.retry_after)
+        retry = after_failure(feed, failures, now, e.retry_after, e.status)
         # Error text can carry a server's words (reason phrases, parser messages): it is shown
         # on terminals, so it gets the same cleaning as feed text.
         error = clean_text(str(e), 500) or "the fetch failed"
         await self._in_db(self.store.record_failure, feed.name, error, e.status,
-                                now + timedelta(seconds=wait), retry_after, e.status == 410, now=now)
-        self._planned[feed.name] = to_iso(now + timedelta(seconds=wait))
+                          retry.next_poll, retry.retry_after, retry.gone, now=now)
+        self._planned[feed.name] = to_iso(retry.next_poll)
         return UpdateResult(feed.name, status=e.status, error=error)
 
     async def update_all(self, feeds: Iterable[FeedConfig] | None = None, force: bool = False,
@@ -207,7 +186,7 @@ class Updater:
         limit = asyncio.Semaphore(self.config.poll.concurrency)
         # Every feed's state in one query: read one by one, each read would queue on the
         # database thread behind other feeds' writes, and hold up that feed's fetch.
-        states = {r["name"]: r for r in await self._in_db(self.store.execute, "SELECT * FROM feeds")}
+        states = {r["name"]: r for r in await self._in_db(self.store.feed_states, active_only=False)}
         if isinstance(self.pool, ParsePool) and any(
                 not (s := states.get(f.name)) or not (s["etag"] or s["last_modified"]) for f in feeds):
             # Some feed will certainly send a whole document (new, or no validators to make

@@ -6,15 +6,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import sqlite3
 import sys
 from pathlib import Path
 
 from .. import __version__
 from ..config import load
-from ..errors import ConfigError, StoreError, TrackerError
+from ..errors import ConfigError, TrackerError
 from ..model import Config
-from ..store import Store, explain
+from ..store import Store, wrap_exceptions
 from ..timeutil import from_iso, local
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -72,13 +71,13 @@ def open_store(args, config: Config, refresh: bool = True, polls: bool = False) 
     neither waits for a poller's write lock nor deactivates another config's feeds (only
     rules edited in feeds.toml are written, by refresh, once)."""
     path = db_path(args, config)
-    args.resolved_db = path  # so an sqlite error anywhere later names the file, not "the database"
     store = Store.open(path, create=polls)
     if polls:
         store.sync_feeds(config.feeds)
     if refresh:
         from ..rescore import on_open
-        done = on_open(store, config)
+        with wrap_exceptions(path):  # rescore still runs SQL of its own, outside the store's methods
+            done = on_open(store, config)
         if done.rescored and (done.rescored.moved_in or done.rescored.moved_out):
             r = done.rescored
             print(f"tracker: the story rules changed: {len(r.moved_in)} items moved onto the story, "
@@ -167,13 +166,6 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"tracker: config error: {e}", file=sys.stderr)
         return EXIT_USAGE
-    except StoreError as e:
-        print(f"tracker: {e}", file=sys.stderr)
-        return EXIT_FAIL
-    except sqlite3.Error as e:
-        where = getattr(args, "resolved_db", None) or Path(getattr(args, "db", "") or "the database")
-        print(f"tracker: {explain(e, where)}", file=sys.stderr)
-        return EXIT_FAIL
     except TrackerError as e:
         print(f"tracker: {e}", file=sys.stderr)
         return EXIT_FAIL

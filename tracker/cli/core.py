@@ -8,7 +8,7 @@ import json
 import sys
 import time
 
-from ..store import Filter, chunks, merge_feeds
+from ..store import Filter, merge_feeds
 from ..text import clean_text
 from ..timeutil import ago, from_iso, utcnow
 from . import EXIT_OK, db_path, load_config, local_time, open_store, positive_int, stderr_console
@@ -40,8 +40,7 @@ def cmd_poll(args) -> int:
     # of feeds that may all answer 304 starts it only if a document arrives.
     pool = None
     if len(feeds) > 2:
-        known = {r[0] for r in store.execute(
-            "SELECT name FROM feeds WHERE etag IS NOT NULL OR last_modified IS NOT NULL")}
+        known = store.feeds_with_validators()
         # No connection open across the fork (SQLite's rule): a forked writer would share this
         # process's record of its locks, and its own connection would then hold no lock on
         # the -shm of its own. Killed without it, this process would leave a writer that the
@@ -69,7 +68,7 @@ def cmd_poll(args) -> int:
     results = asyncio.run(run())
     elapsed = time.monotonic() - started
     new_ids = [i for r in results for i in r.new]
-    on_story = _on_story(store, new_ids)
+    on_story = store.count_on_story(new_ids)
     failed = [r for r in results if r.error]
     skipped = [r for r in results if r.skipped]
     for r in results:
@@ -88,16 +87,6 @@ def cmd_poll(args) -> int:
         print("tracker: no feed could be reached (offline?); `tracker demo` shows the dashboard "
               "with a story of its own, without a network", file=sys.stderr)
     return EXIT_OK
-
-
-def _on_story(store, ids: list[int]) -> int:
-    # A count, not store.rows(): a first poll's thousands of rows, summaries and all, made
-    # the peak memory of `tracker poll` just to print one number.
-    n = 0
-    for chunk, marks in chunks(ids):
-        n += store.execute(f"SELECT COUNT(*) FROM items WHERE on_story = 1 AND id IN ({marks})",
-                           chunk)[0][0]
-    return n
 
 
 def cmd_items(args) -> int:
@@ -147,11 +136,7 @@ def item_json(r: dict) -> dict:
 def _print_developments(store, args) -> int:
     """`tracker items --developments`: one row per development, latest report first."""
     rows = store.developments(limit=args.limit)
-    members: dict[int, list[int]] = {}
-    for chunk, marks in chunks([r["id"] for r in rows]):
-        for item_id, dev in store.execute(f"SELECT id, development FROM items WHERE development IN "
-                                          f"({marks}) ORDER BY published, id", chunk):
-            members.setdefault(dev, []).append(item_id)
+    members = store.development_members([r["id"] for r in rows])
     if args.json:
         json.dump([{"id": r["id"], "headline": r["headline"], "first": r["first"], "last": r["last"],
                     "reports": r["reports"], "outlets": r["outlets"], "unread": r["unread"],

@@ -11,11 +11,11 @@ import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote_plus
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from .. import config as config_module
 from ..errors import ConfigError
-from ..timeutil import utcnow
+from ..timeutil import TimeInputError, parse_local, utcnow
 from . import EXIT_FAIL, EXIT_OK, EXIT_USAGE, config_path
 
 # Words that carry no meaning as a required term: "Pentagon vs Anthropic" needs both names,
@@ -87,21 +87,19 @@ def parse_deadline(text: str) -> tuple[datetime, str]:
     zone = None
     if len(parts) > 1 and ("/" in parts[-1] or parts[-1].upper() in ("UTC", "GMT")):
         zone = parts.pop()
-    try:
-        at = datetime.fromisoformat(" ".join(parts))
-    except ValueError:
-        raise ValueError(f"{text!r}: expected a date and time like \"2026-02-27 17:00 America/New_York\"") from None
-    if zone:
         zone = "UTC" if zone.upper() in ("UTC", "GMT") else zone
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError):
+    try:
+        at = parse_local(" ".join(parts), zone)
+    except TimeInputError as e:
+        if e.part == "time":
+            raise ValueError(f"{text!r}: expected a date and time like \"2026-02-27 17:00 America/New_York\"") from None
+        if e.part == "zone" and zone:
             raise ValueError(f"{zone!r} is not a time zone (use an IANA name like America/New_York)") from None
-        if at.tzinfo is not None:
-            at = at.astimezone(ZoneInfo(zone))
-        return at.replace(tzinfo=None), zone
-    if at.tzinfo is None:
-        raise ValueError(f"{text!r} has no time zone: add one, e.g. \"{text.strip()} America/New_York\" (or UTC)")
+        if e.part == "zone":
+            raise ValueError(f"{text!r} has no time zone: add one, e.g. \"{text.strip()} America/New_York\" (or UTC)") from None
+        raise
+    if zone:
+        return at.astimezone(ZoneInfo(zone)).replace(tzinfo=None), zone
     hours, rest = divmod(int(at.utcoffset().total_seconds()), 3600)
     if rest or not hours:
         return at.astimezone(timezone.utc).replace(tzinfo=None), "UTC"

@@ -3,7 +3,8 @@
 Two processes (the dashboard and a headless poller) share one file, so: WAL (readers never
 block the writer), BEGIN IMMEDIATE for writes (the busy timeout then really waits instead of
 failing on a lock upgrade), and one connection per thread (sqlite3 connections are not
-thread-safe). A feed's items, its fetch record and its new ETag are written in ONE
+thread-safe). Whatever SQLite raises leaves the store as a StoreError that says what to do
+(wrap_exceptions). A feed's items, its fetch record and its new ETag are written in ONE
 transaction: a kill at any moment leaves either all of it or none of it.
 
 Plain sqlite3 rather than sqlite-utils: the full-text index has its own triggers (sqlite-utils'
@@ -21,7 +22,9 @@ from ._base import (
     advise_readahead,
     chunks,
     explain,
+    guarded,
     put_setting,
+    wrap_exceptions,
 )
 from ._digests import DigestsPart
 from ._feeds import CHURN_POLLS, FETCH_HISTORY, URL_STATE, FeedsPart, FeedUpdate, merge_feeds
@@ -32,6 +35,7 @@ from ._settings import SettingsPart
 from ._texts import TEXT_ATTEMPTS, TEXT_RETRY, TextsPart
 
 
+@guarded
 class Store(SchemaPart, FeedsPart, ItemsPart, TextsPart, GroupsPart, SettingsPart, DigestsPart, Connection):
     """The database, one part per domain (the connection and its transactions in Connection)."""
 
@@ -40,5 +44,5 @@ __all__ = [
     "BUSY_TIMEOUT_MS", "CHURN_POLLS", "FETCH_HISTORY", "FTS", "IN_CHUNK", "ITEM_COLUMNS", "MERGE_CANDIDATES",
     "MIGRATIONS", "PREFETCH_MAX", "PRUNE_BATCH", "PRUNE_EVERY", "TEXTS_FTS", "TEXTS_MIGRATION", "TEXT_ATTEMPTS",
     "TEXT_RETRY", "URL_STATE", "Abandoned", "FeedUpdate", "Filter", "Ready", "Store", "advise_readahead", "chunks",
-    "explain", "fts_query", "merge_feeds", "put_setting",
+    "explain", "fts_query", "merge_feeds", "put_setting", "wrap_exceptions",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sqlite3
 import subprocess
@@ -67,6 +69,43 @@ def explain(error: BaseException, path: Path) -> str:
     return f"database error on {path}: {error}"
 
 
+def _translated(e: sqlite3.Error, path: Path) -> Exception:
+    if isinstance(e, sqlite3.OperationalError) and "interrupt" in str(e):
+        return Abandoned()  # only reading_until's progress handler interrupts a statement
+    return StoreError(explain(e, path))
+
+
+@contextmanager
+def wrap_exceptions(path: Path) -> Iterator[None]:
+    """The store's edge: an sqlite3 error leaves it once, as a StoreError that says in one
+    line what to do (explain), so no caller needs to know SQLite's exceptions."""
+    try:
+        yield
+    except sqlite3.Error as e:
+        raise _translated(e, path) from e
+
+
+def _wrapped(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as e:  # a plain try, not wrap_exceptions: it runs on every call
+            raise _translated(e, self.path) from e
+    return guarded
+
+
+def guarded(cls: type) -> type:
+    """Every public method of the composed store raises StoreError, never sqlite3.Error
+    (wrap_exceptions). The parts' private helpers run inside those methods; write() and
+    reading_until() wrap what runs in their `with` body themselves."""
+    for name in dir(cls):
+        attr = inspect.getattr_static(cls, name)
+        if not name.startswith("_") and inspect.isfunction(attr):
+            setattr(cls, name, _wrapped(attr))
+    return cls
+
+
 PREFETCH_MAX = 256 << 20  # bytes of the database file prefetch() asks the OS to read (~200,000 items)
 
 
@@ -117,12 +156,9 @@ class Connection:
             raise StoreError(f"cannot read {path}: check its permissions (you may need chmod u+rw).")
         store = cls(path)
         try:
-            store.migrate()
+            store.migrate()  # a public method: its sqlite3 errors come out as StoreError (guarded)
             st = os.stat(path)
             store._file = (st.st_dev, st.st_ino)
-        except sqlite3.Error as e:
-            store.close()
-            raise StoreError(explain(e, path)) from None
         except StoreError:
             store.close()
             raise
@@ -192,19 +228,20 @@ class Connection:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._check_file()  # a stat, with the lock held: nothing goes into a file no longer the database
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            # After some errors (a full disk met while spilling the cache mid-statement) SQLite
-            # has already rolled the transaction back: a ROLLBACK then fails and hides why.
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            self._grouping = None  # it may hold what was rolled back (and ids are given again)
-            raise
+        with wrap_exceptions(self.path):
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._check_file()  # a stat, with the lock held: nothing goes into a file no longer the database
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                # After some errors (a full disk met while spilling the cache mid-statement) SQLite
+                # has already rolled the transaction back: a ROLLBACK then fails and hides why.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                self._grouping = None  # it may hold what was rolled back (and ids are given again)
+                raise
 
     @contextmanager
     def reading_until(self, stale: Callable[[], bool]) -> Iterator[None]:
@@ -216,11 +253,8 @@ class Connection:
         # loop, so asking more often slowed the very search it guards (every 5,000: 220-330 ms a key).
         conn.set_progress_handler(lambda: 1 if stale() else 0, 100_000)
         try:
-            yield
-        except sqlite3.OperationalError as e:
-            if "interrupt" in str(e) and stale():
-                raise Abandoned() from None
-            raise
+            with wrap_exceptions(self.path):  # an interrupted statement leaves as Abandoned
+                yield
         finally:
             conn.set_progress_handler(None, 0)
 

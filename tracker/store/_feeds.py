@@ -128,10 +128,16 @@ class FeedsPart:
             self._outlets = set(cluster.KNOWN_OUTLETS) | {r[0].casefold() for r in learned if r[0]}
         return self._outlets
 
-    def feed_states(self) -> list[dict]:
-        """The active feeds' own columns, without feeds()'s item counts: cheap enough to read
-        after every poll for the dashboard's status line."""
-        return [dict(r) for r in self.execute("SELECT * FROM feeds WHERE active = 1 ORDER BY id")]
+    def feed_states(self, active_only: bool = True) -> list[dict]:
+        """The feeds' own columns, without feeds()'s item counts: cheap enough to read after
+        every poll for the dashboard's status line, and for a poll to read every feed's state
+        in one query."""
+        return [dict(r) for r in self.execute("SELECT * FROM feeds" + (" WHERE active = 1" if active_only else "")
+                                              + " ORDER BY id")]
+
+    def feeds_with_validators(self) -> set[str]:
+        """Names of the feeds with an ETag or a Last-Modified: a poll of them may get a 304."""
+        return {r[0] for r in self.execute("SELECT name FROM feeds WHERE etag IS NOT NULL OR last_modified IS NOT NULL")}
 
     def outlets(self) -> list[dict]:
         """Every outlet that has covered the story, most items first: `outlet`, `items`, `first`

@@ -458,6 +458,15 @@ class GroupsPart:
             out.setdefault(dev_id, []).append(title)
         return out
 
+    def development_members(self, dev_ids: Sequence[int]) -> dict[int, list[int]]:
+        """Each development's item ids, earliest first (only ids: `tracker items --developments`)."""
+        members: dict[int, list[int]] = {}
+        for chunk, marks in chunks(dev_ids):
+            for item_id, dev in self.execute(f"SELECT id, development FROM items WHERE development IN ({marks}) "
+                                             "ORDER BY published, id", chunk):
+                members.setdefault(dev, []).append(item_id)
+        return members
+
     def development_items(self, dev_id: int) -> list[dict]:
         """A development's reports, earliest first (item rows; `development_why` is JSON:
         reason, score, shared terms, gap_seconds, text)."""

@@ -367,6 +367,14 @@ class ItemsPart:
         where, params = self._where(f or Filter())
         return self._conn().execute(f"SELECT COUNT(*) FROM items i{where}", params).fetchone()[0]
 
+    def count_on_story(self, ids: Sequence[int]) -> int:
+        """How many of these items are on the story: a count, not rows (a first poll's
+        thousands of rows, summaries and all, would be `tracker poll`'s peak memory)."""
+        n = 0
+        for chunk, marks in chunks(ids):
+            n += self.execute(f"SELECT COUNT(*) FROM items WHERE on_story = 1 AND id IN ({marks})", chunk)[0][0]
+        return n
+
     def set_read(self, ids: Iterable[int], read: bool = True) -> None:
         ids = list(ids)
         with self.write() as c:

@@ -13,7 +13,6 @@ import gc
 import logging
 import re
 import signal
-import sqlite3
 import time
 import webbrowser
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -30,6 +29,7 @@ from textual.css.query import NoMatches
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from ..errors import StoreError
 from ..milestones import milestones
@@ -58,6 +58,10 @@ if TYPE_CHECKING:  # imported after the first frame: httpx, feedparser and APSch
     from ..update import Updater, UpdateResult
 
 log = logging.getLogger("tracker.tui")
+
+# Worker groups whose every failure is told in a toast, by these names, and the dashboard goes
+# on (_told): the user asked for them and should hear why they did not happen.
+TOLD_JOBS = {"export": "digest export"}
 
 FILTERS = ("all", "unread", "starred", "off-story")
 BRIEF_SEEN_AFTER = 8.0  # seconds on screen after which the briefing counts as seen
@@ -398,10 +402,7 @@ class TrackerApp(App[None]):
                 # The hidden list is read again when v shows it: a search costs one list's time.
                 ids = None if by_development else self.store.item_ids_between(f, 0, upto)
                 return upto, ids, (self.store.development_list(f) if by_development else None)
-        try:
-            upto, ids, devs = await asyncio.to_thread(read)
-        except Abandoned:
-            return
+        upto, ids, devs = await asyncio.to_thread(read)  # Abandoned: _worker_changed lets it go
         if generation != self._generation:
             return
         self.last_max = upto
@@ -566,17 +567,41 @@ class TrackerApp(App[None]):
         if problem:
             self.database_lost(problem)
 
+    # ------------------------------------------------------------ failures
+    def run_worker(self, work, *args, exit_on_error: bool = False, **kwargs) -> Worker:
+        """The app's workers: a failure ends in _worker_changed, not in Textual's exit."""
+        return super().run_worker(work, *args, exit_on_error=exit_on_error, **kwargs)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """The one place the app's workers fail (harlequin's pattern): what a user can act on
+        is told (_told); anything else is a bug, and ends the app with its traceback."""
+        worker = event.worker
+        if event.state is WorkerState.ERROR and not self._told(worker.error, TOLD_JOBS.get(worker.group, "")):
+            self._handle_exception(WorkerFailed(worker.error))
+
     def _handle_exception(self, error: Exception) -> None:
-        # Textual's one door for a worker's (or handler's) unhandled error, which ends the app.
-        # Once the database file is gone, any database work may fail: that is told once
-        # (database_lost) and the dashboard stays up with what it shows.
-        cause = getattr(error, "error", error)  # a WorkerFailed carries the worker's error
-        if isinstance(cause, (StoreError, sqlite3.Error)):
-            problem = self.lost or self.store.moved()
-            if problem:
-                self.database_lost(problem)
-                return
-        super()._handle_exception(error)
+        # Textual's door for the rest (a screen's worker, a message handler), which ends the app.
+        if not self._told(getattr(error, "error", error)):  # a WorkerFailed carries the worker's error
+            super()._handle_exception(error)
+
+    def _told(self, error: BaseException | None, what: str = "") -> bool:
+        """Whether a failure was one to tell and go on after: a read a newer one replaced
+        (Abandoned: nothing to tell); the database file gone (told once, database_lost; the
+        dashboard stays up with what it shows); the database failing otherwise (locked for
+        30 s, a full disk: the next write may work); any failure of a named job (`what`, such
+        as the digest export: the user should hear why, and the dashboard go on)."""
+        if isinstance(error, Abandoned):
+            return True
+        if isinstance(error, StoreError) and (problem := self.lost or self.store.moved()):
+            self.database_lost(problem)
+            return True
+        if not (isinstance(error, StoreError) or what and isinstance(error, Exception)):
+            return False
+        log.error("%s", f"{what} failed" if what else "database error", exc_info=error)
+        text = clean_text(str(error), 200)
+        self.toast(f"{what} failed: {text}" if what else text, title="" if what else "database", severity="error")
+        return True
 
     # ------------------------------------------------------------ polling
     def _poll_started(self, name: str) -> None:
@@ -1028,12 +1053,7 @@ class TrackerApp(App[None]):
         self.run_worker(self._export(export_default), group="export")
 
     async def _export(self, export_default) -> None:
-        try:
-            path: Path = await asyncio.to_thread(export_default, self.config, self.store)
-        except Exception as e:  # the user should hear why, and the dashboard go on
-            log.exception("digest export failed")
-            self.toast(f"digest export failed: {clean_text(str(e), 200)}", severity="error")
-            return
+        path: Path = await asyncio.to_thread(export_default, self.config, self.store)  # failed: _told says why
         self.toast(f"digest written to {path}", title="exported")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
