@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tracker.match import Match
 from tracker.model import Entry, FeedConfig
-from tracker.store import MIGRATIONS, Filter, Store
+from tracker.store import FTS, MIGRATIONS, TEXTS_FTS, TEXTS_MIGRATION, Filter, Store
 
 T0 = datetime(2026, 2, 27, 22, 10, tzinfo=timezone.utc)
 FEED = FeedConfig("Wire", "http://127.0.0.1/w", 600)
@@ -102,6 +102,48 @@ def test_a_database_indexed_with_word_positions_is_reindexed_on_open(tmp_path):
         c.execute("UPDATE items SET summary = 'Amodei answers the ultimatum.' WHERE title = ?", (ITEMS[0][0],))
     assert found(store, "amodei") == [ITEMS[0][0]]
     assert found(store, "hegseth") == []
+    store.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
+
+
+def test_items_stored_edited_and_sent_twice_in_one_fetch_are_found_by_their_latest_words(tmp_path):
+    """New items are indexed at the end of their fetch's transaction: an entry id a feed sends
+    twice in one document (the second copy edits the first), an edit in a later fetch and a
+    database upgraded from the trigger-per-row index all leave the index exact."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for script in MIGRATIONS[:11]:  # schema 11: a trigger indexed each new item
+        for statement in [s for s in script.split(";") if s.strip()]:
+            conn.execute(statement)
+        if script is MIGRATIONS[2]:
+            for statement in FTS:
+                conn.execute(statement)
+        if script is MIGRATIONS[TEXTS_MIGRATION]:
+            for statement in TEXTS_FTS:
+                conn.execute(statement)
+    for n, (title, summary) in enumerate(ITEMS):  # indexed by schema 11's trigger
+        conn.execute("INSERT INTO items (title, summary, published, first_seen, rule_on_story, on_story) "
+                     "VALUES (?, ?, ?, ?, 1, 1)", (title, summary, f"2026-02-27T22:1{n}:00Z", "2026-02-28T00:00:00Z"))
+    conn.execute("PRAGMA user_version=11")
+    conn.commit()
+    conn.close()
+    store = Store.open(path)
+
+    def entry(n, title, summary=""):
+        return (Entry(entry_id=f"x{n}", title=title, link=f"https://other.test/{n}",
+                      published=T0.strftime("%Y-%m-%dT%H:%M:%SZ"), summary=summary), ON)
+
+    feed = FeedConfig("Other", "http://127.0.0.1/o", 600)
+    store.store_fetch(feed, [entry(1, "Anthropic sues the Pentagon", "A lawsuit filed"),
+                             entry(2, "Anthropic hires a lobbyist"),
+                             entry(1, "Anthropic sues the Defense Department", "A complaint filed")],
+                      status=200, etag=None, last_modified=None, next_poll=T0, now=T0 + timedelta(days=2))
+    assert found(store, "complaint defense") == ["Anthropic sues the Defense Department"]
+    assert found(store, "lawsuit") == []
+    assert found(store, "lobbyist") == ["Anthropic hires a lobbyist"]
+    store.store_fetch(feed, [entry(2, "Anthropic hires two lobbyists", "Both from the Hill")],
+                      status=200, etag=None, last_modified=None, next_poll=T0, now=T0 + timedelta(days=3))
+    assert found(store, "hill") == ["Anthropic hires two lobbyists"]
+    assert found(store, "hegs") == [ITEMS[0][0]]
     store.execute("INSERT INTO items_fts (items_fts) VALUES ('integrity-check')")
 
 
