@@ -3,12 +3,16 @@
     python benchmarks/poll_bench.py                 # 200 feeds x 25 items, 5 runs of each
     python benchmarks/poll_bench.py --runs 3 --feeds 50 --no-newsboat --no-breakdown
     python benchmarks/poll_bench.py --baseline /tmp/old-checkout   # before/after, same run
+    python benchmarks/poll_bench.py --real          # 120 feeds in the shapes of real ones
 
 Builds 200 feeds of 25 items (~1.5 KB of HTML per item, ~11 MB in all; about a third on
 the story; RSS with description, RSS with content:encoded, Atom, and Google-News-like
 aggregator feeds that carry other feeds' articles; some wire copies), serves them from a
 FeedServer on 127.0.0.1 in ANOTHER process (so the server's CPU is not charged to us),
-then times, as subprocesses, alternating so that drift hits every client alike:
+then times, as subprocesses, alternating so that drift hits every client alike. --real
+serves realshapes.py's feeds instead (news sites, blogs, newsletters, podcasts, YouTube,
+Reddit, Mastodon, Google News, planets, RSS 1.0, JSON Feed ...); newsboat, which reads no
+JSON Feed, polls an Atom rendering of each JSON Feed's items in its place.
 
 - cold: `tracker poll` on an empty database / `newsboat -x reload` on an empty cache
 - warm: the same again, every feed answering 304 (checked: the server counts its answers)
@@ -30,7 +34,6 @@ stage costs alone, in this process: fetch, parse+match, store.
 from __future__ import annotations
 
 import argparse
-import itertools
 import multiprocessing
 import os
 import random
@@ -51,9 +54,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import realshapes  # noqa: E402  (beside this script; stdlib only)
 from tracker import feedgen  # noqa: E402  (stdlib only: cheap to import here)
 
-START = datetime(2026, 2, 20, 12, 0, tzinfo=timezone.utc)
+START = realshapes.START
 LAST_MODIFIED = datetime(2026, 2, 26, 12, 0, tzinfo=timezone.utc)
 
 # The shipped story's rules, frozen here so figures stay comparable while feeds.toml evolves.
@@ -80,57 +84,11 @@ require = [
 exclude = []
 """
 
-# Item text. feedgen's demo items repeat a few dozen sentences, which would make every
-# on-story item a near-duplicate of every other: a worst case for clustering, not a news
-# day. Here words come from a Zipf-weighted vocabulary of ~3,000 (pseudo-)words, so items
-# are as distinct as real reports, and sameness is put in on purpose: wire copies (same
-# title and text under another outlet's link) and aggregator feeds that carry other feeds'
-# articles (same link: stored once, with both feeds).
-_COMMON = ("the of and to in a said on for that with as by at from is was it its has have are be "
-           "will would could after over new more than about who they their this which officials").split()
-_GOV = ["Pentagon", "Hegseth", "Defense Department", "Department of War", "Defense Secretary"]
-_CO = ["Anthropic", "Claude maker Anthropic", "Anthropic CEO Amodei", "Anthropic's Claude"]
-_ONE_SIDE = ["Pentagon", "Defense Department", "Claude", "Anthropic"]
-
-
-def _vocabulary(n: int = 3000) -> tuple[list[str], list[float]]:
-    rng = random.Random("vocabulary")
-    syllables = [c + v for c in "bdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou", "er")]
-    words = list(_COMMON)
-    seen = set(words)
-    while len(words) < n:
-        w = "".join(rng.choices(syllables, k=rng.choice((1, 2, 2, 3, 3, 4))))
-        if w not in seen:
-            seen.add(w)
-            words.append(w)
-    return words, list(itertools.accumulate(1 / (rank + 8) for rank in range(len(words))))
-
-
-_WORDS, _CUM_WEIGHTS = _vocabulary()
-
-
-def _text(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choices(_WORDS, cum_weights=_CUM_WEIGHTS, k=n))
-
-
-def _body(rng: random.Random, lead: str, size: int) -> str:
-    """~size characters of the markup outlets put in feeds: links with tracking parameters,
-    emphasis, entities, figures, lists, the odd script."""
-    parts = [f"<p>{lead}</p>"]
-    while sum(map(len, parts)) < size:
-        words = _text(rng, rng.randint(14, 30))
-        kind = rng.random()
-        if kind < 0.55:
-            parts.append(f"<p>{words} &amp; more&#8230;</p>")
-        elif kind < 0.8:
-            parts.append(f'<p><a href="https://outlet.example/{rng.randint(0, 10**6)}?utm_source=rss&amp;utm_medium=feed">'
-                         f"{words}</a> <b>Update:</b> {words[:60]}<br/></p>")
-        elif kind < 0.95:
-            parts.append(f'<figure><img src="https://outlet.example/i/{rng.randint(0, 10**6)}.jpg" alt="photo">'
-                         f"<figcaption>{words[:80]}</figcaption></figure>")
-        else:
-            parts.append(f"<ul><li>{words}</li><li>{words[:50]}</li></ul><script>track({rng.random():.6f})</script>")
-    return "".join(parts)
+# Item text: words from a Zipf-weighted vocabulary, so items are as distinct as real reports
+# (realshapes.py says more); sameness is put in on purpose: wire copies (same title and text
+# under another outlet's link) and aggregator feeds that carry other feeds' articles (same
+# link: stored once, with both feeds).
+_text, _body = realshapes.text, realshapes.body
 
 
 # The look-alike variant (--lookalike, issue 13): every report is on the story and looks like
@@ -173,13 +131,9 @@ def _report(rng: random.Random, f: int, k: int, on: bool, lookalike: bool = Fals
     lead = None
     if lookalike:
         title, lead = _lookalike(rng)
-    elif on:
-        title = f"{rng.choice(_GOV)} {_text(rng, rng.randint(2, 5))} {rng.choice(_CO)} {_text(rng, rng.randint(1, 4))}"
-    elif rng.random() < 0.3:  # one side only: the rules must turn it down
-        title = f"{rng.choice(_ONE_SIDE)} {_text(rng, rng.randint(4, 9))}"
+        title = title[0].upper() + title[1:]
     else:
-        title = _text(rng, rng.randint(5, 11))
-    title = title[0].upper() + title[1:]
+        title = realshapes.headline(rng, on)
     slug = "-".join(title.lower().replace("'", "").split()[:8])
     link = f"https://outlet{f % 37}.example/2026/02/{slug}-{f}-{k}"
     return feedgen.FeedItem(title=title, link=link, guid=f"{link}#{k}",
@@ -189,16 +143,13 @@ def _report(rng: random.Random, f: int, k: int, on: bool, lookalike: bool = Fals
 
 
 def build_feeds(n_feeds: int, n_items: int, lookalike: bool = False) -> tuple[dict[str, tuple[bytes, str]], int]:
-    """-> (path -> (document, content type), the items a reader should store). Deterministic,
-    so the server process and this one agree. lookalike: every report on the story and like
-    others. An article is one item whichever feeds carry it, but one feed's entries under one
-    link with different ids are that many items (the posts of one page): an aggregator that
-    picks the same original twice carries two."""
+    """-> (path -> (document, content type), the items tracker stores). Deterministic, so the
+    server process and this one agree. lookalike: every report on the story and like others."""
     docs, originals, links = {}, [], Counter()
     for f in range(n_feeds):
         rng = random.Random(f"feed:{f}")
         kind = ("rss", "rss-content", "atom", "aggregator")[f % 4 if f % 10 else 3]
-        out, here = [], Counter()
+        out, own = [], Counter()
         for k in range(n_items):
             if kind == "aggregator" and originals and rng.random() < 0.6:
                 # Another outlet's article, as an aggregator carries it: same link.
@@ -218,22 +169,45 @@ def build_feeds(n_feeds: int, n_items: int, lookalike: bool = False) -> tuple[di
             if kind == "rss-content":
                 html = it.summary
                 it = replace(it, summary=re.sub("<[^>]+>", "", html)[:200], content=html)
-            here[it.link] += 1
+            own[it.link] += 1
             out.append(it)
-        links |= here  # the larger count of each link
+        links |= own
         if kind == "atom":
             docs[f"/feeds/{f}.atom"] = (feedgen.atom(out, title=f"Bench feed {f}"), "application/atom+xml")
         else:
             docs[f"/feeds/{f}.xml"] = (feedgen.rss(out, title=f"Bench feed {f}"), "application/rss+xml; charset=utf-8")
+    # An item per link, whichever feeds carried it, but never two entries of one feed in one
+    # item: each link's most entries in one feed (what `Counter |` keeps).
     return docs, sum(links.values())
 
 
+def real_feeds(n_feeds: int | None) -> tuple[dict[str, tuple[bytes, str]], list[str], list[str], int, int]:
+    """--real: realshapes.py's feeds. -> (every document served, tracker's paths, newsboat's
+    paths (JSON Feeds' Atom twins in their place: newsboat reads no JSON Feed), the items
+    tracker stores, the entries)."""
+    from tracker.links import link_key
+
+    feeds = realshapes.build(n_feeds)
+    keys: Counter = Counter()
+    for links in feeds.links:
+        keys |= Counter(link_key(u) for u in links)  # as build_feeds counts: see there
+    return feeds.docs, feeds.tracker, feeds.newsboat, sum(keys.values()), sum(map(len, feeds.links))
+
+
+def feed_set(n_feeds: int | None, n_items: int, variant: str):
+    """-> (documents by path, tracker's paths, newsboat's paths, items to store, entries)."""
+    if variant == "real":
+        return real_feeds(n_feeds)
+    docs, articles = build_feeds(n_feeds or 200, n_items, variant == "lookalike")
+    return docs, list(docs), list(docs), articles, (n_feeds or 200) * n_items
+
+
 # ---------------------------------------------------------------------- the server process
-def _serve(n_feeds: int, n_items: int, lookalike: bool, conn) -> None:
+def _serve(n_feeds: int | None, n_items: int, variant: str, conn) -> None:
     from tests.support.feedserver import FeedServer
 
     srv = FeedServer().start()
-    for path, (body, ctype) in build_feeds(n_feeds, n_items, lookalike)[0].items():
+    for path, (body, ctype) in feed_set(n_feeds, n_items, variant)[0].items():
         srv.set_feed(path, body, content_type=ctype, last_modified=LAST_MODIFIED)
     conn.send(srv.base_url)
     while conn.recv() == "statuses":  # anything else: stop
@@ -243,10 +217,11 @@ def _serve(n_feeds: int, n_items: int, lookalike: bool, conn) -> None:
 
 
 class ServerProcess:
-    def __init__(self, n_feeds: int, n_items: int, lookalike: bool = False):
+    def __init__(self, n_feeds: int | None, n_items: int, lookalike: bool = False, variant: str = ""):
         ctx = multiprocessing.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(n_feeds, n_items, lookalike, child), daemon=True)
+        variant = variant or ("lookalike" if lookalike else "default")
+        self.proc = ctx.Process(target=_serve, args=(n_feeds, n_items, variant, child), daemon=True)
 
     def __enter__(self) -> "ServerProcess":
         self.proc.start()
@@ -399,7 +374,7 @@ class Tracker:
 
     @staticmethod
     def expected(articles: int, entries: int) -> int:
-        return articles  # one item per article, whichever feeds carried it
+        return articles  # one item per article, whichever feeds carried it (see build_feeds)
 
 
 class Newsboat:
@@ -575,7 +550,7 @@ def breakdown(urls: list[str], work: Path) -> None:
 # ---------------------------------------------------------------------- main
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--feeds", type=int, default=200)
+    ap.add_argument("--feeds", type=int, help="how many feeds (200; --real: 5 of each shape)")
     ap.add_argument("--items", type=int, default=25, help="items per feed")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=8, help="newsboat's reload-threads")
@@ -585,13 +560,18 @@ def main() -> None:
     ap.add_argument("--baseline", type=Path, metavar="DIR",
                     help="also time tracker from another checkout (a directory holding tracker/), "
                          "alternating with this one: before/after figures under the same load")
-    ap.add_argument("--lookalike", action="store_true",
-                    help="every report on the story and like many others (one detail changed, a shared lede)")
+    variant = ap.add_mutually_exclusive_group()
+    variant.add_argument("--lookalike", action="store_true",
+                         help="every report on the story and like many others (one detail changed, a shared lede)")
+    variant.add_argument("--real", action="store_true",
+                         help="feeds in the shapes of real outlets, podcasts and aggregators (benchmarks/realshapes.py)")
     args = ap.parse_args()
+    variant = "real" if args.real else "lookalike" if args.lookalike else "default"
 
-    print(f"poll_bench: {args.feeds} feeds x {args.items} {'look-alike reports' if args.lookalike else 'items'}, "
-          f"{args.runs} runs each, "
-          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    what = {"real": "feeds in the shapes of real ones (realshapes.py)", "lookalike": f"x {args.items} look-alike reports",
+            "default": f"x {args.items} items"}[variant]
+    print(f"poll_bench: {args.feeds or ('' if args.real else 200)} {what}, {args.runs} runs each, "
+          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.2f}")
     clients_wanted = ["tracker"]
     if args.no_newsboat:
         print("newsboat: not run (--no-newsboat); tracker's figures alone")
@@ -602,27 +582,30 @@ def main() -> None:
         print(f"newsboat: {version.split(' - ')[0]}, reload-threads {args.threads}")
         clients_wanted.append("newsboat")
 
-    with tempfile.TemporaryDirectory(prefix="poll_bench.") as tmp, ServerProcess(args.feeds, args.items, args.lookalike) as server:
+    with tempfile.TemporaryDirectory(prefix="poll_bench.") as tmp, \
+            ServerProcess(args.feeds, args.items, variant=variant) as server:
         base = server.base_url
         work = Path(tmp)
-        docs, articles = build_feeds(args.feeds, args.items, args.lookalike)
-        size = sum(len(b) for b, _ in docs.values())
-        urls = [base + p for p in docs]
-        entries = args.feeds * args.items
+        docs, paths, newsboat_paths, articles, entries = feed_set(args.feeds, args.items, variant)
+        n_feeds = len(paths)
+        size = sum(len(docs[p][0]) for p in paths)
+        urls = [base + p for p in paths]
+        if args.real:
+            print(realshapes.describe(docs, paths))
         del docs
-        print(f"feeds: {size / 1e6:.1f} MB in all, {entries} entries, {articles} items to store, "
+        print(f"feeds: {n_feeds}, {size / 1e6:.1f} MB in all, {entries} entries, {articles} items to store, "
               f"served from another process at {base}")
         clients = [Tracker(work, urls)]
         if args.baseline:
             clients.append(Tracker(work, urls, args.baseline.resolve(), "baseline"))
         if "newsboat" in clients_wanted:
-            clients.append(Newsboat(work, urls, args.threads))
+            clients.append(Newsboat(work, [base + p for p in newsboat_paths], args.threads))
         if args.only != "warm":
             report("cold: empty database, every feed fetched in full",
-                   run_series(server, clients, args.runs, True, args.feeds, articles, entries))
+                   run_series(server, clients, args.runs, True, n_feeds, articles, entries))
         if args.only != "cold":
             report("warm: every feed answers 304 Not Modified",
-                   run_series(server, clients, args.runs, False, args.feeds, articles, entries))
+                   run_series(server, clients, args.runs, False, n_feeds, articles, entries))
         if not args.no_breakdown:
             startup(args.runs)
             breakdown(urls, work)

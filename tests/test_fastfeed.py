@@ -6,6 +6,7 @@ that the optimisation cannot quietly switch itself off."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import cache
 
 import pytest
 from feedparser.datetimes import _parse_date
@@ -13,6 +14,7 @@ from feedparser.urls import _urljoin
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from benchmarks import realshapes
 from tests.support import feedgen
 from tracker import fastfeed, parse
 from tracker.errors import FeedError
@@ -66,6 +68,22 @@ def test_generated_feeds_take_the_fast_path_and_read_the_same(kind, seed):
     parsed = assert_agree(body, f"application/{kind}+xml", fast=True)
     assert len(parsed.entries) == 20
     assert parsed.title == f"Feed {seed} & co"
+
+
+@cache
+def _real_feeds() -> realshapes.Feeds:
+    return realshapes.build(len(realshapes.SHAPES))  # one feed of each shape
+
+
+@pytest.mark.parametrize("shape", [s.name for s in realshapes.SHAPES if s.ext == "xml"])
+def test_feeds_in_the_shapes_publishers_write_take_the_fast_path_and_read_the_same(shape):
+    """News sites, WordPress, Substack, Medium, podcasts, FeedBurner, Mastodon, Google News,
+    YouTube, Reddit, Blogger, planets, RSS 1.0 ... with the namespaces they carry."""
+    feeds = _real_feeds()
+    n = next(n for n, p in enumerate(feeds.tracker) if feeds.shapes[p] == shape)
+    body, content_type = feeds.docs[feeds.tracker[n]]
+    parsed = assert_agree(body, content_type, "http://127.0.0.1:8080" + feeds.tracker[n], fast=True)
+    assert [e.link for e in parsed.entries] == feeds.links[n]
 
 
 def test_rss_1_0_takes_the_fast_path_and_reads_as_feedparser_reads_it():
@@ -185,13 +203,20 @@ RSS_NAMESPACED = {
     "div, then naked markup": "<item><title>N3</title><description><div>one <i>two</i></div> three"
                               "</description></item>",
     "xml:base of a script": '<item xml:base="javascript:alert(1)"><title>X4</title><link>x</link></item>',
+    "media title of type plain": '<item><media:title type="plain">M</media:title><link>http://e/m</link></item>',
+    "media content of a toot": '<item><link>http://e/t</link><description>&lt;p&gt;toot&lt;/p&gt;</description>'
+                               '<media:content url="http://e/i.jpg" medium="image"><media:rating scheme="urn:simple">'
+                               'nonadult</media:rating><media:description type="plain">alt text</media:description>'
+                               "</media:content></item>",
+    "unknown elements holding unknown elements": "<item><title>W</title><wp:meta><wp:key>k</wp:key>"
+                                                 "<wp:value><wp:deep>v</wp:deep></wp:value></wp:meta></item>",
 }
 
 RSS_FALLBACK = {
-    "media title of type plain": '<item><media:title type="plain">M</media:title><link>http://e/m</link></item>',
     "title in media content": '<item><media:content url="http://e/v"><title>V</title></media:content></item>',
     "element in a link": "<item><title>A</title><link><p>http://e/a</p></link></item>",
     "child of an ignored element": "<item><title>A</title><category><title>B</title></category></item>",
+    "title inside an unknown element": "<item><title>A</title><wp:meta><wp:x><title>B</title></wp:x></wp:meta></item>",
     "base64": '<item><title>A</title><description mode="base64">aGVsbG8=</description></item>',
     "undefined entity": "<item><title>A&nbsp;B</title></item>",
     "lastBuildDate in an item": "<item><title>A</title><lastBuildDate>Tue, 24 Feb 2026 10:00:00 GMT</lastBuildDate></item>",
@@ -335,6 +360,9 @@ ATOM_FALLBACK = {
     "out-of-line content": '<entry><title>A</title><content src="http://e/a"/></entry>',
     "base64 by type": '<entry><title>A</title><content type="image/png">aGVsbG8=</content></entry>',
     "inside an unknown element": '<entry><foo xmlns="urn:x"><title>A</title></foo></entry>',
+    "name inside an unknown element of an author": '<entry><title>A</title><author><name>One</name>'
+                                                   '<gd:x xmlns:gd="http://schemas.google.com/g/2005"><name>Two</name>'
+                                                   "</gd:x></author></entry>",
     "dc creator beside an author": "<entry><title>H</title><author><name>One</name></author>"
                                    "<dc:creator xmlns:dc='http://purl.org/dc/elements/1.1/'>Two</dc:creator></entry>",
 }
@@ -358,6 +386,9 @@ ATOM_NAMESPACED = {
     "media group": '<entry><title>D</title><id>urn:d</id><media:group><media:title>D2</media:title>'
                    '<media:content url="http://e/v.mp4"/><media:thumbnail url="http://e/t.jpg"/>'
                    "</media:group></entry>",
+    "blogger author": '<entry><title>E</title><id>urn:e</id><author><name>Ann</name><uri>http://b/ann</uri>'
+                      '<email>noreply@blogger.com</email><gd:image xmlns:gd="http://schemas.google.com/g/2005" '
+                      'rel="http://schemas.google.com/g/2005#thumbnail" src="http://b/i.gif"/></author></entry>',
 }
 
 
@@ -390,8 +421,21 @@ ONE = RSS.format(items="<item><title>Caf\u00e9</title><link>http://e/1</link></i
     ("", ONE.encode(), True),
     ("text/xml", ONE.encode(), False),  # us-ascii by RFC 3023: feedparser overrides, and says so
     ("text/html", ONE.encode(), False),  # not an XML type: feedparser flags it
-    ("application/rss+xml; charset=iso-8859-1", ONE.encode(), False),
-    ("application/rss+xml", ONE.replace("utf-8", "iso-8859-1").encode("latin-1"), False),
+    ("application/rss+xml; charset=iso-8859-1", ONE.encode(), True),  # UTF-8 read as Latin-1: undone
+    ("application/rss+xml", ONE.replace("utf-8", "iso-8859-1").encode("latin-1"), True),
+    ("application/rss+xml", ONE.replace("utf-8", "windows-1252").replace("Caf", "\u201cCaf").encode("cp1252"), True),
+    ("application/rss+xml", RSS.format(items="<item><title>\u041c\u043e\u0441\u043a\u0432\u0430</title></item>")
+     .replace("utf-8", "windows-1251").encode("cp1251"), True),
+    ("application/xml; charset=koi8-r", RSS.format(items="<item><title>\u041c\u0438\u0440</title></item>")
+     .encode("koi8-r"), True),  # the charset ahead of the declaration
+    ("application/rss+xml", RSS.format(items="<item><title>\u65e5\u672c\u8a9e\u30cb\u30e5\u30fc\u30b9</title></item>")
+     .replace("utf-8", "shift_jis").encode("shift_jis"), True),
+    ("application/rss+xml", RSS.format(items="<item><title>\u4e2d\u6587</title></item>")
+     .replace("utf-8", "gb2312").encode("gb2312"), True),  # read as gb18030, as feedparser does
+    ("application/rss+xml", ONE.replace("utf-8", "shift_jis").encode("latin-1"), False),  # does not decode
+    ("application/rss+xml", ONE.replace("utf-8", "no-such-encoding").encode("latin-1"), False),
+    ("application/rss+xml", ONE.replace('encoding="utf-8"', 'encoding = "iso-8859-1"').encode("latin-1"),
+     False),  # a declaration feedparser's pattern does not read
     ("application/rss+xml", ONE.replace("utf-8", "utf-16").encode("utf-16"), False),
     ("application/rss+xml", ONE.encode()[:-40], False),  # cut short
     ("application/rss+xml", ONE.encode().replace(b"Caf\xc3\xa9", b"Caf\xe9"), False),  # not UTF-8

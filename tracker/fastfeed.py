@@ -3,12 +3,13 @@ keeps, as feedparser would give them, ~6x faster.
 
 feedparser is most of a poll's CPU (~0.25 ms an entry): every element goes through several
 layers of Python handlers, a context stack, deep copies and keyword-mapped dicts, to fill
-dozens of fields we never read. Nearly every real feed is UTF-8 RSS or Atom using a handful
-of elements, so those documents are read here: RSS 2.0, RSS 1.0/0.90 (RDF), Atom 1.0 and 0.3, with
+dozens of fields we never read. Nearly every real feed is RSS or Atom using a handful of
+elements, so those documents are read here: RSS 2.0, RSS 1.0/0.90 (RDF), Atom 1.0 and 0.3, in
+UTF-8 or an encoding its charset or declaration names (decoded first, as feedparser does), with
 xml:base, content:encoded, dc:*, dcterms dates, itunes:* and media:* read as feedparser reads
 them, inline XHTML and markup inside text kept as feedparser keeps it, other namespaces'
-elements skipped. Anything else (another encoding, a DOCTYPE, undefined entities or any
-malformation, SVG or MathML, base64 content, an element
+elements (and what they hold) skipped. Anything else (UTF-16/32, bytes that do not decode, a
+DOCTYPE, undefined entities or any malformation, SVG or MathML, base64 content, an element
 feedparser would read into one of our fields that this module does not model ...) raises
 NotSimple and goes to feedparser as before. The rules below are
 feedparser 6's, taken from its source (mixin.py pop(), namespaces/_base.py, encodings.py);
@@ -20,8 +21,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 from xml.parsers import expat
 
+import feedparser.encodings
 import feedparser.mixin
 from feedparser.datetimes import _parse_date
 from feedparser.urls import _urljoin
@@ -32,6 +35,9 @@ _PREFIXES = {uri.lower(): prefix for uri, prefix in _FP.namespaces.items()}
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM03 = "http://purl.org/atom/ns#"
 _UTF8 = ("utf-8", "utf8")
+# feedparser's (encodings.py): it scans the whole first line, ~1 ms for a one-line feed of
+# 200 KB, so it is asked only about the documents that are not UTF-8.
+_FP_XML_ENCODING = feedparser.encodings.RE_XML_PI_ENCODING
 _XML_ENCODING = re.compile(rb'^<\?xml[^>]*?encoding\s*=\s*["\']([^"\']+)["\']')
 _LINK_FIX = re.compile("&([A-Za-z0-9_]+);")
 # A link feedparser's _urljoin (urllib's urljoin) gives back unchanged, whatever the feed's
@@ -77,7 +83,8 @@ def _date(value: str):
 
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
-_TYPE_NAMES = {"text": "text/plain", "html": "text/html", "xhtml": "application/xhtml+xml"}
+# feedparser's map_content_type (MediaRSS writes type="plain")
+_TYPE_NAMES = {"text": "text/plain", "plain": "text/plain", "html": "text/html", "xhtml": "application/xhtml+xml"}
 
 # Entry children (feedparser's names: prefix_local, lower case) that this module reads.
 _TEXT = {"title", "link", "guid", "id", "description", "summary", "content_encoded", "content",
@@ -116,6 +123,17 @@ _OURS = {"title", "link", "id", "summary", "content", "author", "source", "publi
          "modified", "modified_parsed", "issued", "issued_parsed", "links", "authors"}
 
 
+def _ours(fp: str) -> bool:
+    return fp in _TEXT or fp in _ALIASES or fp in _OURS
+
+
+@lru_cache(maxsize=1024)
+def _unread(fp: str) -> bool:
+    """An element feedparser has no handler for and files under a name of its own, which we
+    never read (<yt:videoId>, <slash:department>, <podcast:transcript>)."""
+    return not (_ours(fp) or hasattr(_FP, "_start_" + fp) or hasattr(_FP, "_end_" + fp))
+
+
 class NotSimple(Exception):
     """The document is not one this module reads exactly as feedparser would."""
 
@@ -143,8 +161,10 @@ def _content_type(attrs: dict, default: str) -> str:
     return kind
 
 
-def check_encoding(body: bytes, content_type: str) -> None:
-    """NotSimple unless feedparser would read the bytes as UTF-8 without complaint."""
+def check_encoding(body: bytes, content_type: str) -> str | None:
+    """-> None for a document feedparser reads as UTF-8, else the encoding it decodes the
+    bytes with (a charset, or the XML declaration's: ISO-8859-1, windows-1251, Shift_JIS ...);
+    NotSimple where feedparser would complain or guess."""
     if body[:3] == b"\xef\xbb\xbf":
         body = body[3:]
     elif body[:1] in (b"\x00", b"\xfe", b"\xff", b"\x4c") or b"\x00" in body[:4]:
@@ -166,11 +186,18 @@ def check_encoding(body: bytes, content_type: str) -> None:
         encoding = charset or "us-ascii"
     else:
         raise NotSimple("not an XML media type")  # feedparser flags the feed as malformed
-    if encoding.lower() in _UTF8:
-        return
-    if encoding.lower() in ("us-ascii", "ascii") and body.isascii():
-        return
-    raise NotSimple(f"encoding {encoding}")
+    encoding = encoding.lower()
+    if encoding in _UTF8:
+        return None
+    if encoding in ("us-ascii", "ascii") and body.isascii():
+        return None
+    if encoding.startswith(("utf-16", "utf-32", "utf16", "utf32", "ucs", "iso-10646")):
+        raise NotSimple(f"encoding {encoding}")  # feedparser's BOM rules decide
+    if not charset:  # from the declaration: only as feedparser's own pattern reads it
+        m = _FP_XML_ENCODING.match(body)
+        if m is None or m.group(1).decode("ascii", "replace").lower() != encoding:
+            raise NotSimple(f"encoding {encoding}, declared as feedparser does not read it")
+    return "gb18030" if encoding == "gb2312" else encoding  # as encodings.py renames it
 
 
 class _Reader:
@@ -263,14 +290,16 @@ class _Reader:
                 self.text = []
         elif self.stack[self.entry_depth + 1] == "contributor" and fp in ("name", "email", "uri", "url"):
             pass
-        elif self.stack[self.entry_depth + 1] in _IGNORED and self.stack[self.entry_depth + 1] != "category":
+        elif self.stack[self.entry_depth + 1] == "author" and self.kind == "atom" and _unread(fp):
+            pass  # Blogger's <gd:image>: filed under its own name, the author's text untouched
+        elif (self.stack[self.entry_depth + 1] in _IGNORED and self.stack[self.entry_depth + 1] != "category") or (
+                _unread(self.stack[self.entry_depth + 1])):
             # Inside an element whose result we never read: its children too, unless feedparser
             # reads one of them into the entry (a <media:title> in <media:content>).
             if fp == _LOOSE_TITLE or fp == "media_description":
                 self._start_text(fp, attrs)
                 self.field = fp
-            elif fp in _TEXT or fp in _ALIASES or fp in _OURS or not (
-                    fp in _IGNORED or not (hasattr(_FP, "_start_" + fp) or hasattr(_FP, "_end_" + fp))):
+            elif not (fp in _IGNORED and not _ours(fp)) and not _unread(fp):
                 raise NotSimple(f"<{fp}> in <{parent}>")
         else:
             raise NotSimple(f"<{fp}> in <{parent}>")
@@ -315,7 +344,7 @@ class _Reader:
             self.inline = fp in _INLINE
         elif fp in _IGNORED or fp == "contributor":
             pass
-        elif fp in _OURS or hasattr(_FP, "_start_" + fp) or hasattr(_FP, "_end_" + fp):
+        elif not _unread(fp):
             raise NotSimple(f"<{fp}> in an entry")
         # Any other element feedparser files under its own name, which we never read.
 
@@ -519,7 +548,15 @@ class _Reader:
 def read(body: bytes, content_type: str, url: str) -> tuple[dict, list[dict]]:
     """-> (the feed's title and title_detail, its entries, as feedparser-like dicts), or
     NotSimple."""
-    check_encoding(body, content_type)
+    encoding = check_encoding(body, content_type)
+    if encoding is not None:
+        # feedparser decodes the bytes with it, encodes them as UTF-8 and reads them so, as
+        # a UTF-8 document (mixin.py's fixes included): here too, or it is feedparser's when
+        # they do not decode, which it reports.
+        try:
+            body = body.decode(encoding).encode("utf-8")
+        except (LookupError, UnicodeError, ValueError) as e:
+            raise NotSimple(f"encoding {encoding}: {type(e).__name__}") from None
     reader = _Reader(url)
     parser = expat.ParserCreate("utf-8", " ")
     parser.namespace_prefixes = True
