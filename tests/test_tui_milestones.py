@@ -17,7 +17,7 @@ from tracker.tui.screens.confirm import ConfirmScreen
 from tracker.tui.screens.deadlines import DeadlinesScreen, MilestoneForm, default_zone
 
 from .conftest import write_config
-from .test_tui import DEADLINE, new_york, settle, toasts  # noqa: F401 - the autouse fixture pins the time zone
+from .test_tui import DEADLINE, new_york, settle, toasts, until  # noqa: F401 - the autouse fixture pins the time zone
 
 AFTER = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)  # the feeds.toml deadline (27 Feb) has passed
 
@@ -255,14 +255,13 @@ async def test_dates_in_the_coverage_are_suggested_and_added_or_dismissed_only_b
         assert isinstance(app.screen, MilestoneForm)
         assert app.screen.query_one("#milestone-time", Input).value == "2026-03-10 14:30"
         await pilot.press("enter")
-        await settle(pilot)
+        await until(pilot, env.store.deadlines, "the milestone is saved")
         [added] = env.store.deadlines()
         assert added.at == datetime(2026, 3, 10, 14, 30, tzinfo=ZoneInfo(zone)).astimezone(timezone.utc)
         assert added.label.startswith("The court will meet on March 10")
-        await settle(pilot)
-        assert table.row_count == 1  # the one added left the suggestions
+        suggested = lambda: app.screen.query_one("#suggested-table", DataTable).row_count  # noqa: E731
+        await until(pilot, lambda: suggested() == 1, "the one added leaves the suggestions")
         await pilot.press("n")
-        await settle(pilot)
-        assert table.row_count == 0
+        await until(pilot, lambda: suggested() == 0, "the dismissed one leaves the suggestions")
     assert env.store.suggestions() == [] and len(env.store.suggestions(state="dismissed")) == 1
     env.store.close()
