@@ -299,8 +299,17 @@ def test_sessions_beyond_the_cap_are_refused_and_a_closed_tab_ends_its_dashboard
         second.close()
         first.close()
         wait_until(lambda: not any(alive(p) for p in running), "the closed tab's dashboard to end")
-        third = Tab(url)  # the slot is free again
-        wait_until(lambda: len(third.screen) > 2000, "a new dashboard's first screen")
+        # The slot is free again. It is given back just after the dashboard ends, so a tab
+        # opened in between is refused as a reload too soon would be; the user reloads.
+        tabs = [Tab(url)]
+
+        def new_dashboard() -> bool:
+            if tabs[-1].close_code == 1013:
+                tabs[-1].close()
+                tabs.append(Tab(url))
+            return len(tabs[-1].screen) > 2000
+        wait_until(new_dashboard, "a new dashboard's first screen")
+        third = tabs[-1]
         third.close()
     finally:
         stop_serve(proc)
