@@ -143,7 +143,7 @@ def parse_pool(workers: int | None = None, start: bool = False, parse_here: bool
     locks a forked child could inherit held. But with start=True in a process that has no
     thread yet (`tracker poll`, before its event loop), the workers are forked at once:
     ready in ~10 ms instead of ~0.2 s, with no second interpreter to boot (~0.2 s of CPU),
-    and sharing the parent's pages (the parser is already imported: this module imports it).
+    and sharing the parent's pages.
     """
     workers = workers or os.cpu_count() or 2
     if start and threading.active_count() == 1:
