@@ -6,6 +6,7 @@ crash."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from .conftest import write_config
 
 T0 = datetime(2026, 2, 25, 9, 0, tzinfo=timezone.utc)
 URL = "http://127.0.0.1:8080/feed.json"
-CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+CORPUS = Path(os.environ.get("TRACKER_CORPUS") or Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus")
 
 ON = [
     FeedItem("Hegseth gives Anthropic until Friday to drop AI safeguards", link="http://news.test/a1",
@@ -153,7 +154,7 @@ def test_javascript_and_relative_links_are_not_stored_raw():
 
 def _corpus_json() -> list[Path]:
     if not CORPUS.is_dir():
-        pytest.skip(f"the feed corpus is not at {CORPUS.resolve()}")
+        pytest.skip(f"the feed corpus is not at {CORPUS.resolve()} (TRACKER_CORPUS=DIR names another place)")
     return sorted(CORPUS.rglob("*.json"))
 
 
