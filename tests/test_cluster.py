@@ -88,6 +88,10 @@ def test_two_subjects_over_one_boilerplate_paragraph_stay_apart():
     assert similarity(b, c) is not None
 
 
+def unread() -> str:
+    raise AssertionError("a cached candidate's summary was read again")
+
+
 def test_a_cached_candidate_keeps_its_words_and_decides_alike():
     """The writer compares each arrival with candidates from its feature cache; once the names
     rule has read a candidate's words, the cache keeps them, and a pair must be decided the
@@ -97,13 +101,14 @@ def test_a_cached_candidate_keeps_its_words_and_decides_alike():
         a, b = cluster._side_features(p["a"]), cluster._side_features(p["b"])
         fresh = (similarity(a, b), similarity(b, a))
         cache.put(n, p["b"]["title"], cluster._side_features(p["b"]))
-        first = cache.get(None, n, None, p["b"]["title"])
+        first = cache.get(n, None, p["b"]["title"], unread)
         assert (similarity(a, first), similarity(first, a)) == fresh
         cache.keep_words(n, None, p["b"]["title"], first)
-        again = cache.get(None, n, None, p["b"]["title"])
+        again = cache.get(n, None, p["b"]["title"], unread)
         assert again.known_words is not None or "words" not in first.__dict__
         assert (similarity(a, again), similarity(again, a)) == fresh
         assert again.words == b.words
+        assert cache.same_report(a, n, None, p["b"]["title"], unread) == (fresh[0] is not None)
 
 
 def test_the_labelled_pairs_score():

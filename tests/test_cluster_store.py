@@ -196,8 +196,8 @@ def test_clustering_is_part_of_the_fetch_transaction(store, monkeypatch):
         if len(calls) == 2:
             raise KeyboardInterrupt  # a kill in the middle of a feed
         return real(*args)
-    real = cluster.attach
-    monkeypatch.setattr(cluster, "attach", attach_then_die)
+    real = store._attach
+    monkeypatch.setattr(store, "_attach", attach_then_die)
     with pytest.raises(KeyboardInterrupt):
         fetch(store, (entry(2, at=T0 + timedelta(minutes=1)), ON), (entry(3, at=T0 + timedelta(minutes=2)), ON))
     assert store.execute("SELECT COUNT(*) FROM items")[0][0] == 1
@@ -260,3 +260,47 @@ def test_clusters_made_by_another_index_version_are_remade(tmp_path, monkeypatch
     assert clusters(store) == {a: [a, b]}
     assert sorted(r[0] for r in store.execute("SELECT key FROM item_bands")) == bands  # same keys, remade
     assert store.setting(cluster.INDEX_KEY) == "2"
+
+
+def look_alikes(n):
+    """Reports that share a lede and differ in one name or number: each other's candidates."""
+    names = ["Lockheed", "Boeing", "Raytheon", "Palantir", "Leidos", "Anduril", "Oracle"]
+    tails = ["", ", sources say", " amid the dispute", ", filing shows"]  # copies under other headlines
+    return [(entry(k, title=f"{names[k % 7]} reviews its programs using Anthropic tools after the designation"
+                            f"{tails[k % 4]}", at=T0 + timedelta(minutes=k)), ON) for k in range(n)]
+
+
+def test_the_band_cache_changes_no_decision(store, tmp_path, monkeypatch):
+    """The writer keeps the newest ids of recently read band keys in memory; bounded to a few
+    keys, or read from the database every time, the clusters come out the same."""
+    fetch(store, *look_alikes(60)[:30])
+    fetch(store, *look_alikes(60)[30:])
+    with_cache = clusters(store)
+    assert 1 < len(with_cache) < 60  # some copies (one name, one number), not all alike
+    from tracker.store._copies import BandCache
+    for keys in (0, 20):
+        monkeypatch.setattr(BandCache, "KEYS", keys)
+        other = Store.open(tmp_path / f"keys{keys}.db")
+        try:
+            fetch(other, *look_alikes(60)[:30])
+            fetch(other, *look_alikes(60)[30:])
+            assert clusters(other) == with_cache
+            assert len(other._band_cache.rows) <= keys
+        finally:
+            other.close()
+
+
+def test_a_copy_another_process_indexed_is_found(tmp_path):
+    """Two processes write one database (the dashboard and a headless poller): a report the
+    other one indexed under band keys this one holds in memory is still found as a copy."""
+    path = tmp_path / "t.db"
+    here, there = Store.open(path), Store.open(path)
+    try:
+        title = "Anthropic asks a federal judge to block the supply-chain risk designation"
+        old, = fetch(here, (entry(1, title=title, at=T0 - timedelta(days=10)), ON)).new  # its keys now in memory
+        report, = fetch(there, (entry(2, title=title, at=T0), ON)).new  # alone: the old one is out of the window
+        copy, = fetch(here, (entry(3, title=title + ", court filing shows", at=T0 + timedelta(hours=1)), ON)).new
+        assert clusters(here) == {old: [old], report: [report, copy]}
+    finally:
+        here.close()
+        there.close()

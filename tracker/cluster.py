@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 import sys
 import threading
 import unicodedata
@@ -35,10 +34,8 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from itertools import chain
-from typing import Collection, Iterable
+from typing import Callable, Collection, Iterable
 
-from .timeutil import from_iso, to_iso
 
 WINDOW = timedelta(days=3)
 TITLE_THRESHOLD = 0.8
@@ -332,93 +329,20 @@ def band_keys(f: Features) -> list[int]:
     return keys
 
 
-# ------------------------------------------------------------------ the stored clusters
+# ------------------------------------------------------------------ candidates
 #
-# These run inside the caller's write transaction (store_fetch, set_manual, a re-score), so a
-# kill leaves an item either fully clustered or not at all. "Clustered" = title_key is set.
+# The store (store/_copies.py) finds an arrival's candidates through its band keys and asks
+# FeatureCache.same_report of each, best first, until one holds.
 
 MAX_CANDIDATES = 20  # a flood of look-alikes (a generator, a spam feed) must not stall a poll
 BAND_ROWS = 4 * MAX_CANDIDATES  # newest items read per band key
 
 
-def attach(c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str,
-           cache: FeatureCache | None = None, features: Features | None = None) -> int:
-    """Index an on-story item and put it in the cluster of its best match; -> its cluster id.
-    features: Features.of(title, summary), when the caller made them already."""
-    f = features or Features.of(title, summary)
-    keys = _index(c, item_id, f)
-    cache = cache or FeatureCache(MAX_CANDIDATES)
-    cache.put(item_id, title, f)  # the next arrivals will compare with this one
-    target = _best_match(c, item_id, f, keys, published, cache)
-    cache.keep_words(item_id, None, title, f)
-    return _join(c, item_id, published, target) if target is not None else item_id
-
-
-def _index(c: sqlite3.Connection, item_id: int, f: Features) -> list[int]:
-    keys = band_keys(f)
-    c.execute("UPDATE items SET title_key = ? WHERE id = ?", (f.key, item_id))
-    c.executemany("INSERT OR IGNORE INTO item_bands (key, item_id) VALUES (?, ?)", [(k, item_id) for k in keys])
-    return keys
-
-
-def _unindex(c: sqlite3.Connection, item_id: int, title: str, summary: str) -> None:
-    # The band keys are recomputed from the text they were made from: no index on item_id needed.
-    keys = band_keys(Features.of(title, summary))
-    c.executemany("DELETE FROM item_bands WHERE key = ? AND item_id = ?", [(k, item_id) for k in keys])
-    c.execute("UPDATE items SET title_key = NULL WHERE id = ?", (item_id,))
-
-
-def _window(published: str) -> tuple[str, str]:
-    at = from_iso(published)
-    return to_iso(at - WINDOW), to_iso(at + WINDOW)
-
-
-def _best_match(c: sqlite3.Connection, item_id: int, f: Features, keys: list[int], published: str,
-                cache: FeatureCache) -> int | None:
-    lo, hi = _window(published)
-    if len(f.tokens) >= MIN_TITLE_WORDS:
-        row = c.execute("SELECT cluster FROM items WHERE title_key = ? AND published BETWEEN ? AND ? AND id != ? "
-                        "ORDER BY published, id LIMIT 1", (f.key, lo, hi, item_id)).fetchone()
-        if row:
-            return row[0]
-    if not keys:
-        return None
-    # Most shared bands first: the likeliest match is checked first, and the first that holds
-    # wins. Counting in Python off the covering primary key beats a GROUP BY join in SQL.
-    # Each band reads only its newest BAND_ROWS items: a flood of look-alikes shares every
-    # band, and reading all of them made each arrival cost O(items) inside the write lock.
-    per_band = " UNION ALL ".join(
-        ["SELECT item_id FROM (SELECT item_id FROM item_bands WHERE key = ? ORDER BY item_id DESC LIMIT ?)"]
-        * len(keys))
-    cur = c.cursor()
-    cur.row_factory = None  # plain tuples: a sqlite3.Row per band row cost more than the count
-    shared = Counter(chain.from_iterable(cur.execute(per_band, [v for k in keys for v in (k, BAND_ROWS)])))
+def ranked_candidates(shared: Counter, item_id: int) -> list[int]:
+    """Candidates (item id -> bands shared with the arrival), most shared bands first: the
+    likeliest match is checked first, and the first that holds wins."""
     shared.pop(item_id, None)
-    if not shared:
-        return None
-    ranked = [i for i, _ in shared.most_common(3 * MAX_CANDIDATES)]
-    checked = 0
-    # The rows are read MAX_CANDIDATES at a time: most candidates are in the window, so the
-    # first read is nearly always the only one (reading all 3 * MAX_CANDIDATES cost ~5% of a
-    # look-alike poll's writer).
-    for start in range(0, len(ranked), MAX_CANDIDATES):
-        chunk = ranked[start:start + MAX_CANDIDATES]
-        rows = {r[0]: r for r in cur.execute(
-            f"SELECT id, updated, title, cluster FROM items WHERE id IN ({','.join('?' * len(chunk))}) "
-            f"AND published BETWEEN ? AND ?", (*chunk, lo, hi))}
-        for cand_id in [i for i in chunk if i in rows]:
-            _, updated, title, cid = rows[cand_id]
-            if cache.vetoed(f, cand_id, updated, title):
-                pass
-            else:
-                cand = cache.get(c, cand_id, updated, title)
-                if similarity(f, cand):
-                    return cid
-                cache.keep_words(cand_id, updated, title, cand)
-            checked += 1
-            if checked == MAX_CANDIDATES:
-                return None
-    return None
+    return [i for i, _ in shared.most_common(3 * MAX_CANDIDATES)]
 
 
 class FeatureCache:
@@ -440,7 +364,8 @@ class FeatureCache:
         this entry is simply never found)."""
         self._file((item_id, None, title), f)
 
-    def get(self, c: sqlite3.Connection, item_id: int, updated: str | None, title: str) -> Features:
+    def get(self, item_id: int, updated: str | None, title: str, summary: Callable[[], str]) -> Features:
+        """The candidate's features, made of its title and summary() when not cached."""
         key = (item_id, updated, title)
         with self._lock:
             packed = self._data.get(key)
@@ -448,10 +373,21 @@ class FeatureCache:
                 self._data.move_to_end(key)
         if packed is not None:
             return _unpack(packed)
-        summary = c.execute("SELECT summary FROM items WHERE id = ?", (item_id,)).fetchone()[0]
-        f = Features.of(title, summary)
+        f = Features.of(title, summary())
         self._file(key, f)
         return f
+
+    def same_report(self, f: Features, item_id: int, updated: str | None, title: str,
+                    summary: Callable[[], str]) -> bool:
+        """Whether the arrival f is a copy of the candidate (similarity(), the names rule first
+        on the cached entry)."""
+        if self.vetoed(f, item_id, updated, title):
+            return False
+        cand = self.get(item_id, updated, title, summary)
+        if similarity(f, cand):
+            return True
+        self.keep_words(item_id, updated, title, cand)
+        return False
 
     def vetoed(self, f: Features, item_id: int, updated: str | None, title: str) -> bool:
         """Whether the names rule alone turns the cached candidate down, decided from its
@@ -517,106 +453,10 @@ def _unpack(packed: tuple) -> Features:
                     known_words=words)
 
 
-def _join(c: sqlite3.Connection, item_id: int, published: str, cid: int) -> int:
-    rep = c.execute("SELECT published FROM items WHERE id = ?", (cid,)).fetchone()
-    if (published, item_id) < (rep[0], cid):
-        # An earlier report arrived late: it becomes the representative and lends its id.
-        c.execute("UPDATE items SET cluster = ? WHERE cluster = ?", (item_id, cid))
-        c.execute("DELETE FROM clusters WHERE id = ?", (cid,))
-        cid = item_id
-    else:
-        c.execute("UPDATE items SET cluster = ? WHERE id = ?", (cid, item_id))
-    _recount(c, cid)
-    return cid
-
-
-def _recount(c: sqlite3.Connection, cid: int) -> None:
-    size, outlets, latest = c.execute("SELECT COUNT(*), COUNT(DISTINCT outlet), MAX(first_seen) FROM items "
-                                      "WHERE cluster = ?", (cid,)).fetchone()
-    if size > 1:
-        c.execute("INSERT INTO clusters (id, size, outlets, latest) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE "
-                  "SET size = excluded.size, outlets = excluded.outlets, latest = excluded.latest",
-                  (cid, size, outlets, latest))
-    else:
-        c.execute("DELETE FROM clusters WHERE id = ?", (cid,))
-
-
-def _detach(c: sqlite3.Connection, item_id: int, cid: int, title: str, summary: str) -> None:
-    _unindex(c, item_id, title, summary)
-    c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
-    if cid == item_id:  # it was the representative: the next earliest member takes over
-        nxt = c.execute("SELECT id FROM items WHERE cluster = ? AND id != ? ORDER BY published, id LIMIT 1",
-                        (cid, item_id)).fetchone()
-        c.execute("DELETE FROM clusters WHERE id = ?", (cid,))
-        if nxt:
-            c.execute("UPDATE items SET cluster = ? WHERE cluster = ? AND id != ?", (nxt[0], cid, item_id))
-            _recount(c, nxt[0])
-    else:
-        _recount(c, cid)
-
-
-def update(c: sqlite3.Connection, item_id: int, old_title: str | None = None,
-           old_summary: str | None = None, cache: FeatureCache | None = None) -> None:
-    """After an item's verdict or text changed: join the clusters when it came onto the story,
-    leave them when it went off, re-index it when its text changed (old_*: the text it was
-    indexed with). A changed text keeps its cluster: an outlet editing its report does not
-    make it another report."""
-    row = c.execute("SELECT title, summary, published, on_story, title_key, cluster FROM items WHERE id = ?",
-                    (item_id,)).fetchone()
-    if row is None:
-        return
-    title, summary, published, on_story, key, cid = row
-    indexed_title = title if old_title is None else old_title
-    indexed_summary = summary if old_summary is None else old_summary
-    if key is not None and not on_story:
-        _detach(c, item_id, cid, indexed_title, indexed_summary)
-    elif key is not None and old_title is not None:
-        _unindex(c, item_id, indexed_title, indexed_summary)
-        _index(c, item_id, Features.of(title, summary))
-    elif key is None and on_story:
-        attach(c, item_id, title, summary, published, cache)
-
-
 # Stored band keys and title keys are only comparable with keys made the same way: a change
 # to normalising or hashing must bump this, and the next start re-clusters everything.
 INDEX_VERSION = "1"
 INDEX_KEY = "cluster_index"
-
-
-def outdated(c: sqlite3.Connection) -> bool:
-    row = c.execute("SELECT value FROM settings WHERE key = ?", (INDEX_KEY,)).fetchone()
-    return row is None or row[0] != INDEX_VERSION
-
-
-def reset(c: sqlite3.Connection) -> None:
-    """Forget every cluster (catch_up then remakes them with this version's keys). The caller
-    records INDEX_VERSION under INDEX_KEY in the same transaction (store.put_setting)."""
-    c.execute("DELETE FROM item_bands")
-    c.execute("DELETE FROM clusters")
-    c.execute("UPDATE items SET title_key = NULL, cluster = id WHERE title_key IS NOT NULL OR cluster != id")
-
-
-# The planner, without statistics, prefers items_story_time and then reads every on-story row;
-# the partial index holds just the items left to cluster (normally none).
-UNCLUSTERED = "INDEXED BY items_unclustered WHERE on_story = 1 AND title_key IS NULL"
-
-
-def pending(c: sqlite3.Connection) -> bool:
-    """Whether some on-story items are not clustered yet (a database from before clusters)."""
-    return c.execute(f"SELECT 1 FROM items {UNCLUSTERED} LIMIT 1").fetchone() is not None
-
-
-def catch_up(c: sqlite3.Connection, batch: int = 500) -> int:
-    """Cluster the on-story items that are not yet (a database from before clusters), oldest
-    first so that representatives need no re-pointing; a batch at a time, as each attach takes
-    the item out of the set the query reads."""
-    cache, done = FeatureCache(), 0
-    while rows := c.execute(f"SELECT id, title, summary, published FROM items {UNCLUSTERED} "
-                            "ORDER BY published, id LIMIT ?", (batch,)).fetchall():
-        for r in rows:
-            attach(c, r[0], r[1], r[2], r[3], cache)
-        done += len(rows)
-    return done
 
 
 # ------------------------------------------------------------------ pair-set evaluation

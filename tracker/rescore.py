@@ -27,7 +27,6 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import cluster
 from .match import Matcher, Rules, _key
 from .model import Config
 from .store import Store, put_setting
@@ -232,7 +231,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
                           "WHERE id = ?", [(on, terms, on, i) for on, terms, i, _ in writes])
             for _, _, item_id, flipped in writes:
                 if flipped:
-                    cluster.update(c, item_id, cache=store.cluster_cache)
+                    store._recluster(c, item_id)
                     store.development_update(c, item_id)
             for key, value in ((RULES_KEY, rules_hash(config)), (RULES_TEXT_KEY, rules_text(config))):
                 put_setting(c, key, value)
@@ -274,7 +273,7 @@ def needs_work(store: Store, config: Config) -> bool:
     """Cheap (two indexed look-ups): whether on_open would do anything."""
     if store.setting(RULES_KEY) != rules_hash(config):
         return True
-    return cluster.outdated(store._conn()) or cluster.pending(store._conn()) or store.developments_pending()
+    return store.copies_outdated() or store.copies_pending() or store.developments_pending()
 
 
 def on_open(store: Store, config: Config, progress: Progress | None = None) -> Startup:
@@ -286,13 +285,6 @@ def on_open(store: Store, config: Config, progress: Progress | None = None) -> S
         # A database from before the rules were stored has items scored under unknown rules:
         # rescore checks them all.
         rescored = rescore(store, config, apply=True, progress=progress)
-    clustered = 0
-    conn = store._conn()
-    if cluster.outdated(conn) or cluster.pending(conn):
-        with store.write() as c:
-            if cluster.outdated(c):
-                cluster.reset(c)
-                put_setting(c, cluster.INDEX_KEY, cluster.INDEX_VERSION)
-            clustered = cluster.catch_up(c)
+    clustered = store.catch_up_copies() if store.copies_outdated() or store.copies_pending() else 0
     grouped = store.group_developments(progress) if store.developments_pending() else 0
     return Startup(rescored, clustered, grouped)

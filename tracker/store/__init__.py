@@ -26,6 +26,7 @@ from ._base import (
     put_setting,
     wrap_exceptions,
 )
+from ._copies import CopiesPart
 from ._digests import DigestsPart
 from ._feeds import CHURN_POLLS, FETCH_HISTORY, URL_STATE, FeedsPart, FeedUpdate, merge_feeds
 from ._groups import GroupsPart
@@ -36,7 +37,7 @@ from ._texts import TEXT_ATTEMPTS, TEXT_RETRY, TextsPart
 
 
 @guarded
-class Store(SchemaPart, FeedsPart, ItemsPart, TextsPart, GroupsPart, SettingsPart, DigestsPart, Connection):
+class Store(SchemaPart, FeedsPart, ItemsPart, TextsPart, CopiesPart, GroupsPart, SettingsPart, DigestsPart, Connection):
     """The database, one part per domain (the connection and its transactions in Connection)."""
 
 

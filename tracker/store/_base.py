@@ -137,6 +137,7 @@ class Connection:
         self._lock = threading.Lock()
         self._outlets: set[str] | None = None  # casefolded names an aggregator's title may end in
         self.cluster_cache = cluster.FeatureCache()
+        self._band_cache = None  # a _copies.BandCache, made at first use
         self._grouping = None  # a _groups._Grouping: the developments' in-memory state, made at first use
         self._prune_due = 0.0  # time.monotonic() of this process's next prune of old off-story items
         self._file: tuple[int, int] | None = None  # (device, inode) of the file opened, once opened
@@ -240,7 +241,8 @@ class Connection:
                 # has already rolled the transaction back: a ROLLBACK then fails and hides why.
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                self._grouping = None  # it may hold what was rolled back (and ids are given again)
+                # The in-memory states may hold what was rolled back (and ids are given again).
+                self._grouping = self._band_cache = None
                 raise
 
     @contextmanager

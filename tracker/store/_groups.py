@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Sequence
 
-from .. import cluster, developments
+from .. import developments
 from ..timeutil import to_iso
 from ._base import chunks, put_setting
 from ._items import Filter
@@ -249,7 +249,7 @@ class GroupsPart:
                         "WHERE id = ?1), ?1)", (a.development,)).fetchone()
         c.execute("UPDATE items SET on_story = COALESCE(manual, 1), joined = ? WHERE id = ?",
                   (row[0] if row else "", item_id))
-        cluster.attach(c, item_id, title, summary, published, self.cluster_cache, None)
+        self._attach(c, item_id, title, summary, published)
         return self._record(c, g, a, item_id, published)
 
     def _record(self, c: sqlite3.Connection, g: "_Grouping", a: developments.Assignment, item_id: int,

@@ -208,7 +208,7 @@ class ItemsPart:
                 c.execute("UPDATE items SET title = ?, summary = ?, updated = ?, read = 0, matched = ?, "
                           "rule_on_story = ?, on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) WHERE id = ?",
                           (e.title, e.summary, now_s, r.terms, rule_on, rule_on, item_id))
-                cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
+                self._recluster(c, item_id, old["title"], old["summary"])
                 self.development_update(c, item_id)
             return item_id, False, changed
         item_id = None
@@ -225,7 +225,7 @@ class ItemsPart:
                 if rule_on and not row[1]:
                     c.execute("UPDATE items SET rule_on_story = 1, on_story = COALESCE(manual, 1) WHERE id = ?",
                               (item_id,))
-                    cluster.update(c, item_id, cache=self.cluster_cache)
+                    self._recluster(c, item_id)
                     self.development_update(c, item_id)
                 c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, "
                           "published, own) VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
@@ -245,7 +245,7 @@ class ItemsPart:
                  now_s, rule_on, rule_on, r.terms, int(first_poll))).lastrowid
             c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
             if rule_on:
-                cid = cluster.attach(c, item_id, e.title, e.summary, published, self.cluster_cache, features)
+                cid = self._attach(c, item_id, e.title, e.summary, published, features)
                 self._group(c, item_id, e.title, e.summary, published, cid)
             else:
                 self._offer(c, item_id, e.title, e.summary, published)
@@ -270,7 +270,7 @@ class ItemsPart:
         if old is None or old["title"] == title:
             return False
         c.execute("UPDATE items SET title = ? WHERE id = ?", (title, item_id))
-        cluster.update(c, item_id, old["title"], old["summary"], self.cluster_cache)
+        self._recluster(c, item_id, old["title"], old["summary"])
         return True
 
     # ---------------------------------------------------------------- items
@@ -416,7 +416,7 @@ class ItemsPart:
                       "WHERE id = ?",
                       (None if on_story is None else int(on_story), None if on_story is None else int(on_story),
                        item_id))
-            cluster.update(c, item_id, cache=self.cluster_cache)
+            self._recluster(c, item_id)
             self.development_update(c, item_id)
 
     # ---------------------------------------------------------------- dashboard
