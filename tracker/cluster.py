@@ -350,9 +350,8 @@ class FeatureCache:
     their features are kept: one cache per database (Store), keyed by (id, updated, title), so
     a changed text, or an id reused after a rolled-back insert, is never served stale. Shared
     by a Store's threads, hence the lock. 2048 entries (~4 KB each): look-alike reports draw
-    their candidates from the newest ~80 items of each of a dozen headlines, and 512 missed a
-    third of them (each miss a read and Features.of: 40% of the writer's time); 1024 still missed
-    5,400 of 71,000 lookups in poll_bench's look-alike variant; 2048 miss 300."""
+    their candidates from the newest ~80 items of each of a dozen headlines, and each miss is a
+    read and a Features.of; smaller caches missed many (benchmarks/README.md, look-alike)."""
 
     def __init__(self, size: int = 2048):
         self.size = size

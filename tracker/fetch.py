@@ -147,8 +147,8 @@ def _quick_readability_check() -> None:
     its socket has turned readable (the server closed it), and anyio answers from a dict of
     all the socket's attributes that it builds anew for each question, getpeername() and
     all: ~20 us a connection, twice a request, for each pooled connection. The socket is
-    the same for the stream's life, so it is looked up once. A tenth of a poll whose feeds
-    all answer 304 (0.50 -> 0.44 s of CPU for 200 feeds). With another httpcore than the
+    the same for the stream's life, so it is looked up once: a tenth of the CPU of a poll
+    whose feeds all answer 304. With another httpcore than the
     one this was written against, its own check stays."""
     try:
         from anyio.abc import SocketAttribute

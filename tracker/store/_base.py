@@ -252,7 +252,7 @@ class Connection:
         so a replaced query gives the cores back at once instead of running to its end."""
         conn = self._conn()
         # Every 100,000 steps (a few ms of SQLite's work): each call takes the GIL from the event
-        # loop, so asking more often slowed the very search it guards (every 5,000: 220-330 ms a key).
+        # loop, so asking much more often slowed the very search it guards.
         conn.set_progress_handler(lambda: 1 if stale() else 0, 100_000)
         try:
             with wrap_exceptions(self.path):  # an interrupted statement leaves as Abandoned

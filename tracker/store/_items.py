@@ -297,7 +297,7 @@ class ItemsPart:
             # first: the clusters the other clauses keep (items_reps) are each checked through
             # their members' ids (items_cluster, an index only), instead of every hit of the
             # index being looked up in the table for its cluster (a prefix such as "pe" hits a
-            # tenth of all items: 484 -> 164 ms at 1,000,000 items). "+x.id": else the planner
+            # tenth of all items, 100,000 at 1,000,000). "+x.id": else the planner
             # searches items_cluster once per hit for each cluster (minutes).
             clauses.append(f"EXISTS (SELECT 1 FROM items x WHERE x.cluster = i.id AND +x.id IN ({found}))")
             params += [q, q]
