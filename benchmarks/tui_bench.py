@@ -117,42 +117,44 @@ def child_screen(config_path: str, presses: int, word: str) -> dict:
     async def run() -> None:
         app = build_app(config, store, start_polling=False)
         frames = Frames(app)
-        frames.expect(lambda: len(app.items.ids) > 0)  # the first frame with the list in it
+        # The list the dashboard shows (app.panel): developments, or every report after v.
+        # Waiting on the hidden one's cursor, every key timed out and the run never ended.
+        frames.expect(lambda: len(app.panel.ids) > 0)  # the first frame with the list in it
         async with app.run_test(size=SIZE) as pilot:
             if await frames.wait(30) is None:
                 raise SystemExit("no frame showed the list")
             out["first_screen_s"] = frames.hit - process_start
             out["first_screen_cpu_s"] = frames.hit_cpu
-            out["list_items"] = len(app.items.ids)
+            panel = app.panel
+            out["list_items"], out["view"] = len(panel.ids), app.view
             await pilot.pause()
 
             # keypresses: j x40, G, k x40, g, ...: every key moves the cursor, so every key draws
             pattern = ["j"] * 40 + ["G"] + ["k"] * 40 + ["g"]
-            latencies, missed = [], 0
+            latencies = []
             for i in range(presses):
-                before = app.items.cursor
-                frames.expect(lambda: app.items.cursor != before)
+                before = panel.cursor
+                frames.expect(lambda: panel.cursor != before)
                 t = _send(app, pattern[i % len(pattern)])
                 done = await frames.wait()
                 if done is None:
-                    missed += 1
-                else:
-                    latencies.append(done - t)
+                    raise SystemExit(f"key {i} ({pattern[i % len(pattern)]}) moved no cursor in 5 s")
+                latencies.append(done - t)
                 if i % 25 == 24:
                     await asyncio.sleep(0.05)  # timers get their turn, as between a person's keys
             out["key_p50_ms"] = _pct(latencies, 50) * 1000
             out["key_p99_ms"] = _pct(latencies, 99) * 1000
             out["key_max_ms"] = max(latencies) * 1000
-            out["key_presses"], out["key_missed"] = len(latencies), missed
+            out["key_presses"] = len(latencies)
 
             # search as you type: each key reloads the list in a worker; done when the list is set
             lists = [0]
-            set_ids = app.items.set_ids
+            set_ids = panel.set_ids
 
             def counting_set_ids(ids):
                 set_ids(ids)
                 lists[0] += 1
-            app.items.set_ids = counting_set_ids
+            panel.set_ids = counting_set_ids
             frames.expect(lambda: app.search.has_focus)
             _send(app, "slash")
             await frames.wait()
@@ -168,7 +170,7 @@ def child_screen(config_path: str, presses: int, word: str) -> dict:
                 typed.append((done - t) * 1000 if done else float("nan"))
             out["search_word"] = word
             out["search_ms"] = typed
-            out["search_matches"] = len(app.items.ids)
+            out["search_matches"] = len(panel.ids)
             out["rss_mib"], out["hwm_mib"] = _rss_mib(), _rss_mib("VmHWM")
 
     asyncio.run(run())
@@ -311,7 +313,8 @@ def main() -> None:
 
     runs = [run_child("screen", str(config), str(args.presses), args.word) for _ in range(args.runs)]
     r0 = runs[0]
-    print(f"\nlist: {r0['list_items']:,} rows on the story (one per cluster), {SIZE[0]}x{SIZE[1]}; "
+    rows = "developments" if r0["view"] == "developments" else "reports (one per cluster)"
+    print(f"\nlist: {r0['list_items']:,} {rows} on the story, {SIZE[0]}x{SIZE[1]}; "
           f"median (min–max) of {args.runs} fresh processes")
     print(f"  first screen drawn, from process start   {stat([r['first_screen_s'] * 1000 for r in runs])} ms"
           f"   (CPU {stat([r['first_screen_cpu_s'] * 1000 for r in runs])} ms)   target < 1000 ms")
