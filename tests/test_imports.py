@@ -55,7 +55,8 @@ def test_tracker_poll_does_not_import_textual(tmp_path, server):
 
 def test_tracker_items_imports_no_other_command_and_no_client(tmp_path, server):
     """A command imports its own module only (tracker.cli.parser knows every command's options
-    without theirs), and listing items needs no dashboard, feed parser or HTTP client."""
+    without theirs), and listing items needs no dashboard, feed parser, HTTP client, event loop
+    or notifier: each would cost every `tracker items` its imports."""
     items = feedgen.story_items(3, feedgen.datetime(2026, 2, 24, tzinfo=feedgen.timezone.utc))
     server.set_feed("/f.xml", feedgen.rss(items))
     config = write_config(tmp_path, [("feed", server.url("/f.xml"))])
@@ -64,7 +65,7 @@ def test_tracker_items_imports_no_other_command_and_no_client(tmp_path, server):
         from tracker.cli import main
         assert main(["--config", {str(config)!r}, "items", "--all", "--limit", "50"]) == 0
     """)
-    assert loaded_after(code, ("textual", "feedparser", "httpx")) == []
+    assert loaded_after(code, ("textual", "feedparser", "httpx", "asyncio", "tracker.notify")) == []
     assert loaded_after(code, ("tracker.cli",)) == ["tracker.cli", "tracker.cli.core", "tracker.cli.parser"]
 
 

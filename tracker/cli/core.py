@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import json
 import sys
 import time
 
 from ..store import Filter, merge_feeds
-from ..text import clean_text
 from ..timeutil import ago, from_iso, utcnow
 from . import EXIT_OK, db_path, load_config, local_time, open_store, stderr_console
 
 
 def cmd_poll(args) -> int:
+    import asyncio  # here, not at the top: `tracker items` and `feeds` need no event loop (~15 ms)
+
     from ..pool import parse_pool
     from ..update import Updater
 
@@ -135,6 +135,8 @@ def item_json(r: dict) -> dict:
 
 def _print_developments(store, args) -> int:
     """`tracker items --developments`: one row per development, latest report first."""
+    from ..text import clean_text
+
     rows = store.developments(limit=args.limit)
     members = store.development_members([r["id"] for r in rows])
     if args.json:
