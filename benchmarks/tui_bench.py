@@ -2,6 +2,7 @@
 
     python benchmarks/tui_bench.py                  # makes the database once (~1-2 min), then measures
     python benchmarks/tui_bench.py --presses 200 --no-poll
+    python benchmarks/tui_bench.py --no-poll --baseline /tmp/old-checkout   # before/after, alternating
 
 Each measurement runs in a fresh process, so start-up and imports count where they should:
 
@@ -35,7 +36,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+# The tracker measured: this checkout's, or --baseline's (the child is told in TRACKER_CHECKOUT).
+sys.path.insert(0, os.environ.get("TRACKER_CHECKOUT") or str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 SIZE = (160, 48)
@@ -105,13 +107,14 @@ def _send(app, key: str) -> float:
 # ---------------------------------------------------------------------- child: screen, keys, search, memory
 def child_screen(config_path: str, presses: int, word: str) -> dict:
     process_start = time.perf_counter() - _since_process_start()
+    import tracker.cli.tui
     from tracker.cli import load_config, open_store
+    getattr(tracker.cli.tui, "pause_collection", lambda: None)()  # as run_app does, where it does
     from tracker.tui.app import as_you_type, build_app
 
     args = argparse.Namespace(config=config_path)
     config = load_config(args)
-    # As `tracker` opens the dashboard (run_app): no re-score on open, the app does that later.
-    store = open_store(args, config, refresh=False, polls=True)
+    store = open_store(args, config, polls=True)  # as `tracker` opens the dashboard (run_app)
     out: dict = {}
 
     async def run() -> None:
@@ -265,9 +268,11 @@ def ensure_db(directory: Path, items: int) -> Path:
     return path
 
 
-def run_child(*argv: str) -> dict:
+def run_child(*argv: str, checkout: Path | None = None) -> dict:
     env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's Python caches bytecode
+    if checkout:
+        env["TRACKER_CHECKOUT"] = str(checkout)
     r = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", *argv],
                        capture_output=True, text=True, env=env, timeout=1800)
     if r.returncode != 0:
@@ -291,6 +296,23 @@ def stat(values: list[float], fmt: str = "{:.0f}") -> str:
     return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
 
 
+def report(label: str, runs: list[dict], word: str) -> None:
+    r0 = runs[0]
+    rows = "developments" if r0["view"] == "developments" else "reports (one per cluster)"
+    print(f"\n{label}list: {r0['list_items']:,} {rows} on the story, {SIZE[0]}x{SIZE[1]}; "
+          f"median (min–max) of {len(runs)} fresh processes")
+    print(f"  first screen drawn, from process start   {stat([r['first_screen_s'] * 1000 for r in runs])} ms"
+          f"   (CPU {stat([r['first_screen_cpu_s'] * 1000 for r in runs])} ms)   target < 1000 ms")
+    print(f"  keypress j/k/G/g, p50                     {stat([r['key_p50_ms'] for r in runs], '{:.1f}')} ms")
+    print(f"  keypress j/k/G/g, p99                     {stat([r['key_p99_ms'] for r in runs], '{:.1f}')} ms"
+          f"   target < 50 ms   ({r0['key_presses']} presses, max {max(r['key_max_ms'] for r in runs):.0f} ms)")
+    per_key = [max(r["search_ms"]) for r in runs]
+    print(f"  search as you type '{word}', slowest key {stat(per_key)} ms   target < 100 ms"
+          f"   (per key, first run: {', '.join(f'{x:.0f}' for x in r0['search_ms'])}; {r0['search_matches']:,} matches)")
+    print(f"  resident memory                           {stat([r['rss_mib'] for r in runs])} MiB"
+          f"   (peak {stat([r['hwm_mib'] for r in runs])} MiB)   target < 150 MiB")
+
+
 def main() -> None:
     if len(sys.argv) > 2 and sys.argv[1] == "--child":
         kind, *rest = sys.argv[2:]
@@ -306,26 +328,21 @@ def main() -> None:
     ap.add_argument("--presses", type=int, default=500)
     ap.add_argument("--word", default="pentagon", help="typed into the search, a key at a time")
     ap.add_argument("--no-poll", action="store_true", help="skip the event-loop lag during a poll")
+    ap.add_argument("--baseline", type=Path, metavar="DIR",
+                    help="also measure the screen of the tracker in DIR (a checkout), runs alternating")
     args = ap.parse_args()
 
     print(f"tui_bench: {args.items:,} items, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     config = ensure_db(args.dir, args.items)
 
-    runs = [run_child("screen", str(config), str(args.presses), args.word) for _ in range(args.runs)]
-    r0 = runs[0]
-    rows = "developments" if r0["view"] == "developments" else "reports (one per cluster)"
-    print(f"\nlist: {r0['list_items']:,} {rows} on the story, {SIZE[0]}x{SIZE[1]}; "
-          f"median (min–max) of {args.runs} fresh processes")
-    print(f"  first screen drawn, from process start   {stat([r['first_screen_s'] * 1000 for r in runs])} ms"
-          f"   (CPU {stat([r['first_screen_cpu_s'] * 1000 for r in runs])} ms)   target < 1000 ms")
-    print(f"  keypress j/k/G/g, p50                     {stat([r['key_p50_ms'] for r in runs], '{:.1f}')} ms")
-    print(f"  keypress j/k/G/g, p99                     {stat([r['key_p99_ms'] for r in runs], '{:.1f}')} ms"
-          f"   target < 50 ms   ({r0['key_presses']} presses, max {max(r['key_max_ms'] for r in runs):.0f} ms)")
-    per_key = [max(r["search_ms"]) for r in runs]
-    print(f"  search as you type '{args.word}', slowest key {stat(per_key)} ms   target < 100 ms"
-          f"   (per key, first run: {', '.join(f'{x:.0f}' for x in r0['search_ms'])}; {r0['search_matches']:,} matches)")
-    print(f"  resident memory                           {stat([r['rss_mib'] for r in runs])} MiB"
-          f"   (peak {stat([r['hwm_mib'] for r in runs])} MiB)   target < 150 MiB")
+    checkouts = [("this checkout", None)] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
+    runs: dict[str, list[dict]] = {label: [] for label, _ in checkouts}
+    for n in range(args.runs):
+        for label, checkout in checkouts if n % 2 == 0 else checkouts[::-1]:  # alternating: load drifts hit both
+            runs[label].append(run_child("screen", str(config), str(args.presses), args.word, checkout=checkout))
+    for label, _ in checkouts:
+        report(f"{label}: " if args.baseline else "", runs[label], args.word)
+    print(f"(load average now {os.getloadavg()[0]:.1f})")
 
     if args.no_poll:
         return
