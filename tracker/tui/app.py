@@ -169,16 +169,21 @@ class TrackerApp(App[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        # The first list is read here, before the first frame: an indexed id-only query that
-        # takes milliseconds even at 100,000 items, so the first screen is already full.
+        # The first list is read here, before the first frame, so the first screen is already
+        # full; only the one shown: the other is read when v shows it (reload), as after a
+        # search. At 1,000,000 items the reports' 100,000 ids cost ~60 ms for a hidden list.
         self.last_max = self.store.max_item_id()
-        self.items.set_ids(self.store.item_ids_between(self.filter, 0, self.last_max))
-        self.devs.set_ids(self.store.development_list(self.filter))
+        if self.by_development:
+            self.devs.set_ids(self.store.development_list(self.filter))
+        else:
+            self.items.set_ids(self.store.item_ids_between(self.filter, 0, self.last_max))
         self._apply_view()
         self.status.set_state(feeds=self.store.feed_states())
         self._update_list_title()
         self.panel.focus()
-        self.open_briefing(on_open=True)
+        # After the first frame: tracker.brief's imports (the digest's) and its read in a
+        # thread would otherwise come before it.
+        self.call_after_refresh(self.open_briefing, on_open=True)
         self.set_interval(WATCH_INTERVAL, self.watch_store)
         self.set_interval(1.0, self.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
