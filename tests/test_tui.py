@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -649,6 +650,22 @@ async def test_the_dashboard_prefetches_the_database_after_the_first_screen(env,
         await app.polling_ready()
         await settle(pilot)
     assert called == [env.store.path]
+
+
+async def test_the_collector_paused_for_the_start_is_back_once_the_poller_is_made(env):
+    """`tracker` pauses the collector while the dashboard starts (cli.tui.pause_collection);
+    the app resumes it, or nothing would ever collect its cycles."""
+    from tracker.cli.tui import pause_collection
+
+    pause_collection()
+    try:
+        app = env.app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.polling_ready()
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+            await settle(pilot)
+    finally:
+        gc.enable()
 
 
 async def test_a_failed_export_is_told_and_the_dashboard_goes_on(env):

@@ -231,7 +231,9 @@ class TrackerApp(App[None]):
         # Everything made so far (Textual, the widgets, the imported modules: ~half a million
         # objects) lives as long as the app. Left to the collector, each full collection walks
         # them all and stalls the screen for 50-100 ms; frozen, it walks only what came later.
+        # `tracker` paused the collector until here (cli.tui.pause_collection).
         gc.freeze()
+        gc.enable()
         self._poller_made.set()
         await asyncio.to_thread(self.store.prefetch)
         if self.start_polling and self.lost is None:
