@@ -36,14 +36,14 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# The tracker measured: this checkout's, or --baseline's (the child is told in TRACKER_CHECKOUT).
-sys.path.insert(0, os.environ.get("TRACKER_CHECKOUT") or str(HERE.parent))
+sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 SIZE = (160, 48)
 
 
 # ---------------------------------------------------------------------- helpers (child side)
+# (make_db puts --baseline's checkout, TRACKER_CHECKOUT in the child, ahead of this one)
 from make_db import _rss_mib, _since_process_start  # noqa: E402  (benchmarks/ is on sys.path)
 
 
@@ -130,6 +130,7 @@ def child_screen(config_path: str, presses: int, word: str) -> dict:
             out["first_screen_cpu_s"] = frames.hit_cpu
             panel = app.panel
             out["list_items"], out["view"] = len(panel.ids), app.view
+            out["tracker"] = str(Path(tracker.cli.tui.__file__).parents[2])  # the checkout measured
             await pilot.pause()
 
             # keypresses: j x40, G, k x40, g, ...: every key moves the cursor, so every key draws
@@ -339,7 +340,8 @@ def main() -> None:
     runs: dict[str, list[dict]] = {label: [] for label, _ in checkouts}
     for n in range(args.runs):
         for label, checkout in checkouts if n % 2 == 0 else checkouts[::-1]:  # alternating: load drifts hit both
-            runs[label].append(run_child("screen", str(config), str(args.presses), args.word, checkout=checkout))
+            runs[label].append(run := run_child("screen", str(config), str(args.presses), args.word, checkout=checkout))
+            assert run["tracker"] == str(checkout or HERE.parent), run["tracker"]
     for label, _ in checkouts:
         report(f"{label}: " if args.baseline else "", runs[label], args.word)
     print(f"(load average now {os.getloadavg()[0]:.1f})")
