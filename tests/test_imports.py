@@ -69,6 +69,12 @@ def test_tracker_items_imports_no_other_command_and_no_client(tmp_path, server):
     assert loaded_after(code, ("tracker.cli",)) == ["tracker.cli", "tracker.cli.core", "tracker.cli.parser"]
 
 
+def test_the_dashboard_imports_its_other_screens_when_they_open():
+    """Textual builds a screen's classes at import (~15 ms for the five, with DataTable):
+    not before the first frame."""
+    assert loaded_after("import tracker.tui.app", ("tracker.tui.screens", "textual.widgets._data_table")) == []
+
+
 def test_tracker_version_does_not_import_textual():
     code = textwrap.dedent("""
         from tracker.cli import main

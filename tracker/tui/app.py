@@ -13,6 +13,7 @@ import gc
 import logging
 import re
 import signal
+import sys
 import time
 import webbrowser
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -39,12 +40,8 @@ from ..text import clean_text, safe_link
 from ..timeutil import utcnow
 from . import render
 from .keys import KEYS, SHORT, app_bindings
-from .messages import ItemChosen, ItemHighlighted, PollFinished, PollStarted, StoreChanged
-from .screens.deadlines import DeadlinesScreen
-from .screens.feeds import FeedsScreen
-from .screens.help import HelpScreen
-from .screens.outlets import OutletsScreen
-from .screens.timeline import TimelineScreen
+from .messages import (DeadlinesChanged, FeedsChanged, ItemChosen, ItemHighlighted, PollFinished, PollStarted,
+                       StoreChanged, TimelineChosen)
 from .widgets.article import ArticleView, DetailView
 from .widgets.briefing import Briefing
 from .widgets.footer import KeyFooter
@@ -205,7 +202,7 @@ class TrackerApp(App[None]):
         if self.side_shows("detail"):
             self.detail.tick()
         screen = self._top_screen()
-        if isinstance(screen, (DeadlinesScreen, FeedsScreen)):
+        if _showing(screen, "deadlines.DeadlinesScreen", "feeds.FeedsScreen"):
             screen.tick()
 
     async def _setup_polling(self) -> None:
@@ -431,7 +428,7 @@ class TrackerApp(App[None]):
     def on_store_changed(self, message: StoreChanged) -> None:
         self.run_worker(self.check_new, group="check")
         screen = self._top_screen()
-        if isinstance(screen, (TimelineScreen, OutletsScreen)):  # left open, they follow new items too
+        if _showing(screen, "timeline.TimelineScreen", "outlets.OutletsScreen"):  # left open, they follow new items too
             screen.refresh_data()
 
     async def check_new(self) -> None:
@@ -631,7 +628,7 @@ class TrackerApp(App[None]):
                 self._show_detail(self.detail.item_id, mark_read=False)
         self.run_worker(self._refresh_feeds, group="feeds", exclusive=True)
         screen = self._top_screen()
-        if isinstance(screen, FeedsScreen):
+        if _showing(screen, "feeds.FeedsScreen"):
             self.run_worker(screen.reload, group="feeds-screen", exclusive=True)
 
     def poll(self, name: str | None = None) -> None:
@@ -973,23 +970,29 @@ class TrackerApp(App[None]):
         self.reload()
 
     # ------------------------------------------------------------ screens and the rest
+    # Each screen's module is imported when it is first opened, not before the first frame.
     def action_feeds(self) -> None:
+        from .screens.feeds import FeedsScreen
         self.push_screen(FeedsScreen())
 
     def action_deadlines(self) -> None:
+        from .screens.deadlines import DeadlinesScreen
         self.push_screen(DeadlinesScreen())
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
         self.push_screen(HelpScreen())
 
     def action_timeline(self) -> None:
+        from .screens.timeline import TimelineScreen
         self.push_screen(TimelineScreen())
 
     def action_outlets(self) -> None:
+        from .screens.outlets import OutletsScreen
         self.push_screen(OutletsScreen())
 
-    @on(TimelineScreen.Chosen)
-    def _timeline_chosen(self, message: TimelineScreen.Chosen) -> None:
+    @on(TimelineChosen)
+    def _timeline_chosen(self, message: TimelineChosen) -> None:
         self.show_item(message.item_id)
 
     def show_item(self, item_id: int) -> None:
@@ -1004,8 +1007,8 @@ class TrackerApp(App[None]):
             self.devs.move_to(self.devs.ids.index(development))
         self._show_detail(item_id)
 
-    @on(DeadlinesScreen.Changed)
-    def _deadlines_changed(self, message: DeadlinesScreen.Changed) -> None:
+    @on(DeadlinesChanged)
+    def _deadlines_changed(self, message: DeadlinesChanged) -> None:
         self.reload_deadlines()
         message.screen.reload(select=message.select)
 
@@ -1015,11 +1018,11 @@ class TrackerApp(App[None]):
         self.deadlines = list(milestones(self.config, self.store).all)
         self.header.countdown.set_deadlines(self.deadlines)
 
-    @on(FeedsScreen.Changed)
-    def _feeds_edited(self, message: FeedsScreen.Changed) -> None:
+    @on(FeedsChanged)
+    def _feeds_edited(self, message: FeedsChanged) -> None:
         self.run_worker(self._feeds_changed(message), group="feeds-edit")
 
-    async def _feeds_changed(self, message: FeedsScreen.Changed) -> None:
+    async def _feeds_changed(self, message: FeedsChanged) -> None:
         await self.feeds_changed(message.config)
         if message.screen.is_attached:  # not if the user has left the screen meanwhile
             await message.screen.reload()
@@ -1082,6 +1085,17 @@ def _warm_pool(pool: Executor) -> None:
     workers = getattr(pool, "_max_workers", 2)
     for future in [pool.submit(time.sleep, 0.05) for _ in range(workers)]:
         future.result()
+
+
+def _showing(screen: Screen | None, *names: str) -> bool:
+    """Whether `screen` is one of tracker.tui.screens' "module.Class" `names`: never while
+    that module is not imported yet (it is when its screen is first opened)."""
+    for name in names:
+        module, cls = name.split(".")
+        loaded = sys.modules.get(f"{__package__}.screens.{module}")
+        if loaded is not None and isinstance(screen, getattr(loaded, cls)):
+            return True
+    return False
 
 
 def build_app(config: Config, store: Store, *, clock: Callable[[], datetime] | None = None,
