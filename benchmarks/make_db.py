@@ -22,7 +22,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# tui_bench --baseline's child measures another checkout's tracker: that one, not this one's.
+sys.path.insert(0, os.environ.get("TRACKER_CHECKOUT") or str(ROOT))
 
 from tracker.config import load  # noqa: E402
 from tracker.match import Matcher  # noqa: E402

@@ -137,3 +137,20 @@ async def test_x_moves_a_report_out_and_j_joins_it_back_and_the_database_keeps_i
         await settle(pilot)
         assert len(again.devs.ids) == count
         assert again.devs.row(again.devs.ids[1])["reports"] == 3
+
+
+async def test_opening_by_development_reads_the_reports_list_only_when_v_shows_it(tmp_path, server):
+    """The hidden list is not read for the first screen (at a million items the reports'
+    ids are 100,000 of them); v reads it then, whole."""
+    d = by_development(tmp_path, server, coverage())
+    app = d.app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await polled(pilot)
+    again = d.app()
+    async with again.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        assert again.devs.ids and again.items.ids == []
+        await pilot.press("v")
+        await settle(pilot)
+        upto = d.store.max_item_id()
+        assert again.items.ids == d.store.item_ids_between(again.filter, 0, upto) and again.items.ids

@@ -184,8 +184,6 @@ def _fulltext(r: _Reader, d) -> FulltextSettings:
 
 def _notify(r: _Reader, d: dict) -> None:
     """The [notify] table; its meaning is in tracker/notify.py."""
-    from .notify import parse_quiet_hours
-
     r.check_keys(d, NOTIFY_KEYS, "notify", shown="notify")
     for key in ("bell", "desktop", "toasts"):
         if key in d and not isinstance(d[key], bool):
@@ -215,6 +213,8 @@ def _notify(r: _Reader, d: dict) -> None:
         if key in d and (not isinstance(d[key], int) or isinstance(d[key], bool) or d[key] < 1):
             r.fail("must be a whole number, 1 or more", "notify", None, key, f"notify.{key}")
     if "quiet_hours" in d:
+        from .notify import parse_quiet_hours  # only then: notify's imports cost every load ~5 ms
+
         try:
             parse_quiet_hours(d["quiet_hours"])
         except ValueError as e:

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import EXIT_OK, EXIT_USAGE, config_path, positive_int
+from . import EXIT_OK, EXIT_USAGE, config_path
 from ..config import is_http_url
 from ..text import clean_text
 
@@ -107,19 +107,3 @@ def cmd_texts(args) -> int:
           + (f", {done['failed']} could not be read (`tracker items --json` shows why)" if done["failed"] else "")
           + ("" if total else ": every on-story report already has its text"))
     return EXIT_OK
-
-
-def register(sub, common) -> None:
-    p = sub.add_parser("article", parents=[common], help="fetch the story's anchor article from its page",
-                       description="Fetch the page at URL, keep the article's own text (headline, byline, "
-                                   "date, body; no navigation, ads or comments) in data/, and make it the "
-                                   "story's anchor article in feeds.toml.")
-    p.add_argument("url", metavar="URL")
-    p.set_defaults(func=cmd_article)
-
-    p = sub.add_parser("texts", parents=[common], help="read the pages of on-story reports now",
-                       description="Fetch the pages of on-story reports that have no text yet and keep each "
-                                   "article's own text (the dashboard and the daemon do this in the background), "
-                                   "one page at a time per site.")
-    p.add_argument("--limit", type=positive_int, default=200, metavar="N", help="at most N pages (default 200)")
-    p.set_defaults(func=cmd_texts)

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import json
 import sys
 import time
 
 from ..store import Filter, merge_feeds
-from ..text import clean_text
 from ..timeutil import ago, from_iso, utcnow
-from . import EXIT_OK, db_path, load_config, local_time, open_store, positive_int, stderr_console
+from . import EXIT_OK, db_path, load_config, local_time, open_store, stderr_console
 
 
 def cmd_poll(args) -> int:
+    import asyncio  # here, not at the top: `tracker items` and `feeds` need no event loop (~15 ms)
+
     from ..pool import parse_pool
     from ..update import Updater
 
@@ -135,6 +135,8 @@ def item_json(r: dict) -> dict:
 
 def _print_developments(store, args) -> int:
     """`tracker items --developments`: one row per development, latest report first."""
+    from ..text import clean_text
+
     rows = store.developments(limit=args.limit)
     members = store.development_members([r["id"] for r in rows])
     if args.json:
@@ -186,32 +188,3 @@ def cmd_feeds(args) -> int:
         if f["moved_to"]:
             print(f"    moved permanently to {clean_text(f['moved_to'])}")
     return EXIT_OK
-
-
-def register(sub, common) -> None:
-    p = sub.add_parser("poll", parents=[common], help="poll every feed once and store what is new",
-                       description="Poll every feed once (a progress bar on a terminal), store new items, "
-                                   "and print a summary. Exits 0 whatever individual feeds answered.")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_poll)
-
-    p = sub.add_parser("items", parents=[common], help="list stored items, newest first",
-                       description="List stored items, newest first; by default only those on the story.")
-    p.add_argument("--json", action="store_true", help="a JSON array (a stable interface for scripts)")
-    p.add_argument("--all", action="store_true", help="include items that are not on the story")
-    p.add_argument("--limit", type=positive_int, metavar="N", help="at most N items")
-    p.add_argument("--unread", action="store_true", help="only unread items")
-    p.add_argument("--starred", action="store_true", help="only starred items")
-    p.add_argument("--search", metavar="WORDS",
-                   help="full-text search in titles, summaries and articles' text (as the dashboard's /)")
-    p.add_argument("--clusters", action="store_true",
-                   help="one row per report: its earliest copy, with how many outlets carried it (×N)")
-    p.add_argument("--developments", action="store_true",
-                   help="one row per development (every report of one event): id, headline, first and "
-                        "last report, reports, outlets, item ids")
-    p.set_defaults(func=cmd_items)
-
-    p = sub.add_parser("feeds", parents=[common], help="each feed's health: last poll, status, items, errors",
-                       description="Each feed: last poll, HTTP status, items, errors and next poll.")
-    p.add_argument("--json", action="store_true", help="as JSON")
-    p.set_defaults(func=cmd_feeds)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import ipaddress
 import logging
@@ -14,11 +13,11 @@ from datetime import datetime
 from pathlib import Path
 
 from ..paths import log_file
-from . import EXIT_FAIL, EXIT_OK, db_path, load_config, open_store, positive_int
+from . import EXIT_FAIL, EXIT_OK, db_path, load_config, open_store
+from .parser import GRACE
 
 log = logging.getLogger("tracker.daemon")
 
-GRACE = 5.0  # seconds in-flight polls get to finish after SIGTERM before they are cancelled
 LOG_BYTES, LOG_BACKUPS = 1_000_000, 3  # a few MB of history, whatever the uptime
 FILE_CHECK = 1.0  # seconds between looks at whether the database file is still the one opened
 
@@ -197,37 +196,3 @@ def cmd_serve(args) -> int:
 
 
 # ------------------------------------------------------------------ registration
-def _grace(text: str) -> float:
-    from ..config import parse_duration
-
-    try:
-        return parse_duration(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def register(sub, common) -> None:
-    p = sub.add_parser(
-        "daemon", parents=[common], help="poll on schedule without a UI (for systemd, tmux, a server)",
-        description="Poll every feed on its schedule without a UI, notify as [notify] says, and log "
-                    "to a rotating file (see `tracker paths`). Stops cleanly on SIGTERM or Ctrl-C "
-                    "(exit 0). A dashboard opened on the same database shows its items. "
-                    "docs/tracker.service is an example systemd user unit.")
-    p.add_argument("--log", metavar="FILE", help="the log file (default: tracker.log beside the database)")
-    p.add_argument("--grace", type=_grace, default=GRACE, metavar="DURATION",
-                   help=f"on stop, how long running polls may finish before they are cancelled (default {GRACE:g}s)")
-    p.set_defaults(func=cmd_daemon)
-
-    p = sub.add_parser(
-        "serve", parents=[common], help="serve the dashboard to a web browser",
-        description="Serve the dashboard to a web browser (textual-serve): each browser tab runs its "
-                    "own dashboard on this machine, ended when the tab closes. Listens on 127.0.0.1 unless "
-                    "--host says otherwise, and then requires the secret token printed at start. "
-                    "Only pages it served may use it.")
-    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=positive_int, default=8000, help="the port (default: 8000)")
-    p.add_argument("--public-url", metavar="URL",
-                   help="the URL browsers use to reach it, when not http://HOST:PORT (a proxy, 0.0.0.0)")
-    p.add_argument("--max-sessions", type=positive_int, default=4, metavar="N",
-                   help="the most browser tabs (each its own dashboard process) served at once (default: 4)")
-    p.set_defaults(func=cmd_serve)

@@ -92,27 +92,3 @@ def cmd_demo(args) -> int:
             publishing.stop.set()
             publishing.join(timeout=2)
     return EXIT_OK
-
-
-def _seconds(text: str) -> float:
-    value = float(text)
-    if value < 5:
-        raise argparse.ArgumentTypeError("must be at least 5 seconds")
-    return value
-
-
-def register(sub, common) -> None:
-    p = sub.add_parser("demo", parents=[common], help="the dashboard on a local feed server with synthetic items",
-                       description="Start a feed server on 127.0.0.1 publishing clearly labelled synthetic "
-                                   "items about the story every few seconds, point a temporary config and "
-                                   "database at it, and open the dashboard. Everything is removed on exit. "
-                                   "Uses the story rules, deadlines and article of --config (default "
-                                   "./feeds.toml, else the shipped one).")
-    p.add_argument("--interval", type=_seconds, default=10.0, metavar="SECONDS",
-                   help="how often each demo feed is polled (default 10)")
-    p.add_argument("--every", type=float, default=6.0, metavar="SECONDS",
-                   help="how often new items are published (default 6)")
-    p.add_argument("--deadline-in", type=float, metavar="MINUTES",
-                   help="also add a synthetic deadline this many minutes ahead, to watch the countdown")
-    p.add_argument("--seed", type=int, default=0, help="seed of the synthetic items")
-    p.set_defaults(func=cmd_demo)

@@ -8,9 +8,7 @@ import sys
 import time
 
 from ..text import clean_text
-from . import EXIT_OK, db_path, load_config, positive_int
-
-SHOWN = 20  # titles listed per direction; the counts are always complete
+from . import EXIT_OK, db_path, load_config
 
 
 def cmd_rules(args) -> int:
@@ -112,19 +110,3 @@ def _section(heading: str, moved, mark: str, limit: int | None) -> None:
         print(f"  {mark} {m.title}{terms}")
     if limit is not None and len(moved) > limit:
         print(f"  ... and {len(moved) - limit} more (--all lists them)")
-
-
-def register(sub, common) -> None:
-    p = sub.add_parser("rules", parents=[common], help="re-score stored items against the story rules",
-                       description="Re-score every stored item against [story.match] in feeds.toml. "
-                                   "`test` shows what would move onto or off the story without changing "
-                                   "anything; `apply` makes it so. Manual verdicts (+/- in the dashboard) "
-                                   "always win. Edited rules are also applied when tracker next starts.")
-    p.add_argument("action", choices=["test", "apply", "suggest"],
-                   help="test: show the changes; apply: make them; suggest: list terms frequent in the "
-                        "story's developments that the rules lack (changes nothing)")
-    p.add_argument("--json", action="store_true", help="as JSON (every moved item)")
-    p.add_argument("--show", type=positive_int, default=SHOWN, metavar="N",
-                   help=f"titles listed per direction, or terms suggested (default {SHOWN})")
-    p.add_argument("--all", action="store_true", help="list every moved title (every suggested term)")
-    p.set_defaults(func=cmd_rules)

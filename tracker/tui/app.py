@@ -13,6 +13,7 @@ import gc
 import logging
 import re
 import signal
+import sys
 import time
 import webbrowser
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -39,12 +40,8 @@ from ..text import clean_text, safe_link
 from ..timeutil import utcnow
 from . import render
 from .keys import KEYS, SHORT, app_bindings
-from .messages import ItemChosen, ItemHighlighted, PollFinished, PollStarted, StoreChanged
-from .screens.deadlines import DeadlinesScreen
-from .screens.feeds import FeedsScreen
-from .screens.help import HelpScreen
-from .screens.outlets import OutletsScreen
-from .screens.timeline import TimelineScreen
+from .messages import (DeadlinesChanged, FeedsChanged, ItemChosen, ItemHighlighted, PollFinished, PollStarted,
+                       StoreChanged, TimelineChosen)
 from .widgets.article import ArticleView, DetailView
 from .widgets.briefing import Briefing
 from .widgets.footer import KeyFooter
@@ -169,16 +166,21 @@ class TrackerApp(App[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        # The first list is read here, before the first frame: an indexed id-only query that
-        # takes milliseconds even at 100,000 items, so the first screen is already full.
+        # The first list is read here, before the first frame, so the first screen is already
+        # full; only the one shown: the other is read when v shows it (reload), as after a
+        # search. At 1,000,000 items the reports' 100,000 ids cost ~60 ms for a hidden list.
         self.last_max = self.store.max_item_id()
-        self.items.set_ids(self.store.item_ids_between(self.filter, 0, self.last_max))
-        self.devs.set_ids(self.store.development_list(self.filter))
+        if self.by_development:
+            self.devs.set_ids(self.store.development_list(self.filter))
+        else:
+            self.items.set_ids(self.store.item_ids_between(self.filter, 0, self.last_max))
         self._apply_view()
         self.status.set_state(feeds=self.store.feed_states())
         self._update_list_title()
         self.panel.focus()
-        self.open_briefing(on_open=True)
+        # After the first frame: tracker.brief's imports (the digest's) and its read in a
+        # thread would otherwise come before it.
+        self.call_after_refresh(self.open_briefing, on_open=True)
         self.set_interval(WATCH_INTERVAL, self.watch_store)
         self.set_interval(1.0, self.tick)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -200,7 +202,7 @@ class TrackerApp(App[None]):
         if self.side_shows("detail"):
             self.detail.tick()
         screen = self._top_screen()
-        if isinstance(screen, (DeadlinesScreen, FeedsScreen)):
+        if _showing(screen, "deadlines.DeadlinesScreen", "feeds.FeedsScreen"):
             screen.tick()
 
     async def _setup_polling(self) -> None:
@@ -226,7 +228,9 @@ class TrackerApp(App[None]):
         # Everything made so far (Textual, the widgets, the imported modules: ~half a million
         # objects) lives as long as the app. Left to the collector, each full collection walks
         # them all and stalls the screen for 50-100 ms; frozen, it walks only what came later.
+        # `tracker` paused the collector until here (cli.tui.pause_collection).
         gc.freeze()
+        gc.enable()
         self._poller_made.set()
         await asyncio.to_thread(self.store.prefetch)
         if self.start_polling and self.lost is None:
@@ -424,7 +428,7 @@ class TrackerApp(App[None]):
     def on_store_changed(self, message: StoreChanged) -> None:
         self.run_worker(self.check_new, group="check")
         screen = self._top_screen()
-        if isinstance(screen, (TimelineScreen, OutletsScreen)):  # left open, they follow new items too
+        if _showing(screen, "timeline.TimelineScreen", "outlets.OutletsScreen"):  # left open, they follow new items too
             screen.refresh_data()
 
     async def check_new(self) -> None:
@@ -624,7 +628,7 @@ class TrackerApp(App[None]):
                 self._show_detail(self.detail.item_id, mark_read=False)
         self.run_worker(self._refresh_feeds, group="feeds", exclusive=True)
         screen = self._top_screen()
-        if isinstance(screen, FeedsScreen):
+        if _showing(screen, "feeds.FeedsScreen"):
             self.run_worker(screen.reload, group="feeds-screen", exclusive=True)
 
     def poll(self, name: str | None = None) -> None:
@@ -966,23 +970,29 @@ class TrackerApp(App[None]):
         self.reload()
 
     # ------------------------------------------------------------ screens and the rest
+    # Each screen's module is imported when it is first opened, not before the first frame.
     def action_feeds(self) -> None:
+        from .screens.feeds import FeedsScreen
         self.push_screen(FeedsScreen())
 
     def action_deadlines(self) -> None:
+        from .screens.deadlines import DeadlinesScreen
         self.push_screen(DeadlinesScreen())
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
         self.push_screen(HelpScreen())
 
     def action_timeline(self) -> None:
+        from .screens.timeline import TimelineScreen
         self.push_screen(TimelineScreen())
 
     def action_outlets(self) -> None:
+        from .screens.outlets import OutletsScreen
         self.push_screen(OutletsScreen())
 
-    @on(TimelineScreen.Chosen)
-    def _timeline_chosen(self, message: TimelineScreen.Chosen) -> None:
+    @on(TimelineChosen)
+    def _timeline_chosen(self, message: TimelineChosen) -> None:
         self.show_item(message.item_id)
 
     def show_item(self, item_id: int) -> None:
@@ -997,8 +1007,8 @@ class TrackerApp(App[None]):
             self.devs.move_to(self.devs.ids.index(development))
         self._show_detail(item_id)
 
-    @on(DeadlinesScreen.Changed)
-    def _deadlines_changed(self, message: DeadlinesScreen.Changed) -> None:
+    @on(DeadlinesChanged)
+    def _deadlines_changed(self, message: DeadlinesChanged) -> None:
         self.reload_deadlines()
         message.screen.reload(select=message.select)
 
@@ -1008,11 +1018,11 @@ class TrackerApp(App[None]):
         self.deadlines = list(milestones(self.config, self.store).all)
         self.header.countdown.set_deadlines(self.deadlines)
 
-    @on(FeedsScreen.Changed)
-    def _feeds_edited(self, message: FeedsScreen.Changed) -> None:
+    @on(FeedsChanged)
+    def _feeds_edited(self, message: FeedsChanged) -> None:
         self.run_worker(self._feeds_changed(message), group="feeds-edit")
 
-    async def _feeds_changed(self, message: FeedsScreen.Changed) -> None:
+    async def _feeds_changed(self, message: FeedsChanged) -> None:
         await self.feeds_changed(message.config)
         if message.screen.is_attached:  # not if the user has left the screen meanwhile
             await message.screen.reload()
@@ -1075,6 +1085,17 @@ def _warm_pool(pool: Executor) -> None:
     workers = getattr(pool, "_max_workers", 2)
     for future in [pool.submit(time.sleep, 0.05) for _ in range(workers)]:
         future.result()
+
+
+def _showing(screen: Screen | None, *names: str) -> bool:
+    """Whether `screen` is one of tracker.tui.screens' "module.Class" `names`: never while
+    that module is not imported yet (it is when its screen is first opened)."""
+    for name in names:
+        module, cls = name.split(".")
+        loaded = sys.modules.get(f"{__package__}.screens.{module}")
+        if loaded is not None and isinstance(screen, getattr(loaded, cls)):
+            return True
+    return False
 
 
 def build_app(config: Config, store: Store, *, clock: Callable[[], datetime] | None = None,

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from ..model import Config
     from ..update import UpdateResult
+    from .screens.deadlines import DeadlinesScreen
+    from .screens.feeds import FeedsScreen
 
 
 @dataclass
@@ -41,3 +44,41 @@ class ItemChosen(Message):
     """Enter or a click on the selected row: show the item's detail."""
 
     item_id: int
+
+
+# The screens' messages live here, not in the screens, so the app handles them without
+# importing a screen before it is opened (Textual builds each screen class at import).
+@dataclass
+class TimelineChosen(Message):
+    """Enter on a report of the timeline's list: the app shows it on the main screen."""
+
+    item_id: int
+
+
+@dataclass
+class DeadlinesChanged(Message):
+    """A milestone was added, changed or removed here: the app reads the deadlines again
+    (the header follows) and then has this screen list them, `select` under the cursor."""
+
+    screen: DeadlinesScreen
+    select: str | None = None
+
+    @property
+    def control(self) -> DeadlinesScreen:
+        return self.screen
+
+
+@dataclass
+class FeedsChanged(Message):
+    """feeds.toml lists other feeds now (added or removed here): the app takes `config`'s
+    feeds into the database and the schedule, then has this screen list them again, says
+    `told` and polls `poll` (a feed just added)."""
+
+    screen: FeedsScreen
+    config: Config
+    told: str
+    poll: str | None = None
+
+    @property
+    def control(self) -> FeedsScreen:
+        return self.screen

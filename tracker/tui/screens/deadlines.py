@@ -16,7 +16,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -24,6 +23,7 @@ from ...milestones import default_zone, local_zone_name, to_utc  # noqa: F401 (t
 from ...model import Deadline
 from ...timeutil import local
 from .. import render
+from ..messages import DeadlinesChanged
 from ..widgets.footer import KeyFooter
 from ..widgets.table import Table
 from .confirm import ConfirmScreen
@@ -85,17 +85,7 @@ class MilestoneForm(ModalScreen[MilestoneInput | None]):
 
 
 class DeadlinesScreen(Screen[None]):
-    @dataclass
-    class Changed(Message):
-        """A milestone was added, changed or removed here: the app reads the deadlines again
-        (the header follows) and then has this screen list them, `select` under the cursor."""
-
-        screen: DeadlinesScreen
-        select: str | None = None
-
-        @property
-        def control(self) -> DeadlinesScreen:
-            return self.screen
+    Changed = DeadlinesChanged
 
     rows: dict[str, Deadline] = {}  # by table key, as listed; set by reload()
     BINDINGS = [

@@ -4,7 +4,6 @@ feed and x removes one, in feeds.toml (comments and layout kept) and in the sche
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -15,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Static
 
@@ -23,6 +21,7 @@ from ...errors import TrackerError
 from ...model import Config
 from ...timeutil import ago, from_iso, local
 from .. import render
+from ..messages import FeedsChanged
 from ..widgets.footer import KeyFooter
 from ..widgets.table import Table
 from .confirm import ConfirmScreen
@@ -37,20 +36,7 @@ def health(feed: dict) -> str:
 
 
 class FeedsScreen(Screen[None]):
-    @dataclass
-    class Changed(Message):
-        """feeds.toml lists other feeds now (added or removed here): the app takes `config`'s
-        feeds into the database and the schedule, then has this screen list them again, says
-        `told` and polls `poll` (a feed just added)."""
-
-        screen: FeedsScreen
-        config: Config
-        told: str
-        poll: str | None = None
-
-        @property
-        def control(self) -> FeedsScreen:
-            return self.screen
+    Changed = FeedsChanged
 
     last_polls: dict[str, datetime | None] = {}  # by feed, as listed; set by reload()
     BINDINGS = [

@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Static
 from ...model import Deadline
 from ...timeutil import from_iso, local
 from .. import render
+from ..messages import TimelineChosen
 from ..widgets.footer import KeyFooter
 from ..widgets.table import Table
 
@@ -359,11 +360,7 @@ class TimelineScreen(Screen[None]):
         {"down": table.action_cursor_down, "up": table.action_cursor_up, "top": table.action_scroll_top,
          "bottom": table.action_scroll_bottom}[direction]()
 
-    @dataclass
-    class Chosen(Message):
-        """Enter on a report of the list: the app shows it on the main screen."""
-
-        item_id: int
+    Chosen = TimelineChosen
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.post_message(self.Chosen(int(event.row_key.value)))
