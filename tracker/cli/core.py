@@ -167,24 +167,22 @@ def cmd_feeds(args) -> int:
     if args.json:
         keys = ("name", "url", "moved_to", "title", "last_poll", "last_ok", "last_status", "last_error",
                 "failures", "next_poll", "retry_after", "gone", "items", "on_story_items")
-        json.dump([{k: f[k] for k in keys} for f in feeds], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([{k: getattr(f, k) for k in keys} for f in feeds], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
     from ..text import clean_text
 
     now = utcnow()
     for f in feeds:  # feeds.toml is edited by hand: its names and URLs are cleaned for the terminal
-        health = ("gone" if f["gone"] else "failing" if f["failures"] else
-                  "ok" if f["last_ok"] else "not polled yet")
-        last = f"{ago(from_iso(f['last_poll']), now)}" if f["last_poll"] else "never"
-        nxt = local_time(f["next_poll"]) if f["next_poll"] and not f["gone"] else "-"
-        status = f["last_status"] if f["last_status"] is not None else "-"
-        print(f"{clean_text(f['name'])}  [{health}]  HTTP {status}, last poll {last}, "
-              f"{f['items']} items ({f['on_story_items']} on the story), next poll {nxt}")
-        if f["last_error"]:
-            print(f"    {'error' if f['failures'] else 'note'}: {clean_text(f['last_error'])}")
-        if f["moved_to"]:
-            print(f"    moved permanently to {clean_text(f['moved_to'])}")
+        last = f"{ago(from_iso(f.last_poll), now)}" if f.last_poll else "never"
+        nxt = local_time(f.next_poll) if f.next_poll and not f.gone else "-"
+        status = f.last_status if f.last_status is not None else "-"
+        print(f"{clean_text(f.name)}  [{f.health}]  HTTP {status}, last poll {last}, "
+              f"{f.items} items ({f.on_story_items} on the story), next poll {nxt}")
+        if f.last_error:
+            print(f"    {'error' if f.failures else 'note'}: {clean_text(f.last_error)}")
+        if f.moved_to:
+            print(f"    moved permanently to {clean_text(f.moved_to)}")
     return EXIT_OK
 
 

@@ -23,6 +23,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..model import Deadline, Story
+from ..rows import FeedState
 from ..text import clean_text, safe_link
 from ..timeutil import ago, from_iso, local, short_ago
 from ..worddiff import changes
@@ -382,15 +383,11 @@ def deadline_status(d: Deadline, now: datetime) -> str:
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
-def _failing(feed: dict) -> bool:
-    return bool(feed.get("failures") or feed.get("gone"))
-
-
-def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str], frame: int,
+def status_line(feeds: Sequence[FeedState], *, now: datetime, polling: Sequence[str], frame: int,
                 next_poll: datetime | None, width: int, ok: Style, bad: Style, dim: Style,
                 warn: Style | None = None) -> Text:
-    failing = [f for f in feeds if _failing(f)]
-    healthy = [f for f in feeds if f.get("last_ok") and not _failing(f)]
+    failing = [f for f in feeds if f.failing]
+    healthy = [f for f in feeds if f.health == "ok"]
     # The dot says the feeds' health at a glance: green only when none is failing.
     health = (dim if not failing and not healthy else ok if not failing
               else bad if not healthy else (warn or bad))
@@ -402,7 +399,7 @@ def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str],
     waiting = len(feeds) - len(healthy) - len(failing)
     if waiting:
         out.append(f"{SEP}{waiting} not polled yet", dim)
-    polls = [from_iso(f["last_poll"]) for f in feeds if f.get("last_poll")]
+    polls = [from_iso(f.last_poll) for f in feeds if f.last_poll]
     out.append(f"{SEP}last poll {ago(max(polls), now) if polls else 'never'}")
     if next_poll is not None:
         out.append(f"{SEP}next {local(next_poll).strftime('%H:%M:%S')}")
@@ -433,14 +430,14 @@ def _error_kind(error: str) -> str:
     return "other errors"
 
 
-def unreachable(feeds: Sequence[dict]) -> str | None:
+def unreachable(feeds: Sequence[FeedState]) -> str | None:
     """What the empty panel says when every feed has been tried and none answered, or None.
     Without it "the first polls are on their way" would go on after they have all failed."""
-    if not feeds or any(not f.get("last_poll") or not _failing(f) for f in feeds):
+    if not feeds or any(not f.last_poll or not f.failing for f in feeds):
         return None
     kinds: dict[str, int] = {}
     for f in feeds:
-        kind = _error_kind(plain(f.get("last_error") or ""))
+        kind = _error_kind(plain(f.last_error or ""))
         kinds[kind] = kinds.get(kind, 0) + 1
     reasons = sorted(kinds, key=lambda k: -kinds[k])
     reason = ", ".join(reasons[:2]) + (", …" if len(reasons) > 2 else "")

@@ -1,0 +1,49 @@
+"""The store's contract: what its read methods hand out are frozen rows (tracker.rows), the
+same type wherever they are read, which no reader can change under another."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tracker import rows
+from tracker.match import Match
+from tracker.model import Entry, FeedConfig
+from tracker.store import Store
+
+T0 = datetime(2026, 2, 27, 22, 0, tzinfo=timezone.utc)
+WIRE = FeedConfig("Wire", "http://127.0.0.1/wire.xml", 600)
+ON = Match(True, ("Anthropic", "Pentagon"))
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "t.db")
+    s.sync_feeds([WIRE])
+    entries = [(Entry(entry_id=f"e{n}", title=f"Pentagon designates Anthropic a supply chain risk ({n})",
+                      link=f"https://outlet{n}.test/a", published=f"2026-02-27T22:0{n}:00Z",
+                      summary="Hegseth said the designation bars contractors from Claude.", outlet=f"Outlet {n}"), ON)
+               for n in range(3)]
+    s.store_fetch(WIRE, entries, status=200, etag=None, last_modified=None, next_poll=T0 + timedelta(minutes=10),
+                  now=T0 + timedelta(hours=1))
+    yield s
+    s.close()
+
+
+def frozen(row, kind: type) -> None:
+    assert type(row) is kind, type(row)
+    name = dataclasses.fields(row)[0].name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(row, name, getattr(row, name))
+
+
+def test_feed_states_are_frozen_with_their_health(store):
+    for read in (store.feeds, store.feed_states, lambda: [store.feed("Wire")],
+                 lambda: store.configured_feeds([WIRE, FeedConfig("New", "http://127.0.0.1/new.xml", 600)])):
+        for feed in read():
+            frozen(feed, rows.FeedState)
+    assert [(f.name, f.health) for f in store.configured_feeds(
+        [WIRE, FeedConfig("New", "http://127.0.0.1/new.xml", 600)])] == [("Wire", "ok"), ("New", "not polled yet")]
+    assert dataclasses.replace(store.feed("Wire"), failures=2).health == "failing"
