@@ -31,12 +31,12 @@ def test_a_report_the_rules_miss_joins_an_on_story_development_and_says_so(tmp_p
     joined, other = fetch(store, (entry(20, *MISSED, 90), OFF), (entry(21, *UNRELATED, 95), OFF))
     row = store.item(joined)
     assert row["on_story"] == 1 and row["rule_on_story"] == 0 and row["development"] == d1
-    headline = store.developments()[[d["id"] for d in store.developments()].index(d1)]["headline"]
+    headline = store.developments()[[d.id for d in store.developments()].index(d1)].headline
     assert row["joined"] == headline
     assert verdict(row).startswith(f"on: joined {headline}")
     why = json.loads(row["development_why"])
     assert why["reason"] == "joined" and why["score"] >= 0.25 and "designation" in why["shared"]
-    assert {r["id"]: r["reports"] for r in store.developments()}[d1] == 4
+    assert {r.id: r.reports for r in store.developments()}[d1] == 4
     assert store.rows([other])[other]["on_story"] == 0 and store.rows([other])[other]["development"] is None
 
     # Re-scoring (tracker rules test/apply) neither lists nor moves it; re-grouping keeps it on.

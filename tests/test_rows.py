@@ -47,3 +47,11 @@ def test_feed_states_are_frozen_with_their_health(store):
     assert [(f.name, f.health) for f in store.configured_feeds(
         [WIRE, FeedConfig("New", "http://127.0.0.1/new.xml", 600)])] == [("Wire", "ok"), ("New", "not polled yet")]
     assert dataclasses.replace(store.feed("Wire"), failures=2).health == "failing"
+
+
+def test_developments_are_frozen(store):
+    devs = store.developments()
+    assert devs and sum(d.reports for d in devs) == 3
+    for dev in devs:
+        frozen(dev, rows.Development)
+        assert store.development_rows([dev.id]) == {dev.id: dev}

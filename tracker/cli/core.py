@@ -136,11 +136,11 @@ def item_json(r: dict) -> dict:
 def _print_developments(store, args) -> int:
     """`tracker items --developments`: one row per development, latest report first."""
     rows = store.developments(limit=args.limit)
-    members = store.development_members([r["id"] for r in rows])
+    members = store.development_members([r.id for r in rows])
     if args.json:
-        json.dump([{"id": r["id"], "headline": r["headline"], "first": r["first"], "last": r["last"],
-                    "reports": r["reports"], "outlets": r["outlets"], "unread": r["unread"],
-                    "items": members.get(r["id"], [])} for r in rows],
+        json.dump([{"id": r.id, "headline": r.headline, "first": r.first, "last": r.last,
+                    "reports": r.reports, "outlets": r.outlets, "unread": r.unread,
+                    "items": members.get(r.id, [])} for r in rows],
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
@@ -148,9 +148,9 @@ def _print_developments(store, args) -> int:
         print("no developments yet (run `tracker poll`)")
         return EXIT_OK
     for r in rows:
-        span = local_time(r["first"]) + ("" if r["first"] == r["last"] else f" - {local_time(r['last'])}")
-        print(f"#{r['id']}  {span}  {r['reports']} reports · {r['outlets']} outlets  {clean_text(r['headline'] or '')}")
-        print(f"    items: {' '.join(map(str, members.get(r['id'], [])))}")
+        span = local_time(r.first) + ("" if r.first == r.last else f" - {local_time(r.last)}")
+        print(f"#{r.id}  {span}  {r.reports} reports · {r.outlets} outlets  {clean_text(r.headline or '')}")
+        print(f"    items: {' '.join(map(str, members.get(r.id, [])))}")
     return EXIT_OK
 
 

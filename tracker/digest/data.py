@@ -302,9 +302,10 @@ def _developments(store: Store, entries: list[DigestItem]) -> tuple[DigestDevelo
         outlets: list[str] = []
         for e in reports:
             outlets += [o for o in e.outlets if o.casefold() not in {x.casefold() for x in outlets}]
-        head = heads.get(dev_id) or {}
-        title = clean_text(head.get("headline") or "", TITLE_LIMIT) or reports[0].title
-        link = safe_link(head.get("link")) if head.get("headline") else None
+        head = heads.get(dev_id)
+        headline = head.headline if head else None
+        title = clean_text(headline or "", TITLE_LIMIT) or reports[0].title
+        link = safe_link(head.link) if headline else None
         out.append(DigestDevelopment(
             id=dev_id, headline=title, link=link or reports[0].link, first=reports[0].time,
             last=max(e.time for e in reports), outlets=tuple(outlets), reports=tuple(reports),

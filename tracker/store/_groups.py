@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Iterable, Sequence
 
 from .. import cluster, developments
+from ..rows import Development  # the row; the grouping's own is developments.Development
 from ..timeutil import to_iso
 from ._base import chunks, put_setting
 from ._items import Filter
@@ -132,7 +133,7 @@ class GroupsPart:
                 f"SELECT id, outlets FROM clusters WHERE id IN ({marks})", chunk).fetchall())
         for r in rows:
             if r["development"] is not None and r["development"] in devs:
-                r["outlets"] = devs[r["development"]]["outlets"]
+                r["outlets"] = devs[r["development"]].outlets
             else:
                 r["development"] = r.get("cluster") or r["id"]
                 r["outlets"] = outlets.get(r["development"], 1)
@@ -427,23 +428,23 @@ class GroupsPart:
                 out[r[0]] = (r[1], r[0])
         return out
 
-    def development_rows(self, ids: Sequence[int]) -> dict[int, dict]:
+    def development_rows(self, ids: Sequence[int]) -> dict[int, Development]:
         """Rows for the panel, for the developments asked for: id, headline (its title),
         headline_item, first, last, reports, outlets, latest_item, link and outlet (the
         headline's), unread (reports not read), starred (1 when one of them is)."""
-        out: dict[int, dict] = {}
+        out: dict[int, Development] = {}
         conn = self._conn()
         for chunk, marks in chunks(ids):
-            for r in conn.execute(
+            for r in conn.execute(  # in rows.Development's order
                     f"SELECT d.id, i.title AS headline, d.headline AS headline_item, d.first, d.last, d.reports, "
                     f"d.outlets, d.latest_item, i.link, i.outlet, "
                     f"(SELECT COUNT(*) FROM items u WHERE u.development = d.id AND u.read = 0) AS unread, "
                     f"(SELECT MAX(u.starred) FROM items u WHERE u.development = d.id) AS starred "
                     f"FROM developments d LEFT JOIN items i ON i.id = d.headline WHERE d.id IN ({marks})", chunk):
-                out[r["id"]] = dict(r)
+                out[r[0]] = Development(*r)
         return out
 
-    def developments(self, limit: int | None = None) -> list[dict]:
+    def developments(self, limit: int | None = None) -> list[Development]:
         """development_rows() of every development (or the `limit` latest), latest first."""
         ids = self.development_ids(limit)
         rows = self.development_rows(ids)

@@ -265,7 +265,7 @@ class TrackerApp(App[None]):
             return self.detail.item_id
         if self.by_development:
             row = self.devs.row(self.devs.selected_id) if self.devs.selected_id is not None else None
-            return row["headline_item"] if row else None
+            return row.headline_item if row else None
         return self.items.selected_id
 
     # ------------------------------------------------------------ developments or reports: v
@@ -732,7 +732,7 @@ class TrackerApp(App[None]):
             # The development's every report: read when some are unread, else unread again.
             dev = self.devs.row(self.devs.selected_id) if self.devs.selected_id is not None else None
             if dev is not None:
-                self.run_worker(self._read_development(dev["id"], bool(dev["unread"])), group="write")
+                self.run_worker(self._read_development(dev.id, bool(dev.unread)), group="write")
             return
         item_id = self.current_id()
         row = self.items.row(item_id) if item_id is not None else None
@@ -779,7 +779,7 @@ class TrackerApp(App[None]):
             for at in range(start, len(ids), 200):
                 rows = self.store.development_rows(ids[at:at + 200])
                 for index, dev in enumerate(ids[at:at + 200], at):
-                    if rows.get(dev, {}).get("unread"):
+                    if (row := rows.get(dev)) is not None and row.unread:
                         return index
             return None
         index = await self.write(find)  # on the writer thread: after a read mark in flight

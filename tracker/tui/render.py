@@ -23,7 +23,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..model import Deadline, Story
-from ..rows import FeedState
+from ..rows import Development, FeedState
 from ..text import clean_text, safe_link
 from ..timeutil import ago, from_iso, local, short_ago
 from ..worddiff import changes
@@ -60,7 +60,10 @@ class RowStyles:
     updated: Style = Style(color="magenta")
 
 
-def outlet_of(row: dict) -> str:
+def outlet_of(row: dict | Development) -> str:
+    """An item's outlet (else its feeds), or a development's headline's."""
+    if isinstance(row, Development):
+        return row.outlet or "?"
     return row.get("outlet") or ", ".join(row.get("feeds") or ()) or "?"
 
 
@@ -100,33 +103,33 @@ def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
     return text
 
 
-def development_row(row: dict, *, now: datetime, width: int, new: bool = False, updated: bool = False,
+def development_row(row: Development, *, now: datetime, width: int, new: bool = False, updated: bool = False,
                     styles: RowStyles = RowStyles()) -> Text:
     """One development in the panel: markers, how long ago its latest report came and the day
     it started (the list's order), how many reports and outlets, its headline. `new`: it
     started while the dashboard was open; `updated`: it gained reports since."""
     text = Text(no_wrap=True, end="")
     text.append("●" if new else "+" if updated else " ", styles.new)
-    text.append("★" if row.get("starred") else " ", styles.star)
+    text.append("★" if row.starred else " ", styles.star)
     text.append(development_time(row, now), styles.time)
-    reports, outlets = row.get("reports") or 0, row.get("outlets") or 0
+    reports, outlets = row.reports or 0, row.outlets or 0
     wide = width >= 90  # the list at 160 columns; at 80 it is the whole width, 78
     counts = (f"{reports} reports · {outlets} outlets" if wide else f"{reports}r ×{outlets}") if reports > 1 \
-        else (plain(row.get("outlet")) or "1 report")
+        else (plain(row.outlet) or "1 report")
     counts_width = 22 if wide else 8
     shown = cut(counts, counts_width, styles.outlet)
     text.append_text(shown)
     text.append(" " * (counts_width - shown.cell_len + 1))
     rest = max(0, width - text.cell_len)
-    text.append_text(cut(row.get("headline"), rest, styles.unread if row.get("unread") else styles.read))
+    text.append_text(cut(row.headline, rest, styles.unread if row.unread else styles.read))
     if text.cell_len > width:
         text.truncate(max(0, width))
     return text
 
 
-def development_time(row: dict, now: datetime) -> str:
+def development_time(row: Development, now: datetime) -> str:
     """How long ago a development's latest report came, and the day (or time) it started."""
-    last, first = from_iso(row["last"]), from_iso(row["first"])
+    last, first = from_iso(row.last), from_iso(row.first)
     return f" {short_ago(last, now):>3} {when_short(first, now):<6} "
 
 
@@ -143,16 +146,16 @@ def why_grouped(row: dict) -> str:
     return plain(why.get("text") or "")
 
 
-def development_detail(dev: dict, reports: Sequence[dict], *, now: datetime, meta: Style, label: Style) -> Text:
+def development_detail(dev: Development, reports: Sequence[dict], *, now: datetime, meta: Style, label: Style) -> Text:
     """A development in the detail pane: its headline, when it ran, and every report of it
     (earliest first) with its outlet and why it was grouped there."""
     out = Text(end="")
-    out.append(plain(dev.get("headline")) + "\n\n", Style(bold=True))
-    first, last = from_iso(dev["first"]), from_iso(dev["last"])
+    out.append(plain(dev.headline) + "\n\n", Style(bold=True))
+    first, last = from_iso(dev.first), from_iso(dev.last)
     facts = [("started", f"{local(first).strftime('%a %d %b %Y %H:%M %Z')} ({ago(first, now)})"),
              ("latest", f"{local(last).strftime('%a %d %b %H:%M %Z')} ({ago(last, now)})"),
-             ("reports", f"{dev.get('reports', len(reports))} from {dev.get('outlets', 1)} outlets"
-                         + (f", {dev['unread']} unread" if dev.get("unread") else ""))]
+             ("reports", f"{dev.reports} from {dev.outlets} outlets"
+                         + (f", {dev.unread} unread" if dev.unread else ""))]
     for name, value in facts:
         out.append(f"{name:>8}  ", label)
         out.append(value + "\n")
@@ -161,7 +164,7 @@ def development_detail(dev: dict, reports: Sequence[dict], *, now: datetime, met
         out.append(f"  {local(from_iso(r['published'])).strftime('%a %d %b %H:%M')}  ", meta)
         out.append(plain(outlet_of(r)), meta)
         out.append("  " + plain(r.get("title")) + "\n", Style() if not r.get("read") else meta)
-        why = "the first report of it" if r["id"] == dev["id"] else why_grouped(r)
+        why = "the first report of it" if r["id"] == dev.id else why_grouped(r)
         if why:
             out.append(f"      {why}\n", meta)
     return out
@@ -258,7 +261,7 @@ def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
     dev = row.get("development_row")  # Store.development_rows(): the development it is in
     if dev:
         out.append(f"{'event':>7}  ", label)
-        out.append(plain(dev.get("headline")) + f" ({dev.get('reports', 1)} reports, {dev.get('outlets', 1)} outlets)\n")
+        out.append(plain(dev.headline) + f" ({dev.reports} reports, {dev.outlets} outlets)\n")
         why = why_grouped(row)
         if why:
             out.append(" " * 9 + why + " · x: own development, J: join the one above\n", meta)

@@ -86,7 +86,7 @@ class DetailView(VerticalScroll, can_focus=True):
     def show_development(self, dev: dict, reports: list[dict]) -> None:
         """A development: its headline and every report of it. The item keys act on its
         headline report (its id is the detail's item_id)."""
-        self.item_id, self.row, self.development = dev["headline_item"], None, (dev, reports)
+        self.item_id, self.row, self.development = dev.headline_item, None, (dev, reports)
         self._draw()
         self.scroll_home(animate=False)
 
