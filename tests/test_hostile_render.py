@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.style import Style
 
-from tracker.rows import FeedState
+from tracker.rows import FeedState, Item
 from tracker.text import clean_text
 
 render = pytest.importorskip("tracker.tui.render")
@@ -97,10 +97,10 @@ ROW_STYLES = render.RowStyles()
 OWN = {str(v) for v in vars(ROW_STYLES).values()} | set(vars(ROW_STYLES).values())
 
 
-def row(title, outlet, feeds, summary="", author="", link=None) -> dict:
-    return {"id": 1, "title": title, "outlet": outlet, "feeds": feeds, "summary": summary, "author": author,
-            "link": link, "published": "2026-02-25T17:00:00Z", "dated": 1, "read": 0, "starred": 1,
-            "matched": ["Anthropic", "[bold]x"], "updated": None}
+def row(title, outlet, feeds, summary="", author="", link=None) -> Item:
+    return Item(id=1, title=title, outlet=outlet, feeds=tuple(feeds), summary=summary, author=author,
+                link=link, published="2026-02-25T17:00:00Z", dated=1, read=0, starred=1,
+                matched=("Anthropic", "[bold]x"), updated=None)
 
 
 @SETTINGS

@@ -55,3 +55,24 @@ def test_developments_are_frozen(store):
     for dev in devs:
         frozen(dev, rows.Development)
         assert store.development_rows([dev.id]) == {dev.id: dev}
+
+
+def test_items_and_reports_are_frozen(store):
+    from tracker.store import Filter
+
+    ids = store.item_ids(Filter(story=None))
+    assert len(ids) == 3
+    for read in (lambda: store.items(Filter(story=None)), lambda: store.items(Filter(story=None), limit=2),
+                 lambda: store.rows(ids).values(), lambda: [store.item(ids[0])],
+                 lambda: store.cluster_members(store.item(ids[0]).cluster)):
+        for item in read():
+            frozen(item, rows.Item)
+            assert item.feeds == ("Wire",) and isinstance(item.matched, tuple)
+    for dev in store.developments():
+        for item in store.development_items(dev.id):
+            frozen(item, rows.Item)
+    for report in store.cluster_rows(store.item_ids(Filter(clusters=True))).values():
+        frozen(report, rows.Report)
+    for arrival in store.with_developments(store.rows(ids).values()):
+        frozen(arrival, rows.Arrival)
+        assert arrival.development is not None and arrival.outlets >= 1

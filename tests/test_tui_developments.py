@@ -118,7 +118,7 @@ async def test_x_moves_a_report_out_and_j_joins_it_back_and_the_database_keeps_i
         await pilot.press("v")  # every report, newest first: the hearing's two, then the suit's three
         await settle(pilot)
         await pilot.press("j", "j", "j", "j")  # the suit's first report
-        assert app.items.row(app.items.selected_id)["title"] == SUIT[0]
+        assert app.items.row(app.items.selected_id).title == SUIT[0]
         await pilot.press("x")
         await settle(pilot)
         await pilot.press("v")

@@ -8,6 +8,7 @@ import json
 import sys
 import time
 
+from ..rows import Item
 from ..store import Filter, merge_feeds
 from ..text import clean_text
 from ..timeutil import ago, from_iso, utcnow
@@ -97,14 +98,12 @@ def cmd_items(args) -> int:
     f = Filter(story=None if args.all else True, unread=args.unread, starred=args.starred,
                query=args.search or "", clusters=args.clusters)
     rows = store.items(f, limit=args.limit)
-    if args.clusters:  # each row is a cluster's earliest report; say how many carried it
-        stats = store.cluster_stats([r["id"] for r in rows])
-        for r in rows:
-            r.update(stats.get(r["id"], {"size": 1, "outlets": 1}))
+    # With --clusters each row is a cluster's earliest report: say how many carried it.
+    stats = store.cluster_stats([r.id for r in rows]) if args.clusters else {}
+    carried = {r.id: {k: stats.get(r.id, {}).get(k, 1) for k in ("size", "outlets")} for r in rows}
     if args.json:
-        keys = ("size", "outlets") if args.clusters else ()
-        texts = store.texts_of([r["id"] for r in rows])
-        json.dump([item_json(r) | {"text": texts.get(r["id"])} | {k: r[k] for k in keys} for r in rows],
+        texts = store.texts_of([r.id for r in rows])
+        json.dump([item_json(r) | {"text": texts.get(r.id)} | (carried[r.id] if args.clusters else {}) for r in rows],
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
@@ -112,24 +111,25 @@ def cmd_items(args) -> int:
         print("no items" + ("" if args.all else " on the story yet (try --all, or run `tracker poll`)"))
         return EXIT_OK
     for r in rows:
-        flag = ("*" if r["starred"] else " ") + (" " if r["read"] else "•")
+        flag = ("*" if r.starred else " ") + (" " if r.read else "•")
         if args.all:  # a column of its own, blank on the story, so the columns after it line up
-            flag += "      " if r["on_story"] else " (off)"
-        outlet = (r["outlet"] or ", ".join(r["feeds"]))[:18]
-        many = f"×{r['outlets']} " if args.clusters and r["outlets"] > 1 else ""
-        print(f"{local_time(r['published'])}  {flag} {outlet:<18}  {many}{r['title']}")
+            flag += "      " if r.on_story else " (off)"
+        outlet = (r.outlet or ", ".join(r.feeds))[:18]
+        outlets = carried[r.id]["outlets"]
+        many = f"×{outlets} " if args.clusters and outlets > 1 else ""
+        print(f"{local_time(r.published)}  {flag} {outlet:<18}  {many}{r.title}")
     return EXIT_OK
 
 
-def item_json(r: dict) -> dict:
+def item_json(r: Item) -> dict:
     """The stable, scriptable shape of an item (`tracker items --json`)."""
     return {
-        "id": r["id"], "title": r["title"], "link": r["link"], "published": r["published"],
-        "published_from_feed": bool(r["dated"]), "first_seen": r["first_seen"],
-        "feeds": r["feeds"], "outlet": r["outlet"], "on_story": bool(r["on_story"]),
-        "matched": r["matched"], "summary": r["summary"], "author": r["author"],
-        "read": bool(r["read"]), "starred": bool(r["starred"]), "cluster": r["cluster"],
-        "development": r["development"],
+        "id": r.id, "title": r.title, "link": r.link, "published": r.published,
+        "published_from_feed": bool(r.dated), "first_seen": r.first_seen,
+        "feeds": list(r.feeds), "outlet": r.outlet, "on_story": bool(r.on_story),
+        "matched": list(r.matched), "summary": r.summary, "author": r.author,
+        "read": bool(r.read), "starred": bool(r.starred), "cluster": r.cluster,
+        "development": r.development,
     }
 
 
