@@ -76,3 +76,14 @@ def test_items_and_reports_are_frozen(store):
     for arrival in store.with_developments(store.rows(ids).values()):
         frozen(arrival, rows.Arrival)
         assert arrival.development is not None and arrival.outlets >= 1
+
+
+def test_the_dashboards_filter_is_frozen_and_replaced():
+    from tracker.store import Filter
+
+    f = Filter(story=True, clusters=True)
+    for name in ("story", "unread", "starred", "query", "clusters"):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(f, name, getattr(f, name))
+    assert dataclasses.replace(f, query="pentagon") == Filter(story=True, clusters=True, query="pentagon")
+    assert f.query == "" and hash(f) == hash(Filter(story=True, clusters=True))

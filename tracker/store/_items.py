@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
@@ -44,15 +44,15 @@ class Ready:
     features: cluster.Features | None  # for on-story entries, of entry.title and entry.summary
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filter:
-    """Which items a list shows."""
+    """Which items a list shows. Frozen: the dashboard replaces its filter, so a worker that
+    took the filter it was started with reads that one to the end."""
 
     story: bool | None = True  # True: on the story, False: off it, None: all
     unread: bool = False
     starred: bool = False
     query: str = ""
-    extra: dict = field(default_factory=dict)
     clusters: bool = False  # one row per cluster: its representative (earliest report)
 
 

@@ -391,7 +391,7 @@ class TrackerApp(App[None]):
     # ------------------------------------------------------------ loading the list
     def reload(self) -> None:
         self._generation += 1
-        self.run_worker(partial(self._reload, self._generation, replace(self.filter)), group="reload", exclusive=True)
+        self.run_worker(partial(self._reload, self._generation, self.filter), group="reload", exclusive=True)
 
     async def _reload(self, generation: int, f: Filter) -> None:
         by_development = self.by_development
@@ -448,7 +448,7 @@ class TrackerApp(App[None]):
             self._checking = False
 
     async def _check_once(self) -> None:
-        generation, after, f, ids = self._generation, self.last_max, replace(self.filter), self.items.ids
+        generation, after, f, ids = self._generation, self.last_max, self.filter, self.items.ids
         story = Filter(story=True)
         by_development = self.by_development
 
@@ -765,7 +765,7 @@ class TrackerApp(App[None]):
         row = self.items.row(current) if current is not None else None
         after = (row.published, row.id) if row else None
         # On the writer thread, so a read mark still in flight is already written.
-        found = await self.write(self.store.next_unread, replace(self.filter), after)
+        found = await self.write(self.store.next_unread, self.filter, after)
         index = self.items.ids.index(found) if found in self.items.ids else None
         if index is None:
             self.toast("no unread items below")
@@ -843,7 +843,7 @@ class TrackerApp(App[None]):
     async def _set_verdict(self, row: Item, verdict: bool | None) -> None:
         """Mark every report of the row's cluster, then move the rows: those the list no longer
         shows leave (the cursor goes to the next row), those it now shows come in by date."""
-        f = replace(self.filter)
+        f = self.filter
 
         development = row.development if self.by_development and not self.detail.has_focus else None
 
@@ -889,14 +889,14 @@ class TrackerApp(App[None]):
 
     def _set_query(self, query: str) -> None:
         if query != self.filter.query:
-            self.filter.query = query
+            self.filter = replace(self.filter, query=query)
             self.reload()
 
     def clear_search(self) -> None:
         self.search.remove_class("-shown")
         if self.search.value or self.filter.query:
             self.search.value = ""  # posts Input.Changed, which reloads
-            self.filter.query = ""
+            self.filter = replace(self.filter, query="")
             self.reload()
         self.panel.focus()
 
@@ -958,9 +958,8 @@ class TrackerApp(App[None]):
 
     def action_cycle_filter(self) -> None:
         self.filter_mode = FILTERS[(FILTERS.index(self.filter_mode) + 1) % len(FILTERS)]
-        self.filter.unread = self.filter_mode == "unread"
-        self.filter.starred = self.filter_mode == "starred"
-        self.filter.story = self.filter_mode != "off-story"  # what the rules left out, to be seen and marked
+        self.filter = replace(self.filter, unread=self.filter_mode == "unread", starred=self.filter_mode == "starred",
+                              story=self.filter_mode != "off-story")  # off-story: what the rules left out, to be marked
         self._apply_view()
         self._update_list_title()
         self.reload()
