@@ -87,3 +87,12 @@ def test_the_dashboards_filter_is_frozen_and_replaced():
             setattr(f, name, getattr(f, name))
     assert dataclasses.replace(f, query="pentagon") == Filter(story=True, clusters=True, query="pentagon")
     assert f.query == "" and hash(f) == hash(Filter(story=True, clusters=True))
+
+
+def test_item_fields_follow_the_columns_rows_are_made_from():
+    """Store builds Items positionally from ITEM_COLUMNS: a column added to one and not the
+    other, or in another place, would shift every field after it."""
+    from tracker.store import ITEM_COLUMNS
+
+    columns = [c.strip() for c in ITEM_COLUMNS.split(",")]
+    assert [f.name for f in dataclasses.fields(rows.Item)][:len(columns)] == columns
