@@ -14,6 +14,7 @@ import pytest
 
 from tracker.alerts import Sender
 from tracker.notify import Notifier
+from tracker.rows import Arrival, Item
 
 
 class Endpoint:
@@ -73,9 +74,8 @@ def config(urls, **notify):
 
 
 def row(id, title, dev=None, outlets=1, outlet="Outlet", link=None, summary=""):
-    return {"id": id, "title": title, "summary": summary, "development": id if dev is None else dev,
-            "outlets": outlets, "outlet": outlet, "link": link or f"https://example.com/{id}",
-            "on_story": True, "backlog": False}
+    return Arrival(id=id, title=title, summary=summary, development=id if dev is None else dev,
+                   outlets=outlets, outlet=outlet, link=link or f"https://example.com/{id}", on_story=1, backlog=0)
 
 
 NOON = datetime(2026, 3, 2, 12, 0).astimezone()
@@ -130,13 +130,13 @@ def test_clusters_stand_in_for_developments(tmp_path, endpoint):
 
     store = Store.open(tmp_path / "t.db")
     try:
-        rows = [{"id": 5, "cluster": 5, "title": "A", "link": "https://e.com/a", "outlet": "X"},
-                {"id": 6, "cluster": 5, "title": "A again", "link": "https://e.com/b", "outlet": "Y"},
-                {"id": 8, "cluster": None, "title": "B", "link": "https://e.com/c", "outlet": "X"}]
+        rows = [Item(id=5, cluster=5, title="A", link="https://e.com/a", outlet="X"),
+                Item(id=6, cluster=5, title="A again", link="https://e.com/b", outlet="Y"),
+                Item(id=8, cluster=None, title="B", link="https://e.com/c", outlet="X")]
         dev_rows = store.with_developments(rows)
     finally:
         store.close()
-    assert [r["development"] for r in dev_rows] == [5, 5, 8]
+    assert [r.development for r in dev_rows] == [5, 5, 8]
     n = Notifier(config([endpoint.url]))
     try:
         assert n(dev_rows, NOON).sent == 2

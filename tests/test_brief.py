@@ -96,7 +96,7 @@ def test_since_the_last_look_new_developments_and_those_with_new_reports(story):
     assert len(b.new) == 1 and b.new[0].headline in LAWSUIT_TITLES and b.new[0].outlets == 2
     wsj = story.store.execute("SELECT development FROM items WHERE outlet = 'WSJ'")[0][0]
     assert b.grown[0].id == wsj and b.grown[0].new_reports == 1  # the designation, first seen on Monday
-    outlets = story.store.development_rows([wsj])[wsj]["outlets"]
+    outlets = story.store.development_rows([wsj])[wsj].outlets
     # the deadline in its own zone, the next milestone in its own (Los Angeles)
     assert b.deadline == "passed 4 days ago: Pentagon ultimatum to Anthropic expires (Fri 27 Feb 2026 17:00 EST)"
     assert b.next_milestone.startswith("Hearing on the injunction: Tue 10 Mar 2026 10:00 PDT, in 6 days 2 hours")

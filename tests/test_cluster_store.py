@@ -67,14 +67,14 @@ def test_one_report_from_three_feeds_is_one_cluster_of_three_outlets(tmp_path, s
     reps = store.item_ids(Filter(clusters=True))
     assert len(reps) == 2  # the report, and the other story
     rows = store.cluster_rows(reps)
-    report = next(r for r in rows.values() if r["size"] > 1)
-    assert (report["size"], report["outlets"], report["first_outlet"]) == (3, 3, "Reuters")
-    assert report["title"] == HEADLINE and report["published"] == "2026-02-27T22:10:00Z"  # the earliest report
-    members = store.cluster_members(report["id"])
-    assert [(m["outlet"], m["published"]) for m in members] == [
+    report = next(r for r in rows.values() if r.size > 1)
+    assert (report.size, report.outlets, report.outlet) == (3, 3, "Reuters")
+    assert report.title == HEADLINE and report.published == "2026-02-27T22:10:00Z"  # the earliest report
+    members = store.cluster_members(report.id)
+    assert [(m.outlet, m.published) for m in members] == [
         ("Reuters", "2026-02-27T22:10:00Z"), ("Defense News", "2026-02-27T22:15:00Z"),
         ("Yahoo Finance", "2026-02-27T22:35:00Z")]
-    assert members[2]["link"] == BING_LINK and members[2]["title"] == HEADLINE  # suffix cut, kept as the outlet
+    assert members[2].link == BING_LINK and members[2].title == HEADLINE  # suffix cut, kept as the outlet
 
     items = items_json(config, capsys)
     same = [i for i in items if i["title"] == HEADLINE]
@@ -92,7 +92,7 @@ def test_one_report_from_three_feeds_is_one_cluster_of_three_outlets(tmp_path, s
     assert sorted((r["size"], r["outlets"]) for r in rows) == [(1, 1), (3, 3)]
 
     assert main(["--config", str(config), "poll", "-q"]) == 0  # unchanged feeds: nothing moves
-    assert store.cluster_rows(store.item_ids(Filter(clusters=True)))[report["id"]]["size"] == 3
+    assert store.cluster_rows(store.item_ids(Filter(clusters=True)))[report.id].size == 3
 
 
 def test_the_panel_query_uses_the_representatives_index(tmp_path):
@@ -140,7 +140,7 @@ def test_an_earlier_report_arriving_late_becomes_the_representative(store):
     assert clusters(store) == {early: [late, early]}
     assert store.item_ids(Filter(clusters=True)) == [early]
     row = store.cluster_rows([early])[early]
-    assert (row["size"], row["outlets"], row["first_outlet"]) == (2, 2, "Outlet 2")
+    assert (row.size, row.outlets, row.outlet) == (2, 2, "Outlet 2")
     assert [r[0] for r in store.execute("SELECT id FROM clusters")] == [early]
 
 
@@ -160,7 +160,7 @@ def test_off_story_items_are_not_clustered_until_the_user_says_so(store):
     assert clusters(store) == {on: [on, off]}
     store.set_manual(on, False)  # the representative leaves: the next earliest takes over
     assert clusters(store) == {off: [off]}
-    assert store.item(on)["cluster"] == on
+    assert store.item(on).cluster == on
     assert store.execute("SELECT COUNT(*) FROM item_bands WHERE item_id = ?", (on,))[0][0] == 0
     assert store.execute("SELECT COUNT(*) FROM clusters")[0][0] == 0  # single items have no row
 

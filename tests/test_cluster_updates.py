@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from tracker.match import Match
 from tracker.model import Entry, FeedConfig
+from tracker.rows import Item, Report, Version
 from tracker.store import Store
 from tracker.worddiff import changes, word_diff
 
@@ -51,9 +53,9 @@ def test_changes_of_a_stored_item(tmp_path):
     fetch("Anthropic rejects Pentagon's final offer", "Talks ended.", T0 + timedelta(hours=1))
     fetch("Anthropic rejects Pentagon's final offer", "Talks ended on Thursday.", T0 + timedelta(hours=2))
     item = store.item(item_id)
-    assert [v["title"] for v in item["versions"]] == ["Anthropic rejects Pentagon offer",
-                                                      "Anthropic rejects Pentagon's final offer"]
-    assert item["read"] == 0 and item["updated"] == "2026-02-27T14:00:00Z"
+    assert [v.title for v in item.versions] == ["Anthropic rejects Pentagon offer",
+                                                "Anthropic rejects Pentagon's final offer"]
+    assert item.read == 0 and item.updated == "2026-02-27T14:00:00Z"
     assert changes(item) == {
         "title": [("same", "Anthropic rejects"), ("removed", "Pentagon"), ("added", "Pentagon's final"),
                   ("same", "offer")],
@@ -65,13 +67,14 @@ def test_the_detail_view_shows_what_changed_and_who_carried_it(tmp_path):
 
     from tracker.tui import render
 
-    row = {"id": 1, "title": "Anthropic rejects Pentagon's final offer", "summary": "", "published": "2026-02-27T11:00:00Z",
-           "outlet": "Reuters", "feeds": ["Wire"], "link": None, "matched": ["Anthropic"], "read": 0,
-           "updated": "2026-02-27T12:00:00Z", "versions": [{"title": "Anthropic rejects [bold]offer[/]", "summary": "",
-                                                           "replaced": "2026-02-27T12:00:00Z"}],
-           "members": [{"outlet": "Reuters", "published": "2026-02-27T11:00:00Z", "feeds": []},
-                       {"outlet": "Yahoo Finance", "published": "2026-02-27T11:20:00Z", "feeds": []}]}
-    text = render.item_detail(row, now=T0, meta=Style(dim=True), label=Style(bold=True))
+    row = Item(id=1, title="Anthropic rejects Pentagon's final offer", summary="", published="2026-02-27T11:00:00Z",
+               outlet="Reuters", feeds=("Wire",), link=None, matched=("Anthropic",), read=0,
+               updated="2026-02-27T12:00:00Z",
+               versions=(Version("Anthropic rejects [bold]offer[/]", "", "2026-02-27T12:00:00Z"),))
+    members = (Item(id=1, outlet="Reuters", published="2026-02-27T11:00:00Z"),
+               Item(id=2, outlet="Yahoo Finance", published="2026-02-27T11:20:00Z"))
+    text = render.item_detail(row, now=T0, meta=Style(dim=True), label=Style(bold=True),
+                              detail=render.Detail(members=members))
     assert "title was changed: Anthropic rejects [bold]offer[/] Pentagon's final offer" in text.plain
     struck = [text.plain[s.start:s.end] for s in text.spans if s.style == render.CHANGE_STYLES["removed"]]
     assert struck == ["[bold]offer[/] "]
@@ -81,8 +84,8 @@ def test_the_detail_view_shows_what_changed_and_who_carried_it(tmp_path):
 def test_a_cluster_row_shows_how_many_outlets_carried_it():
     from tracker.tui import render
 
-    row = {"title": "Pentagon designates Anthropic a supply-chain risk", "published": "2026-02-27T11:00:00Z",
-           "outlet": "Reuters", "feeds": [], "read": 0, "starred": 0}
+    row = Report(id=1, title="Pentagon designates Anthropic a supply-chain risk", published="2026-02-27T11:00:00Z",
+                 outlet="Reuters", feeds=(), read=0, starred=0)
     assert "×" not in render.item_row(row, now=T0, width=100).plain
-    assert "Reuters" in render.item_row(row | {"outlets": 4, "size": 5}, now=T0, width=100).plain
-    assert "×4 Pentagon designates" in render.item_row(row | {"outlets": 4, "size": 5}, now=T0, width=100).plain
+    assert "Reuters" in render.item_row(replace(row, outlets=4, size=5), now=T0, width=100).plain
+    assert "×4 Pentagon designates" in render.item_row(replace(row, outlets=4, size=5), now=T0, width=100).plain

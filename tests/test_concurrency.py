@@ -65,7 +65,7 @@ DASHBOARD = textwrap.dedent("""
                 item = app.current_id()
                 row = app.items.row(item) if item is not None else None
                 if row is not None:
-                    intended[item] = not row["starred"]
+                    intended[item] = not row.starred
                     await pilot.press("s")
                 await pilot.pause(rnd.uniform(0.02, 0.2))
             while app._pending_writes:
@@ -95,7 +95,7 @@ WRITER = textwrap.dedent("""
             store.set_read(chosen, read)
             intended.update({i: read for i in chosen})
             rows = store.rows(chosen)  # and a reader's view of the same rows
-            assert all(rows[i]["read"] == int(read) for i in chosen)
+            assert all(rows[i].read == int(read) for i in chosen)
         time.sleep(rnd.uniform(0.0, 0.05))
     print(json.dumps({str(k): v for k, v in intended.items()}))
 """)

@@ -10,17 +10,18 @@ import pytest
 
 from tracker.decide import MAX_BACKOFF, Fetch, Retry, Skip, after_failure, backoff, decide
 from tracker.model import FeedConfig
+from tracker.rows import FeedState
 from tracker.timeutil import to_iso
 
 NOW = datetime(2026, 2, 25, 12, 0, tzinfo=timezone.utc)
 FEED = FeedConfig(name="Wire", url="https://wire.test/feed.xml", interval=600.0)
 
 
-def state(**changes) -> dict:
+def state(**changes) -> FeedState:
     """A feed's stored row after one good poll, with `changes`."""
     row = {"name": "Wire", "url": FEED.url, "moved_to": None, "etag": '"v1"', "last_modified": None,
            "failures": 0, "next_poll": to_iso(NOW + timedelta(minutes=5)), "retry_after": None, "gone": 0}
-    return row | changes
+    return FeedState(**row | changes)
 
 
 def test_a_feed_never_polled_is_fetched_from_its_url_without_validators():

@@ -30,27 +30,27 @@ def test_a_report_the_rules_miss_joins_an_on_story_development_and_says_so(tmp_p
     d1, t1, *_ = poll_story(store)
     joined, other = fetch(store, (entry(20, *MISSED, 90), OFF), (entry(21, *UNRELATED, 95), OFF))
     row = store.item(joined)
-    assert row["on_story"] == 1 and row["rule_on_story"] == 0 and row["development"] == d1
-    headline = store.developments()[[d["id"] for d in store.developments()].index(d1)]["headline"]
-    assert row["joined"] == headline
+    assert row.on_story == 1 and row.rule_on_story == 0 and row.development == d1
+    headline = store.developments()[[d.id for d in store.developments()].index(d1)].headline
+    assert row.joined == headline
     assert verdict(row).startswith(f"on: joined {headline}")
-    why = json.loads(row["development_why"])
+    why = json.loads(row.development_why)
     assert why["reason"] == "joined" and why["score"] >= 0.25 and "designation" in why["shared"]
-    assert {r["id"]: r["reports"] for r in store.developments()}[d1] == 4
-    assert store.rows([other])[other]["on_story"] == 0 and store.rows([other])[other]["development"] is None
+    assert {r.id: r.reports for r in store.developments()}[d1] == 4
+    assert store.rows([other])[other].on_story == 0 and store.rows([other])[other].development is None
 
     # Re-scoring (tracker rules test/apply) neither lists nor moves it; re-grouping keeps it on.
     result = rescore(store, config, apply=True)
     assert joined not in [m.id for m in result.moved_out + result.moved_in]
-    assert store.rows([joined])[joined]["on_story"] == 1
+    assert store.rows([joined])[joined].on_story == 1
     store.group_developments(regroup=True)
     assert joined in groups(store)[d1]
 
     # The user's verdict wins, and handing it back brings the join back.
     store.set_manual(joined, False)
-    assert store.rows([joined])[joined]["on_story"] == 0 and store.rows([joined])[joined]["development"] is None
+    assert store.rows([joined])[joined].on_story == 0 and store.rows([joined])[joined].development is None
     store.set_manual(joined, None)
-    assert store.rows([joined])[joined]["on_story"] == 1 and store.rows([joined])[joined]["development"] == d1
+    assert store.rows([joined])[joined].on_story == 1 and store.rows([joined])[joined].development == d1
     store.close()
 
 
@@ -60,7 +60,7 @@ def test_a_weak_likeness_groups_an_on_story_report_but_does_not_bring_one_in(tmp
     weak = ("Claude banned for contractors as designation takes effect",
             "Anthropic's Claude is off limits to contractors now.")
     left_out, = fetch(store, (entry(30, *weak, 100), OFF))
-    assert store.rows([left_out])[left_out]["on_story"] == 0 and store.rows([left_out])[left_out]["joined"] is None
+    assert store.rows([left_out])[left_out].on_story == 0 and store.rows([left_out])[left_out].joined is None
     kept, = fetch(store, (entry(31, *weak, 101), Match(True, ("Anthropic",))))
-    assert store.rows([kept])[kept]["development"] == d1
+    assert store.rows([kept])[kept].development == d1
     store.close()

@@ -77,16 +77,16 @@ def store(tmp_path):
 def test_reports_of_one_event_share_a_development_as_they_are_stored(store):
     d1, t1, d2, t2, d3 = poll_story(store)
     assert groups(store) == {d1: [d1, d2, d3], t1: [t1, t2]}
-    rows = {r["id"]: r for r in store.developments()}
+    rows = {r.id: r for r in store.developments()}
     assert list(rows) == [d1, t1]  # latest report first
-    assert (rows[d1]["reports"], rows[d1]["outlets"], rows[d1]["unread"]) == (3, 3, 3)
-    assert rows[d1]["first"] == "2026-02-27T22:00:00Z" and rows[d1]["last"] == "2026-02-27T23:20:00Z"
-    assert rows[d1]["headline"] in [t for t, _ in DESIGNATION]
+    assert (rows[d1].reports, rows[d1].outlets, rows[d1].unread) == (3, 3, 3)
+    assert rows[d1].first == "2026-02-27T22:00:00Z" and rows[d1].last == "2026-02-27T23:20:00Z"
+    assert rows[d1].headline in [t for t, _ in DESIGNATION]
     members = store.development_items(d1)
-    assert [m["id"] for m in members] == [d1, d2, d3]
-    why = json.loads(members[1]["development_why"])
+    assert [m.id for m in members] == [d1, d2, d3]
+    why = json.loads(members[1].development_why)
     assert why["reason"] == "similar" and why["score"] > 0 and why["shared"] and why["gap_seconds"] == 2400
-    assert json.loads(members[0]["development_why"])["reason"] == "new"
+    assert json.loads(members[0].development_why)["reason"] == "new"
 
 
 def test_copies_join_their_development_and_off_story_items_stay_out(store):
@@ -96,13 +96,13 @@ def test_copies_join_their_development_and_off_story_items_stay_out(store):
     # (tests/test_developments_relevance.py): it stays off until the user puts it on
     off, = fetch(store, (entry(21, "Claude banned for contractors as designation takes effect",
                                "Anthropic's Claude is off limits to contractors now.", 90), OFF))
-    assert store.rows([copy])[copy]["development"] == d1
-    assert store.rows([off])[off]["development"] is None
+    assert store.rows([copy])[copy].development == d1
+    assert store.rows([off])[off].development is None
     store.set_manual(off, True)  # the user puts it on the story: it joins
-    assert store.rows([off])[off]["development"] == d1
+    assert store.rows([off])[off].development == d1
     store.set_manual(off, False)
-    assert store.rows([off])[off]["development"] is None
-    assert {r["id"]: r["reports"] for r in store.developments()}[d1] == 4
+    assert store.rows([off])[off].development is None
+    assert {r.id: r.reports for r in store.developments()}[d1] == 4
 
 
 def test_ids_are_stable_across_a_restart(tmp_path):
@@ -127,8 +127,8 @@ def test_a_move_by_hand_wins_over_regrouping(store, tmp_path):
     assert store.move_item(d2, t1) == t1  # into the development above
     assert store.move_item(d3, None) == d3  # into one of its own
     assert groups(store) == {d1: [d1], t1: [t1, d2, t2], d3: [d3]}
-    assert {r["id"]: r["reports"] for r in store.developments()} == {d1: 1, t1: 3, d3: 1}
-    assert json.loads(store.rows([d2])[d2]["development_why"])["reason"] == "moved"
+    assert {r.id: r.reports for r in store.developments()} == {d1: 1, t1: 3, d3: 1}
+    assert json.loads(store.rows([d2])[d2].development_why)["reason"] == "moved"
     assert store.group_developments(regroup=True) == 5  # e.g. after an algorithm change
     after = groups(store)
     assert after[d3] == [d3] and t1 in after and d2 in after[t1]
@@ -179,10 +179,10 @@ def test_a_flood_of_copies_is_one_development_counted_as_it_grows(store):
     title, summary = DESIGNATION[0]
     first, *_ = fetch(store, *[(entry(k, title, summary, k % 50, outlet=f"O{k % 40}"), ON) for k in range(120)])
     [row] = store.developments()
-    assert (row["id"], row["reports"], row["outlets"]) == (first, 120, 40)
-    assert row["first"] == "2026-02-27T22:00:00Z" and row["last"] == "2026-02-27T22:49:00Z"
+    assert (row.id, row.reports, row.outlets) == (first, 120, 40)
+    assert row.first == "2026-02-27T22:00:00Z" and row.last == "2026-02-27T22:49:00Z"
     store._recount_development(store._conn(), first)  # what a full recount says
-    assert [(r["reports"], r["outlets"]) for r in store.developments()] == [(120, 40)]
+    assert [(r.reports, r.outlets) for r in store.developments()] == [(120, 40)]
 
 
 def test_alerts_are_told_per_development_with_its_outlets(store):
@@ -190,10 +190,10 @@ def test_alerts_are_told_per_development_with_its_outlets(store):
     carries that development's id and its outlet count, so it is told once."""
     ids = poll_story(store)
     rows = store.with_developments(store.rows(ids).values())
-    by_id = {r["id"]: r for r in rows}
-    designation = {by_id[i]["development"] for i in (ids[0], ids[2], ids[4])}
-    assert len(designation) == 1 and by_id[ids[0]]["outlets"] == 3
-    assert by_id[ids[1]]["development"] == by_id[ids[3]]["development"] not in designation
+    by_id = {r.id: r for r in rows}
+    designation = {by_id[i].development for i in (ids[0], ids[2], ids[4])}
+    assert len(designation) == 1 and by_id[ids[0]].outlets == 3
+    assert by_id[ids[1]].development == by_id[ids[3]].development not in designation
 def test_regrouping_in_batches_writes_what_grouping_one_by_one_wrote(store):
     """group_developments writes a batch's rows at its end (summed per development): the
     same rows as the write path's one report at a time, copies and outlets included."""

@@ -74,7 +74,7 @@ def test_fixing_a_feeds_url_drops_the_old_urls_backoff(tmp_path, server):
     result = asyncio.run(scheduled_poll(load(path)))
     assert result.skipped is None and result.status == 200 and len(result.new) == 3
     feed = store.feed("Wire")
-    assert (feed["failures"], feed["last_error"], feed["last_status"]) == (0, None, 200)
+    assert (feed.failures, feed.last_error, feed.last_status) == (0, None, 200)
 
 
 # ------------------------------------------------------------------ read-only commands
@@ -208,4 +208,4 @@ def test_poll_goes_past_a_backoff_that_scheduled_polls_respect(tmp_path, server)
     [result] = asyncio.run(update_all())
     assert result.skipped == "backing off after failures" and server.requests == []
     assert poll(path) == 0  # `tracker poll`: the user asked, now
-    assert len(server.requests) == 1 and store.feed("Wire")["failures"] == 0
+    assert len(server.requests) == 1 and store.feed("Wire").failures == 0

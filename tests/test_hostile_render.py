@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.style import Style
 
+from tracker.rows import FeedState, Item
 from tracker.text import clean_text
 
 render = pytest.importorskip("tracker.tui.render")
@@ -96,10 +97,10 @@ ROW_STYLES = render.RowStyles()
 OWN = {str(v) for v in vars(ROW_STYLES).values()} | set(vars(ROW_STYLES).values())
 
 
-def row(title, outlet, feeds, summary="", author="", link=None) -> dict:
-    return {"id": 1, "title": title, "outlet": outlet, "feeds": feeds, "summary": summary, "author": author,
-            "link": link, "published": "2026-02-25T17:00:00Z", "dated": 1, "read": 0, "starred": 1,
-            "matched": ["Anthropic", "[bold]x"], "updated": None}
+def row(title, outlet, feeds, summary="", author="", link=None) -> Item:
+    return Item(id=1, title=title, outlet=outlet, feeds=tuple(feeds), summary=summary, author=author,
+                link=link, published="2026-02-25T17:00:00Z", dated=1, read=0, starred=1,
+                matched=("Anthropic", "[bold]x"), updated=None)
 
 
 @SETTINGS
@@ -141,8 +142,8 @@ def test_arrival_toasts(titles, count):
 @SETTINGS
 @given(st.lists(hostile, min_size=1, max_size=4), st.integers(min_value=20, max_value=200))
 def test_status_line_names_feeds_inertly(names, width):
-    feeds = [{"name": n, "failures": i % 2, "gone": 0, "last_ok": "2026-02-25T17:00:00Z",
-              "last_poll": "2026-02-25T17:00:00Z"} for i, n in enumerate(names)]
+    feeds = [FeedState(n, "https://feed.test/", failures=i % 2, gone=0, last_ok="2026-02-25T17:00:00Z",
+                       last_poll="2026-02-25T17:00:00Z") for i, n in enumerate(names)]
     ok, bad, dim = Style(color="green"), Style(color="red"), Style(dim=True)
     text = render.status_line(feeds, now=NOW, polling=names, frame=3, next_poll=NOW + timedelta(minutes=5),
                               width=width, ok=ok, bad=bad, dim=dim)

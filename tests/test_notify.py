@@ -17,6 +17,7 @@ from tracker.cli import main
 from tracker.config import load
 from tracker.errors import ConfigError
 from tracker.notify import is_quiet, notify_new, parse_quiet_hours, substitute
+from tracker.rows import Item
 
 from .conftest import write_config
 
@@ -25,8 +26,8 @@ HOSTILE = "Pentagon $(touch pwned); `id` \"quoted\" 'single' {link} \x1b]52;c;ZX
 
 
 def item(title="Anthropic answers the Pentagon", link="https://news.test/a", **kw):
-    return {"title": title, "link": link, "outlet": "Wire", "feeds": ["Wire"],
-            "published": "2026-02-26T11:00:00Z", "on_story": 1, "backlog": 0, **kw}
+    return Item(**{"id": 1, "title": title, "link": link, "outlet": "Wire", "feeds": ("Wire",),
+                   "published": "2026-02-26T11:00:00Z", "on_story": 1, "backlog": 0, **kw})
 
 
 def cfg(**settings):

@@ -84,7 +84,7 @@ def test_new_items_appear_after_the_feed_changes(tmp_path, server, capsys):
     assert "1 new items (1 on the story)" in capsys.readouterr().out
     store = Store.open(load(config).database_path)
     rows = store.items(Filter())
-    assert [r["backlog"] for r in rows] == [0, 1]  # the first poll's items are the backlog
+    assert [r.backlog for r in rows] == [0, 1]  # the first poll's items are the backlog
 
 
 def test_an_item_carried_by_two_feeds_is_stored_once_with_both(tmp_path, server, capsys):
@@ -216,7 +216,7 @@ def test_the_pool_stores_what_it_parses_either_way(tmp_path, server, parse_here)
         pool.shutdown()
     assert [r.error for r in results] == [None] * 4
     assert sum(len(r.new) for r in results) == 20
-    titles = {i["title"] for i in store.items(Filter(story=True))}
+    titles = {i.title for i in store.items(Filter(story=True))}
     assert titles == {f"Hegseth and Anthropic, round {n}.{k}" for n in range(4) for k in range(5)}
 
 

@@ -41,7 +41,7 @@ def polled(tmp_path, server, capsys):
 def verdicts(config) -> dict[str, bool]:
     # Store.open directly: open_store would apply edited rules.
     store = Store.open(load(config).database_path)
-    return {r["title"]: bool(r["on_story"]) for r in store.items(Filter(story=None))}
+    return {r.title: bool(r.on_story) for r in store.items(Filter(story=None))}
 
 
 def edit_rules(config, story=EDITED):
@@ -67,7 +67,7 @@ def test_rules_test_reports_without_changing_anything(tmp_path, server, capsys):
 def test_rules_apply_moves_items_and_keeps_manual_verdicts(tmp_path, server, capsys):
     config = polled(tmp_path, server, capsys)
     store = Store.open(load(config).database_path)
-    stalled = next(r["id"] for r in store.items(Filter(story=None)) if r["title"] == ITEMS[3].title)
+    stalled = next(r.id for r in store.items(Filter(story=None)) if r.title == ITEMS[3].title)
     store.set_manual(stalled, True)
     edit_rules(config)
     assert main(["--config", str(config), "rules", "apply", "--json"]) == 0
@@ -78,7 +78,7 @@ def test_rules_apply_moves_items_and_keeps_manual_verdicts(tmp_path, server, cap
     assert verdicts(config) == {ITEMS[0].title: True, ITEMS[1].title: False, ITEMS[2].title: True,
                                 ITEMS[3].title: True}
     row = store.item(stalled)
-    assert (row["rule_on_story"], row["manual"], row["matched"]) == (0, 1, ["Anthropic", "Department of War", "stalled"])
+    assert (row.rule_on_story, row.manual, row.matched) == (0, 1, ("Anthropic", "Department of War", "stalled"))
     # applied: nothing left to do, and the next start does not re-score
     assert main(["--config", str(config), "rules", "test"]) == 0
     assert "0 of 4 items checked (the others hold no term the edit changed): 0 would move in, 0 out, 0 with other matched terms" in capsys.readouterr().out
@@ -180,7 +180,7 @@ def scored_store(tmp_path, rules: str) -> tuple[Store, dict[str, int]]:
                 matcher.match(title, summary)) for k, (title, summary) in enumerate(REPORTS)]
     store.store_fetch(feed, entries, status=200, etag=None, last_modified=None, next_poll=T0, now=T0)
     rescore(store, config, apply=True)  # records the rules the verdicts were scored under
-    return store, {r["title"]: r["id"] for r in store.items(Filter(story=None))}
+    return store, {r.title: r.id for r in store.items(Filter(story=None))}
 
 
 def state(store: Store) -> list[tuple]:

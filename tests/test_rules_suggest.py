@@ -31,7 +31,7 @@ def stored_story(tmp_path):
         store.move_item(i, None)
     for i in ids[1:len(ULTIMATUM)]:
         store.move_item(i, ids[0])
-    assert sorted(d["reports"] for d in store.developments()) == [1, 1, 1, 1, 6]
+    assert sorted(d.reports for d in store.developments()) == [1, 1, 1, 1, 6]
     store.close()
     return config
 

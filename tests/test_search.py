@@ -36,7 +36,7 @@ def stored(path) -> Store:
 
 
 def found(store: Store, query: str) -> list[str]:
-    return [store.item(i)["title"] for i in store.item_ids(Filter(story=None, query=query))]
+    return [store.item(i).title for i in store.item_ids(Filter(story=None, query=query))]
 
 
 def test_words_are_found_by_prefix_in_titles_and_summaries(tmp_path):
@@ -186,7 +186,7 @@ def test_all_items_newest_first_mix_on_and_off_the_story(tmp_path):
                 Match(n % 3 == 0, ())) for n in range(23)]
     store.store_fetch(FEED, entries, status=200, etag=None, last_modified=None,
                       next_poll=T0 + timedelta(days=1), now=T0 + timedelta(days=1))
-    everything = [r["title"] for r in store.items(Filter(story=None))]
+    everything = [r.title for r in store.items(Filter(story=None))]
     for limit in (1, 5, 8, 23, 30):
-        assert [r["title"] for r in store.items(Filter(story=None), limit=limit)] == everything[:limit]
-    assert {r["on_story"] for r in store.items(Filter(story=None), limit=8)} == {0, 1}
+        assert [r.title for r in store.items(Filter(story=None), limit=limit)] == everything[:limit]
+    assert {r.on_story for r in store.items(Filter(story=None), limit=8)} == {0, 1}

@@ -12,6 +12,7 @@ from tracker.cli import main
 from tracker.feedgen import FeedItem, rss
 from tracker.match import Match
 from tracker.model import Entry, FeedConfig
+from tracker.rows import Copy
 from tracker.store import FTS, ITEM_COLUMNS, MIGRATIONS, Filter, Store
 
 from .conftest import write_config
@@ -43,7 +44,7 @@ def test_posts_told_apart_by_fragments_are_all_stored(tmp_path, server):
     assert poll(config) == 0
     items = all_items(config)
     assert len(items) == 48
-    assert len({i["link"] for i in items}) == 48
+    assert len({i.link for i in items}) == 48
 
 
 def test_one_feed_repeating_a_link_under_distinct_ids_keeps_each(tmp_path, server):
@@ -52,7 +53,7 @@ def test_one_feed_repeating_a_link_under_distinct_ids_keeps_each(tmp_path, serve
     server.set_feed("/live.xml", rss(posts))
     config = write_config(tmp_path, [("Live", server.url("/live.xml"))])
     assert poll(config) == 0
-    assert sorted(i["title"] for i in all_items(config)) == sorted(p.title for p in posts)
+    assert sorted(i.title for i in all_items(config)) == sorted(p.title for p in posts)
 
 
 def test_across_feeds_a_link_merges_only_when_its_fragment_agrees(tmp_path, server):
@@ -65,7 +66,7 @@ def test_across_feeds_a_link_merges_only_when_its_fragment_agrees(tmp_path, serv
         FeedItem("Anthropic and the Pentagon, part 3", link="http://news.test/story#part-3", guid="b3", published=T0)]))
     config = write_config(tmp_path, [("A", server.url("/a.xml")), ("B", server.url("/b.xml"))])
     assert poll(config) == 0
-    by_part = {i["link"].rsplit("#", 1)[1]: sorted(i["feeds"]) for i in all_items(config)}
+    by_part = {i.link.rsplit("#", 1)[1]: sorted(i.feeds) for i in all_items(config)}
     # the same link and fragment (tracking aside): one item with two sources; other fragments apart
     assert by_part == {"part-1": ["A"], "part-2": ["A", "B"], "part-3": ["B"]}
 
@@ -82,8 +83,8 @@ def test_a_database_that_merged_a_pages_posts_gets_them_back_at_the_next_poll(tm
     server.set_feed("/scripting.xml", rss(posts + [FeedItem("A new post", guid="new", published=T0)]))
     assert poll(config) == 0
     items = all_items(config)
-    assert sorted(i["title"] for i in items) == sorted([p.title for p in posts] + ["A new post"])
-    assert all("#" in i["link"] for i in items if i["title"] != "A new post")
+    assert sorted(i.title for i in items) == sorted([p.title for p in posts] + ["A new post"])
+    assert all("#" in i.link for i in items if i.title != "A new post")
 
 
 # ------------------------------------------------------------------ one link, two headlines
@@ -115,10 +116,10 @@ def test_the_publishers_own_headline_wins_whichever_feed_is_stored_first(tmp_pat
     outlet = (OUTLET, Entry("o1", "Anthropic tells the Pentagon no", "http://outlet.test/2026/story?utm_source=rss",
                             "2026-02-25T09:00:00Z"))
     one, other = titles_both_ways(tmp_path, wire, outlet)
-    assert one["title"] == other["title"] == "Anthropic tells the Pentagon no"  # the outlet's, though later
+    assert one.title == other.title == "Anthropic tells the Pentagon no"  # the outlet's, though later
     for item in (one, other):
-        assert item["copies"] == [{"feed": "Wire", "title": "Anthropic rebuffs Pentagon ultimatum, sources say"}]
-        assert sorted(item["feeds"]) == ["Outlet", "Wire"]
+        assert item.copies == (Copy("Wire", "Anthropic rebuffs Pentagon ultimatum, sources say"),)
+        assert sorted(item.feeds) == ["Outlet", "Wire"]
 
 
 def test_without_the_publishers_copy_the_earliest_headline_wins(tmp_path):
@@ -126,12 +127,12 @@ def test_without_the_publishers_copy_the_earliest_headline_wins(tmp_path):
     late = (FeedConfig("Aggregator", "http://agg.test/rss", 600.0),
             Entry("a1", "Pentagon and Anthropic clash", "http://news.test/story?fbclid=1", "2026-02-25T08:30:00Z"))
     one, other = titles_both_ways(tmp_path, early, late)
-    assert one["title"] == other["title"] == "Anthropic rebuffs Pentagon"
-    assert one["copies"] == other["copies"] == [{"feed": "Aggregator", "title": "Pentagon and Anthropic clash"}]
+    assert one.title == other.title == "Anthropic rebuffs Pentagon"
+    assert one.copies == other.copies == (Copy("Aggregator", "Pentagon and Anthropic clash"),)
     same_time = (late[0], dataclasses.replace(late[1], published=early[1].published))
     (tmp_path / "tie").mkdir()
     one, other = titles_both_ways(tmp_path / "tie", early, same_time)
-    assert one["title"] == other["title"]  # a tie is broken by the headlines themselves
+    assert one.title == other.title  # a tie is broken by the headlines themselves
 
 
 def test_the_detail_shows_the_other_headlines(tmp_path):
@@ -195,7 +196,7 @@ def test_a_flood_is_stored_a_capped_number_of_entries_per_poll_and_says_so(tmp_p
     config = write_config(tmp_path, [("Flood", server.url("/flood.xml"))], extra="[poll]\nmax_new_items = 100\n")
     assert poll(config) == 0
     items = all_items(config)
-    assert sorted(i["title"] for i in items) == sorted(p.title for p in posts[:100])  # the feed's first (newest)
+    assert sorted(i.title for i in items) == sorted(p.title for p in posts[:100])  # the feed's first (newest)
     assert "capped: stored 100 of the 250 new entries (max_new_items = 100)" in feeds_text(config, capsys)
     assert poll(config) == 0  # the same document: fetched whole again (no 304), the next 100 stored
     assert len(all_items(config)) == 200
@@ -236,7 +237,7 @@ def test_old_off_story_items_are_deleted_after_a_poll_but_never_kept_ones(tmp_pa
     assert poll(config) == 0
     db = config.parent / "data" / "tracker.db"
     store = Store.open(db, create=False)
-    ids = {r["title"]: r["id"] for r in store.items(Filter(story=None))}
+    ids = {r.title: r.id for r in store.items(Filter(story=None))}
     store.set_starred(ids["Cooking with rhubarb 1"], True)
     store.set_manual(ids["Cooking with rhubarb 2"], False)  # marked off the story by hand: a verdict to keep
     with store.write() as c:  # three days pass; the old entries leave the feed
@@ -247,7 +248,7 @@ def test_old_off_story_items_are_deleted_after_a_poll_but_never_kept_ones(tmp_pa
     server.set_feed("/mixed.xml", rss([FeedItem("Cooking with leeks", link="http://off.test/new", guid="new",
                                                 published=T0)]))
     assert poll(config) == 0
-    assert sorted(i["title"] for i in all_items(config)) == [
+    assert sorted(i.title for i in all_items(config)) == [
         "Anthropic and the Pentagon meet", "Cooking with leeks", "Cooking with rhubarb 1", "Cooking with rhubarb 2",
         "Cooking with rhubarb 3"]
 
@@ -303,7 +304,7 @@ def test_a_prune_deletes_a_bounded_batch_oldest_first(tmp_path):
         store.store_fetch(feed, [(Entry(f"o{k}", f"Rhubarb {k}", f"http://off.test/{k}", None), Match(False, ()))],
                           status=200, etag=None, last_modified=None, next_poll=T0, now=T0 + timedelta(hours=k))
     assert store.prune_off_story(T0 + timedelta(days=1), limit=3) == 3
-    assert sorted(r["title"] for r in store.items(Filter(story=None))) == [f"Rhubarb {k}" for k in range(3, 10)]
+    assert sorted(r.title for r in store.items(Filter(story=None))) == [f"Rhubarb {k}" for k in range(3, 10)]
     assert store.execute("SELECT COUNT(*) FROM item_feeds")[0][0] == 7  # its sources went with it
     assert store.items(Filter(story=None, query="Rhubarb")) and not store.items(Filter(story=None, query="0"))
     store.close()
@@ -325,7 +326,7 @@ def test_lookups_over_more_ids_than_sqlite_binds_at_once_see_every_item(tmp_path
         ids = [r[0] for r in store.execute("SELECT id FROM items ORDER BY id")]
         assert len(ids) == n
         rows = store.rows(ids)
-        assert sorted(rows) == ids and all(r["feeds"] == [f"Many {r['link'].split('/')[3]}"] for r in rows.values())
+        assert sorted(rows) == ids and all(r.feeds == (f"Many {r.link.split('/')[3]}",) for r in rows.values())
         assert sorted(store.sort_keys(ids)) == ids
         assert sorted(store.item_ids_among(Filter(story=None), ids)) == ids
         assert store.texts_of(ids) == {}

@@ -134,11 +134,11 @@ async def polled(pilot) -> None:
 
 def titles(app) -> list[str]:
     rows = app.store.rows(app.items.ids)
-    return [rows[i]["title"] for i in app.items.ids]
+    return [rows[i].title for i in app.items.ids]
 
 
 def selected_title(app) -> str:
-    return app.items.row(app.items.selected_id)["title"]
+    return app.items.row(app.items.selected_id).title
 
 
 def screen_lines(app) -> list[str]:
@@ -370,7 +370,7 @@ async def test_enter_shows_the_detail_and_marks_read_esc_goes_back_tab_switches_
     async with app.run_test(size=(120, 40)) as pilot:
         await polled(pilot)
         item_id = app.items.selected_id
-        assert not env.store.item(item_id)["read"]
+        assert not env.store.item(item_id).read
         await pilot.press("enter")
         await settle(pilot)
         assert app.query_one("#side", ContentSwitcher).current == "detail"
@@ -379,12 +379,12 @@ async def test_enter_shows_the_detail_and_marks_read_esc_goes_back_tab_switches_
         assert "feeds  Wire" in detail
         assert "link  https://news.test/5" in detail
         assert "matched: Anthropic · Claude · Pentagon · Hegseth" in detail
-        assert env.store.item(item_id)["read"] == 1
+        assert env.store.item(item_id).read == 1
         await pilot.press("tab")  # into the detail pane; the item keys act on its item
         assert app.detail.has_focus
         await pilot.press("m")
         await settle(pilot)
-        assert env.store.item(item_id)["read"] == 0
+        assert env.store.item(item_id).read == 0
         await pilot.press("escape")
         assert app.query_one("#side", ContentSwitcher).current == "article"
         assert app.items.has_focus
@@ -401,14 +401,14 @@ async def test_m_s_and_n_change_read_and_star_in_the_database(env):
         ids = list(app.items.ids)
         await pilot.press("m")
         await settle(pilot)
-        assert env.store.item(ids[0])["read"] == 1
+        assert env.store.item(ids[0]).read == 1
         await pilot.press("m")
         await settle(pilot)
-        assert env.store.item(ids[0])["read"] == 0
+        assert env.store.item(ids[0]).read == 0
 
         await pilot.press("s")
         await settle(pilot)
-        assert env.store.item(ids[0])["starred"] == 1
+        assert env.store.item(ids[0]).starred == 1
         assert screen_lines(app)[0][1] == "★"
 
         env.store.set_read(ids[1:3])
@@ -436,7 +436,7 @@ async def test_read_and_star_survive_a_restart(env):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         rows = app.store.rows([starred, read])
-        assert rows[starred]["starred"] == 1 and rows[read]["read"] == 1
+        assert rows[starred].starred == 1 and rows[read].read == 1
         lines = screen_lines(app)
         assert lines[1][1] == "★" and not lines[0].startswith("●")  # nothing new since this opening
         await pilot.press("u", "u")  # starred
@@ -571,7 +571,7 @@ async def test_feeds_screen_shows_health_and_R_there_polls_one_feed(tmp_path, se
         assert "500" in rows["Broken"][7]
         await pilot.press("s", "m")  # list keys do nothing to the hidden list
         await settle(pilot)
-        assert all(not r["starred"] and not r["read"] for r in env.store.items())
+        assert all(not r.starred and not r.read for r in env.store.items())
         hits = server.hits("/broken.xml")
         await pilot.press("down", "R")
         await settle(pilot)
@@ -710,13 +710,13 @@ async def test_a_locked_database_is_told_and_the_dashboard_goes_on(env, monkeypa
             holder.execute("ROLLBACK")
         finally:
             holder.close()
-        assert env.store.item(first)["starred"] == 0
+        assert env.store.item(first).starred == 0
         # The row shows the star the failed write drew, or the database's state again if the
         # once-a-second look (watch_store) re-read it since: s writes the other one, each time.
         await pilot.press("s")
         await settle(pilot)
-        if env.store.item(first)["starred"] == 0:  # it showed the star: this s took it off
+        if env.store.item(first).starred == 0:  # it showed the star: this s took it off
             await pilot.press("s")
             await settle(pilot)
-        assert env.store.item(first)["starred"] == 1
+        assert env.store.item(first).starred == 1
     assert app.return_code in (0, None)

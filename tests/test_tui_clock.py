@@ -23,7 +23,7 @@ async def test_the_status_line_and_the_feeds_screen_say_how_long_ago_the_last_po
     app = env.app()
     async with app.run_test(size=(140, 40)) as pilot:
         await polled(pilot)
-        env.clock.now = from_iso(env.store.feeds()[0]["last_poll"])
+        env.clock.now = from_iso(env.store.feeds()[0].last_poll)
         await until(pilot, lambda: "last poll just now" in drawn(app.status), "the status line after the poll")
         await pilot.press("f")
         await settle(pilot)

@@ -76,7 +76,7 @@ async def test_reading_a_cluster_row_reads_every_copy_and_m_makes_them_unread_ag
         await polled(pilot)
         row = next(i for i, line in enumerate(screen_lines(app)) if "×3" in line)
         app.items.move_to(row)
-        cluster = d.store.item(app.items.selected_id)["cluster"]
+        cluster = d.store.item(app.items.selected_id).cluster
         copies = "SELECT read FROM items WHERE cluster = ?"
         assert [r[0] for r in d.store.execute(copies, (cluster,))] == [0, 0, 0]
         await pilot.press("enter")  # opening the row reads it: all three copies
@@ -101,14 +101,14 @@ async def test_a_new_report_of_a_listed_cluster_changes_its_count_and_moves_noth
         assert top > 0
         before = screen_lines(app)
         shown = app.store.rows([ids[top + 2]])[ids[top + 2]]  # a row on screen, above the cursor
-        k = int(shown["title"].rsplit("#", 1)[1].rstrip(")"))
+        k = int(shown.title.rsplit("#", 1)[1].rstrip(")"))
 
         server.set_feed("/agg.xml", rss([copy_of(wire[k - 1], k, wire[k - 1].published + timedelta(minutes=3))]))
         await polled(pilot)
         assert app.items.ids == ids and app.items.cursor == cursor
         assert round(app.items.scroll_offset.y) == top
         after = screen_lines(app)
-        assert "×2 " + shown["title"][:20] in after[2] and "×" not in before[2]
+        assert "×2 " + shown.title[:20] in after[2] and "×" not in before[2]
         assert [line for i, line in enumerate(after) if i != 2] == [line for i, line in enumerate(before) if i != 2]
 
         # A new report, older than the rows on screen, slots in by its date: the rows stay put.
@@ -133,13 +133,13 @@ async def test_an_earlier_copy_takes_over_its_cluster_and_the_cursor_goes_with_i
         await polled(pilot)
         await pilot.press("j", "j")  # on #3, published T0 + 20 min
         old_id = app.items.selected_id
-        assert app.items.row(old_id)["title"].endswith("(#3)")
+        assert app.items.row(old_id).title.endswith("(#3)")
 
         # Reuters had it at T0 + 5 min, before anyone else: its copy is now the earliest report.
         server.set_feed("/agg.xml", rss([copy_of(wire[2], 3, T0 + timedelta(minutes=5))]))
         await polled(pilot)
         assert old_id not in app.items.ids and len(app.items.ids) == 5
-        assert [app.items.row(i)["title"][-4:] for i in app.items.ids] == ["(#5)", "(#4)", "(#2)", "(#3)", "(#1)"]
+        assert [app.items.row(i).title[-4:] for i in app.items.ids] == ["(#5)", "(#4)", "(#2)", "(#3)", "(#1)"]
         assert app.items.cursor == 3 and app.items.selected_id != old_id
         assert "Reuters" in screen_lines(app)[3] and "×2 " in screen_lines(app)[3]
 
@@ -154,14 +154,14 @@ async def test_a_changed_item_is_marked_unread_again_and_its_detail_shows_the_wo
         await pilot.press("enter")  # #3, read now
         await settle(pilot)
         item_id = app.items.selected_id
-        assert app.store.item(item_id)["read"] == 1 and "✎" not in screen_lines(app)[0]
+        assert app.store.item(item_id).read == 1 and "✎" not in screen_lines(app)[0]
 
         assert wire[2].title == "Amodei meets Hegseth at the Pentagon (#3)"
         wire[2] = FeedItem("Amodei snubs Hegseth at the Pentagon (#3)",
                            link=wire[2].link, guid=wire[2].guid, published=wire[2].published, summary=wire[2].summary)
         server.set_feed("/wire.xml", rss(wire))
         await polled(pilot)
-        assert app.store.item(item_id)["read"] == 0  # back to unread
+        assert app.store.item(item_id).read == 0  # back to unread
         assert "✎ Amodei snubs Hegseth" in screen_lines(app)[0]
         text = detail_text(app)  # the detail on screen follows the change
         assert "title was changed: Amodei meets snubs Hegseth at the Pentagon (#3)" in text.plain
@@ -198,5 +198,5 @@ async def test_search_finds_a_cluster_by_the_words_of_any_of_its_reports(tmp_pat
         await polled(pilot)
         await pilot.press("slash", *"kestrel")
         await settle(pilot)
-        assert [app.items.row(i)["title"] for i in app.items.ids] == [wire[0].title]  # listed as the cluster
+        assert [app.items.row(i).title for i in app.items.ids] == [wire[0].title]  # listed as the cluster
         assert "×2" in screen_lines(app)[0] and " Wire " in screen_lines(app)[0]

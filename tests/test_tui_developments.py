@@ -50,7 +50,7 @@ def by_development(tmp_path, server, items):
 
 
 def rows(app) -> list[str]:
-    return [app.devs.row(i)["headline"] for i in app.devs.ids]
+    return [app.devs.row(i).headline for i in app.devs.ids]
 
 
 async def test_the_panel_lists_developments_and_enter_shows_their_reports(tmp_path, server):
@@ -105,7 +105,7 @@ async def test_a_new_report_joins_its_row_in_place_and_the_cursor_stays(tmp_path
         await polled(pilot)
         assert app.devs.selected_id == chosen and app.devs.cursor == 1
         assert len(app.devs.ids) == count
-        assert app.devs.row(chosen)["reports"] == 4
+        assert app.devs.row(chosen).reports == 4
         assert "4 reports · 4 outlets" in app.devs.render_line(1).text
 
 
@@ -118,7 +118,7 @@ async def test_x_moves_a_report_out_and_j_joins_it_back_and_the_database_keeps_i
         await pilot.press("v")  # every report, newest first: the hearing's two, then the suit's three
         await settle(pilot)
         await pilot.press("j", "j", "j", "j")  # the suit's first report
-        assert app.items.row(app.items.selected_id)["title"] == SUIT[0]
+        assert app.items.row(app.items.selected_id).title == SUIT[0]
         await pilot.press("x")
         await settle(pilot)
         await pilot.press("v")
@@ -132,11 +132,11 @@ async def test_x_moves_a_report_out_and_j_joins_it_back_and_the_database_keeps_i
         await settle(pilot)
         assert len(again.devs.ids) == count + 1
         await pilot.press("j", "j")  # the lone report's row, below the suit's
-        assert again.devs.row(again.devs.selected_id)["headline"] == SUIT[0]
+        assert again.devs.row(again.devs.selected_id).headline == SUIT[0]
         await pilot.press("J")
         await settle(pilot)
         assert len(again.devs.ids) == count
-        assert again.devs.row(again.devs.ids[1])["reports"] == 3
+        assert again.devs.row(again.devs.ids[1]).reports == 3
 
 
 async def test_opening_by_development_reads_the_reports_list_only_when_v_shows_it(tmp_path, server):

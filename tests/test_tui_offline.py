@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 from tracker.config import load
+from tracker.rows import FeedState
 from tracker.store import Store
 from tracker.tui import render
 from tracker.tui.app import build_app
@@ -58,11 +59,11 @@ async def test_every_feed_failing_says_so_in_the_panel_and_the_status_line_is_no
 
 
 def test_the_reason_names_an_unresolvable_host_as_being_offline():
-    feeds = [{"last_poll": "2026-02-25T18:00:00+00:00", "failures": 1,
-              "last_error": "cannot connect to the server ([Errno -2] Name or service not known)"}] * 9
+    feeds = [FeedState("Wire", "https://wire.test/", last_poll="2026-02-25T18:00:00+00:00", failures=1,
+                       last_error="cannot connect to the server ([Errno -2] Name or service not known)")] * 9
     assert render.unreachable(feeds) == ("None of the 9 feeds could be reached (cannot resolve hosts: offline?)"
                                          " · f for details")
-    assert render.unreachable(feeds[:8] + [{"last_poll": None, "failures": 0}]) is None  # one not tried yet
+    assert render.unreachable(feeds[:8] + [FeedState("New", "https://new.test/", last_poll=None, failures=0)]) is None  # one not tried yet
 
 
 async def test_a_missing_article_file_is_named_in_the_article_pane(tmp_path):

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from tracker.feedgen import FeedItem
 from tracker.model import Deadline
+from tracker.rows import Item
 from tracker.tui import render
 
 from .test_tui import DEADLINE, Env, polled, screen_lines, settle, toasts
@@ -80,8 +81,8 @@ async def test_escape_sequences_and_bidi_overrides_never_reach_the_screen(tmp_pa
 
 
 def test_render_builds_text_not_markup():
-    row = {"id": 1, "title": "[b]Array[0][/b]", "outlet": "[i]O[/i]", "published": "2026-02-24T12:00:00Z",
-           "read": 0, "starred": 1, "feeds": ["F"], "link": None, "summary": "", "matched": []}
+    row = Item(id=1, title="[b]Array[0][/b]", outlet="[i]O[/i]", published="2026-02-24T12:00:00Z",
+               read=0, starred=1, feeds=("F",), link=None, summary="", matched=())
     text = render.item_row(row, now=datetime(2026, 2, 24, 13, 0, tzinfo=timezone.utc), width=60)
     assert isinstance(text, Text)
     assert "[b]Array[0][/b]" in text.plain and "[i]O[/i]" in text.plain

@@ -187,8 +187,8 @@ async def test_enter_opens_the_development_on_the_main_screen(story):
         await settle(pilot)
         assert not isinstance(app.screen, TimelineScreen)
         item = app.store.item(app.detail.item_id)
-        assert item["title"].startswith("Anthropic holds line")
-        assert app.side_shows("detail") and app.items.selected_id == item["id"]
+        assert item.title.startswith("Anthropic holds line")
+        assert app.side_shows("detail") and app.items.selected_id == item.id
 
 
 async def test_the_timeline_follows_new_items(story):

@@ -20,7 +20,7 @@ OFF = [FeedItem("Pentagon awards shipbuilding contract to Orbitron", link="https
 
 
 def listed(app) -> list[str]:
-    return [app.items.row(i)["title"] for i in app.items.ids]
+    return [app.items.row(i).title for i in app.items.ids]
 
 
 async def test_off_story_items_can_be_seen_explained_and_marked_on_by_hand(tmp_path, server):
@@ -52,8 +52,8 @@ async def test_off_story_items_can_be_seen_explained_and_marked_on_by_hand(tmp_p
         await pilot.press("plus")  # it is about the story after all
         await settle(pilot)
         claude = app.store.items(Filter(story=None))
-        claude = next(r for r in claude if r["title"].startswith("Anthropic releases"))
-        assert (claude["manual"], claude["on_story"]) == (1, 1)
+        claude = next(r for r in claude if r.title.startswith("Anthropic releases"))
+        assert (claude.manual, claude.on_story) == (1, 1)
         assert listed(app) == ["Pentagon awards shipbuilding contract to Orbitron"]  # it left this list
         assert app.items.cursor == 0
         assert "marked on the story by you" in detail_text(app).plain  # the detail beside says so
@@ -65,7 +65,7 @@ async def test_off_story_items_can_be_seen_explained_and_marked_on_by_hand(tmp_p
 
         # The rules would still leave it out, but a poll keeps the user's verdict.
         await polled(pilot)
-        assert app.store.item(claude["id"])["on_story"] == 1 and len(app.items.ids) == 6
+        assert app.store.item(claude.id).on_story == 1 and len(app.items.ids) == 6
 
 
 async def test_minus_takes_a_whole_cluster_off_and_the_cursor_stays_among_its_neighbours(tmp_path, server):
@@ -79,7 +79,7 @@ async def test_minus_takes_a_whole_cluster_off_and_the_cursor_stays_among_its_ne
         await pilot.press("G", *["k"] * 4)
         top = round(app.items.scroll_offset.y)
         assert top > 0
-        while not app.items.row(app.items.selected_id)["title"].endswith("(#20)"):
+        while not app.items.row(app.items.selected_id).title.endswith("(#20)"):
             await pilot.press("k")
         cursor, top = app.items.cursor, round(app.items.scroll_offset.y)
         below = app.items.ids[cursor + 1]
@@ -88,8 +88,8 @@ async def test_minus_takes_a_whole_cluster_off_and_the_cursor_stays_among_its_ne
 
         await pilot.press("minus")
         await settle(pilot)
-        members = [r for r in app.store.items(Filter(story=None)) if r["title"].endswith("(#20)")]
-        assert len(members) == 2 and all((r["manual"], r["on_story"]) == (0, 0) for r in members)
+        members = [r for r in app.store.items(Filter(story=None)) if r.title.endswith("(#20)")]
+        assert len(members) == 2 and all((r.manual, r.on_story) == (0, 0) for r in members)
         assert len(app.items.ids) == 29
         # the next row moves up under the cursor; the rows above it did not move
         assert app.items.selected_id == below and app.items.cursor == cursor
@@ -103,5 +103,5 @@ async def test_minus_takes_a_whole_cluster_off_and_the_cursor_stays_among_its_ne
         await pilot.press("minus")  # the same mark again hands it back to the rules, which want it
         await settle(pilot)
         assert len(app.items.ids) == 1
-        now = {(r["manual"], r["on_story"]) for r in app.store.rows([m["id"] for m in members]).values()}
+        now = {(r.manual, r.on_story) for r in app.store.rows([m.id for m in members]).values()}
         assert now == {(0, 0), (None, 1)}

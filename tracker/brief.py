@@ -166,10 +166,10 @@ def build(store: Store, config: Config, *, since: str | When | None = None, now:
         row = rows.get(dev_id)
         if row is None:
             continue
-        first, last = local(from_iso(row["first"]), tz), local(from_iso(row["last"]), tz)
-        started = n >= row["reports"] if looked else first >= start
-        d = BriefDevelopment(dev_id, clean_text(row["headline"] or "", TITLE_LIMIT) or "(untitled)",
-                             safe_link(row["link"]), row["outlets"], row["reports"], n, first, last, started)
+        first, last = local(from_iso(row.first), tz), local(from_iso(row.last), tz)
+        started = n >= row.reports if looked else first >= start
+        d = BriefDevelopment(dev_id, clean_text(row.headline or "", TITLE_LIMIT) or "(untitled)",
+                             safe_link(row.link), row.outlets, row.reports, n, first, last, started)
         (new if started else grown).append(d)
     order = lambda d: (-d.outlets, -d.last.timestamp(), -d.id)  # noqa: E731
     deadline, upcoming = _deadlines(store, config, now)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Mapping
 
 from .model import FeedConfig
+from .rows import FeedState
 from .timeutil import from_iso
 
 MAX_BACKOFF = 6 * 3600.0  # a failing feed is still tried a few times a day
@@ -46,21 +46,21 @@ def backoff(interval: float, failures: int) -> float:
     return min(interval * (2 ** max(0, failures - 1)), max(interval, MAX_BACKOFF))
 
 
-def decide(feed: FeedConfig, state: Mapping | None, now: datetime, force: bool = False) -> Skip | Fetch:
+def decide(feed: FeedConfig, state: FeedState | None, now: datetime, force: bool = False) -> Skip | Fetch:
     """state: the feed's row as stored (None: never polled). force: a user asked, so past any
     backoff; a feed that is gone, or whose server asked us to wait, is still left alone."""
     # A URL changed in feeds.toml starts afresh: what the old one did says nothing of it.
-    known = state is not None and state["url"] == feed.url
-    if known and state["gone"]:
+    known = state is not None and state.url == feed.url
+    if known and state.gone:
         return Skip("gone (HTTP 410); remove it or change its URL", status=410)
-    if known and state["retry_after"] and from_iso(state["retry_after"]) > now:
-        return Skip(f"the server asked to wait until {state['retry_after']}")
-    if (state is not None and not force and state["next_poll"] and state["failures"]
-            and from_iso(state["next_poll"]) > now):
+    if known and state.retry_after and from_iso(state.retry_after) > now:
+        return Skip(f"the server asked to wait until {state.retry_after}")
+    if (state is not None and not force and state.next_poll and state.failures
+            and from_iso(state.next_poll) > now):
         return Skip("backing off after failures")
     if not known:
         return Fetch(feed.url, None, None, 0)
-    return Fetch(state["moved_to"] or feed.url, state["etag"], state["last_modified"], state["failures"])
+    return Fetch(state.moved_to or feed.url, state.etag, state.last_modified, state.failures)
 
 
 def after_failure(feed: FeedConfig, failures: int, now: datetime, retry_after: float | None = None,

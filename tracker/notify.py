@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Callable, Iterable, Mapping
 
+from .rows import Arrival, Item
+
 from .text import clean_text, safe_link
 
 log = logging.getLogger(__name__)
@@ -76,17 +78,16 @@ class Notified:
     priority: int = 0  # of them, told in quiet hours because a priority term matched
 
 
-def notify_new(config, items: Iterable[Mapping], now: datetime, *,
+def notify_new(config, items: Iterable[Item], now: datetime, *,
                bell: Callable[[], None] | None = None,
                run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> Notified:
     """Notify about newly arrived items, as the config's [notify] table says.
 
-    items: rows as the store returns them (title, link, outlet, feeds, published, on_story,
-    backlog). Off-story items, and the backlog a feed brings on its first poll, are left out.
+    items: rows as the store returns them. Off-story items, and the backlog a feed brings on its first poll, are left out.
     bell: how to ring; the dashboard passes App.bell, the default writes BEL to a terminal.
     """
     settings = getattr(config, "notify", None) or {}
-    fresh = [i for i in items if i.get("on_story", True) and not i.get("backlog", False)]
+    fresh = [i for i in items if i.on_story and not i.backlog]
     if not fresh:
         return Notified()
     if is_quiet(settings.get("quiet_hours"), now):
@@ -96,7 +97,7 @@ def notify_new(config, items: Iterable[Mapping], now: datetime, *,
     return _channels(config, fresh, bell, run)
 
 
-def _channels(config, fresh: list[Mapping], bell, run) -> Notified:
+def _channels(config, fresh: list[Item], bell, run) -> Notified:
     """Bell, desktop and hook for these items, quiet hours already decided."""
     settings = getattr(config, "notify", None) or {}
     story = clean_text(getattr(getattr(config, "story", None), "title", ""), MAX_FIELD)
@@ -118,14 +119,13 @@ def _channels(config, fresh: list[Mapping], bell, run) -> Notified:
     return Notified(items=len(fresh), bell=rang, desktop=desktop, hooks_run=ran, hooks_failed=failed)
 
 
-def _fields(item: Mapping, story: str, count: int) -> dict[str, str]:
-    feeds = item.get("feeds") or []
+def _fields(item: Item, story: str, count: int) -> dict[str, str]:
     return {
-        "title": clean_text(item.get("title"), MAX_FIELD),
-        "link": safe_link(item.get("link")) or "",
-        "outlet": clean_text(item.get("outlet"), MAX_FIELD),
-        "feeds": clean_text(", ".join(feeds) if not isinstance(feeds, str) else feeds, MAX_FIELD),
-        "published": clean_text(item.get("published"), 64),
+        "title": clean_text(item.title, MAX_FIELD),
+        "link": safe_link(item.link) or "",
+        "outlet": clean_text(item.outlet, MAX_FIELD),
+        "feeds": clean_text(", ".join(item.feeds), MAX_FIELD),
+        "published": clean_text(item.published, 64),
         "story": story,
         "count": str(count),
     }
@@ -155,13 +155,13 @@ def _run_hook(argv: list[str], fields: Mapping[str, str], run) -> bool:
     return True
 
 
-def _desktop(story: str, items: list[Mapping], run) -> bool:
+def _desktop(story: str, items: list[Item], run) -> bool:
     exe = shutil.which("notify-send")
     if not exe:
         log.info("desktop notifications are on but notify-send is not installed")
         return False
     summary = f"{len(items)} new on {story}" if story else f"{len(items)} new items"
-    body = "\n".join("• " + clean_text(i.get("title"), 120) for i in items[:3])
+    body = "\n".join("• " + clean_text(i.title, 120) for i in items[:3])
     if len(items) > 3:
         body += f"\n… and {len(items) - 3} more"
     try:
@@ -205,7 +205,7 @@ OUTLETS_AGAIN = 10  # a development that reaches this many outlets is told again
 class Alert:
     """One thing worth telling: a new development (its first report), or one that grew."""
 
-    row: Mapping
+    row: Arrival
     outlets: int
     grown: bool = False  # told again: it reached outlets_again
     priority: str = ""  # the priority term it matched, if any
@@ -218,10 +218,10 @@ class Notifier:
     it told, so a development is told once when its first report arrives and once more when
     it reaches `outlets_again` outlets, not once per copy or report.
 
-    Rows carry `development` (the id of its first report), `outlets` (distinct outlets in it
-    now), `title`, `link`; Store.with_developments() adds the first two. A row without them is
-    a development of its own (as before). Only rows whose poll this process ran are passed in
-    (who notifies: the process that stored an item).
+    Rows are Arrivals (Store.with_developments()): `development` (the id of its first
+    report) and `outlets` (distinct outlets in it now); one in no development or copy group
+    is a development of its own. Only rows whose poll this process ran are passed in (who
+    notifies: the process that stored an item).
     """
 
     def __init__(self, config, *, sender=None) -> None:
@@ -243,17 +243,17 @@ class Notifier:
         if self.sender is not None:
             self.sender.close()
 
-    def select(self, items: Iterable[Mapping]) -> list[Alert]:
+    def select(self, items: Iterable[Arrival]) -> list[Alert]:
         """The alerts among newly stored rows, oldest development first."""
-        fresh = [i for i in items if i.get("on_story", True) and not i.get("backlog", False)]
-        by_dev: dict[object, list[Mapping]] = {}
-        for n, row in enumerate(fresh):
-            dev = row.get("development", row.get("cluster"))
-            by_dev.setdefault(dev if dev is not None else ("row", row.get("id", n)), []).append(row)
+        fresh = [i for i in items if i.on_story and not i.backlog]
+        by_dev: dict[object, list[Arrival]] = {}
+        for row in fresh:
+            dev = row.development
+            by_dev.setdefault(dev if dev is not None else ("row", row.id), []).append(row)
         alerts = []
         for dev, rows in by_dev.items():
-            outlets = max(int(r.get("outlets") or 1) for r in rows)
-            first = [r for r in rows if isinstance(dev, tuple) or r.get("id") == dev]
+            outlets = max(r.outlets or 1 for r in rows)
+            first = [r for r in rows if isinstance(dev, tuple) or r.id == dev]
             term = self._priority(rows)
             if first and dev not in self._told:
                 self._told.add(dev)
@@ -263,21 +263,21 @@ class Notifier:
                 continue
             # Grown past the threshold with these reports (the outlets they bring were not
             # counted before), and not told so yet by this process.
-            new_outlets = len({r.get("outlet") for r in rows})
+            new_outlets = len({r.outlet for r in rows})
             if (outlets >= self.outlets_again > outlets - new_outlets and dev not in self._grown):
                 self._grown.add(dev)
                 alerts.append(Alert(rows[0], outlets, grown=True, priority=term))
         return alerts
 
-    def _priority(self, rows: list[Mapping]) -> str:
+    def _priority(self, rows: list[Arrival]) -> str:
         for row in rows:
-            text = self._fold(f"{row.get('title') or ''}\x00{row.get('summary') or ''}").lower()
+            text = self._fold(f"{row.title or ''}\x00{row.summary or ''}").lower()
             for term, pattern in self.priority:
                 if pattern.search(text):
                     return term
         return ""
 
-    def __call__(self, items: Iterable[Mapping], now: datetime, *,
+    def __call__(self, items: Iterable[Arrival], now: datetime, *,
                  bell: Callable[[], None] | None = None,
                  run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> Notified:
         alerts = self.select(items)
@@ -302,11 +302,11 @@ class Notifier:
 def message(alert: Alert, quiet: bool = False) -> tuple[str, str]:
     """(title, body) of an alert: the headline, the outlet count and the link, cleaned."""
     row = alert.row
-    headline = clean_text(row.get("title"), MAX_FIELD) or "(no headline)"
+    headline = clean_text(row.title, MAX_FIELD) or "(no headline)"
     count = f"now {alert.outlets} outlets" if alert.grown else (
         f"{alert.outlets} outlet" + ("s" if alert.outlets != 1 else ""))
-    title = f"{count}: {clean_text(row.get('outlet'), 80)}" if row.get("outlet") else count
+    title = f"{count}: {clean_text(row.outlet, 80)}" if row.outlet else count
     if alert.priority:
         title = f"priority: {clean_text(alert.priority, 80)} · {title}"
-    link = safe_link(row.get("link")) or ""
+    link = safe_link(row.link) or ""
     return title, "\n".join(x for x in (headline, count, link) if x)

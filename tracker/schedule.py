@@ -101,16 +101,16 @@ class Poller:
         self.scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone="UTC")
         poll = self.updater.config.poll
         deadlines = list(self.deadlines()) if poll.near_deadline > 0 else []
-        states = {f["name"]: f for f in self.updater.store.feeds()}
+        states = {f.name: f for f in self.updater.store.feed_states()}
         for i, feed in enumerate(self.feeds):
             first = stagger = now + timedelta(seconds=min(30.0, 0.5 * i))  # stagger the first polls
             state = states.get(feed.name)
-            if state and state["next_poll"] and state["url"] == feed.url:
-                first = max(first, from_iso(state["next_poll"]))
+            if state and state.next_poll and state.url == feed.url:
+                first = max(first, from_iso(state.next_poll))
             interval = self.intervals[feed.name] = interval_at(feed, poll, deadlines, now)
-            if interval < feed.interval and state and state["last_poll"]:
+            if interval < feed.interval and state and state.last_poll:
                 # near a deadline the stored next poll (made with the feed's own interval) is too late
-                first = max(stagger, min(first, from_iso(state["last_poll"]) + timedelta(seconds=interval)))
+                first = max(stagger, min(first, from_iso(state.last_poll) + timedelta(seconds=interval)))
             self._add_job(feed, interval, first)
         self._plan_retune(poll, deadlines, now)
         if self.updater.config.fulltext.enabled:

@@ -192,9 +192,9 @@ class Updater:
         limit = asyncio.Semaphore(self.config.poll.concurrency)
         # Every feed's state in one query: read one by one, each read would queue on the
         # database thread behind other feeds' writes, and hold up that feed's fetch.
-        states = {r["name"]: r for r in await self._in_db(self.store.feed_states, active_only=False)}
+        states = {r.name: r for r in await self._in_db(self.store.feed_states, active_only=False)}
         if isinstance(self.pool, ParsePool) and any(
-                not (s := states.get(f.name)) or not (s["etag"] or s["last_modified"]) for f in feeds):
+                not (s := states.get(f.name)) or not (s.etag or s.last_modified) for f in feeds):
             # Some feed will certainly send a whole document (new, or no validators to make
             # a 304 possible): have the workers ready for it. A poll that is all 304s never
             # needs them, and doesn't start them.

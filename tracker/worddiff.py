@@ -10,6 +10,8 @@ import re
 from difflib import SequenceMatcher
 from typing import Literal
 
+from .rows import Item
+
 Kind = Literal["same", "removed", "added"]
 Segment = tuple[Kind, str]
 
@@ -42,12 +44,11 @@ def word_diff(old: str, new: str) -> list[Segment]:
     return out
 
 
-def changes(item: dict) -> dict[str, list[Segment]]:
+def changes(item: Item) -> dict[str, list[Segment]]:
     """For an item from Store.item() (with its `versions`): the diff of title and summary from
     the first version the feed sent to the current one; only the fields that changed."""
-    versions = item.get("versions") or []
-    if not versions:
+    if not item.versions:
         return {}
-    first = versions[0]
-    return {name: word_diff(first[name], item[name]) for name in ("title", "summary")
-            if first[name] != item[name]}
+    first = item.versions[0]
+    return {name: word_diff(getattr(first, name), getattr(item, name)) for name in ("title", "summary")
+            if getattr(first, name) != getattr(item, name)}

@@ -7,6 +7,7 @@ import json
 import sys
 import time
 
+from ..rows import Item
 from ..store import Filter, merge_feeds
 from ..timeutil import ago, from_iso, utcnow
 from . import EXIT_OK, db_path, load_config, local_time, open_store, stderr_console
@@ -97,14 +98,12 @@ def cmd_items(args) -> int:
     f = Filter(story=None if args.all else True, unread=args.unread, starred=args.starred,
                query=args.search or "", clusters=args.clusters)
     rows = store.items(f, limit=args.limit)
-    if args.clusters:  # each row is a cluster's earliest report; say how many carried it
-        stats = store.cluster_stats([r["id"] for r in rows])
-        for r in rows:
-            r.update(stats.get(r["id"], {"size": 1, "outlets": 1}))
+    # With --clusters each row is a cluster's earliest report: say how many carried it.
+    stats = store.cluster_stats([r.id for r in rows]) if args.clusters else {}
+    carried = {r.id: {k: stats.get(r.id, {}).get(k, 1) for k in ("size", "outlets")} for r in rows}
     if args.json:
-        keys = ("size", "outlets") if args.clusters else ()
-        texts = store.texts_of([r["id"] for r in rows])
-        json.dump([item_json(r) | {"text": texts.get(r["id"])} | {k: r[k] for k in keys} for r in rows],
+        texts = store.texts_of([r.id for r in rows])
+        json.dump([item_json(r) | {"text": texts.get(r.id)} | (carried[r.id] if args.clusters else {}) for r in rows],
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
@@ -112,24 +111,25 @@ def cmd_items(args) -> int:
         print("no items" + ("" if args.all else " on the story yet (try --all, or run `tracker poll`)"))
         return EXIT_OK
     for r in rows:
-        flag = ("*" if r["starred"] else " ") + (" " if r["read"] else "•")
+        flag = ("*" if r.starred else " ") + (" " if r.read else "•")
         if args.all:  # a column of its own, blank on the story, so the columns after it line up
-            flag += "      " if r["on_story"] else " (off)"
-        outlet = (r["outlet"] or ", ".join(r["feeds"]))[:18]
-        many = f"×{r['outlets']} " if args.clusters and r["outlets"] > 1 else ""
-        print(f"{local_time(r['published'])}  {flag} {outlet:<18}  {many}{r['title']}")
+            flag += "      " if r.on_story else " (off)"
+        outlet = (r.outlet or ", ".join(r.feeds))[:18]
+        outlets = carried[r.id]["outlets"]
+        many = f"×{outlets} " if args.clusters and outlets > 1 else ""
+        print(f"{local_time(r.published)}  {flag} {outlet:<18}  {many}{r.title}")
     return EXIT_OK
 
 
-def item_json(r: dict) -> dict:
+def item_json(r: Item) -> dict:
     """The stable, scriptable shape of an item (`tracker items --json`)."""
     return {
-        "id": r["id"], "title": r["title"], "link": r["link"], "published": r["published"],
-        "published_from_feed": bool(r["dated"]), "first_seen": r["first_seen"],
-        "feeds": r["feeds"], "outlet": r["outlet"], "on_story": bool(r["on_story"]),
-        "matched": r["matched"], "summary": r["summary"], "author": r["author"],
-        "read": bool(r["read"]), "starred": bool(r["starred"]), "cluster": r["cluster"],
-        "development": r["development"],
+        "id": r.id, "title": r.title, "link": r.link, "published": r.published,
+        "published_from_feed": bool(r.dated), "first_seen": r.first_seen,
+        "feeds": list(r.feeds), "outlet": r.outlet, "on_story": bool(r.on_story),
+        "matched": list(r.matched), "summary": r.summary, "author": r.author,
+        "read": bool(r.read), "starred": bool(r.starred), "cluster": r.cluster,
+        "development": r.development,
     }
 
 
@@ -138,11 +138,11 @@ def _print_developments(store, args) -> int:
     from ..text import clean_text
 
     rows = store.developments(limit=args.limit)
-    members = store.development_members([r["id"] for r in rows])
+    members = store.development_members([r.id for r in rows])
     if args.json:
-        json.dump([{"id": r["id"], "headline": r["headline"], "first": r["first"], "last": r["last"],
-                    "reports": r["reports"], "outlets": r["outlets"], "unread": r["unread"],
-                    "items": members.get(r["id"], [])} for r in rows],
+        json.dump([{"id": r.id, "headline": r.headline, "first": r.first, "last": r.last,
+                    "reports": r.reports, "outlets": r.outlets, "unread": r.unread,
+                    "items": members.get(r.id, [])} for r in rows],
                   sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
@@ -150,9 +150,9 @@ def _print_developments(store, args) -> int:
         print("no developments yet (run `tracker poll`)")
         return EXIT_OK
     for r in rows:
-        span = local_time(r["first"]) + ("" if r["first"] == r["last"] else f" - {local_time(r['last'])}")
-        print(f"#{r['id']}  {span}  {r['reports']} reports · {r['outlets']} outlets  {clean_text(r['headline'] or '')}")
-        print(f"    items: {' '.join(map(str, members.get(r['id'], [])))}")
+        span = local_time(r.first) + ("" if r.first == r.last else f" - {local_time(r.last)}")
+        print(f"#{r.id}  {span}  {r.reports} reports · {r.outlets} outlets  {clean_text(r.headline or '')}")
+        print(f"    items: {' '.join(map(str, members.get(r.id, [])))}")
     return EXIT_OK
 
 
@@ -169,22 +169,20 @@ def cmd_feeds(args) -> int:
     if args.json:
         keys = ("name", "url", "moved_to", "title", "last_poll", "last_ok", "last_status", "last_error",
                 "failures", "next_poll", "retry_after", "gone", "items", "on_story_items")
-        json.dump([{k: f[k] for k in keys} for f in feeds], sys.stdout, ensure_ascii=False, indent=2)
+        json.dump([{k: getattr(f, k) for k in keys} for f in feeds], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_OK
     from ..text import clean_text
 
     now = utcnow()
     for f in feeds:  # feeds.toml is edited by hand: its names and URLs are cleaned for the terminal
-        health = ("gone" if f["gone"] else "failing" if f["failures"] else
-                  "ok" if f["last_ok"] else "not polled yet")
-        last = f"{ago(from_iso(f['last_poll']), now)}" if f["last_poll"] else "never"
-        nxt = local_time(f["next_poll"]) if f["next_poll"] and not f["gone"] else "-"
-        status = f["last_status"] if f["last_status"] is not None else "-"
-        print(f"{clean_text(f['name'])}  [{health}]  HTTP {status}, last poll {last}, "
-              f"{f['items']} items ({f['on_story_items']} on the story), next poll {nxt}")
-        if f["last_error"]:
-            print(f"    {'error' if f['failures'] else 'note'}: {clean_text(f['last_error'])}")
-        if f["moved_to"]:
-            print(f"    moved permanently to {clean_text(f['moved_to'])}")
+        last = f"{ago(from_iso(f.last_poll), now)}" if f.last_poll else "never"
+        nxt = local_time(f.next_poll) if f.next_poll and not f.gone else "-"
+        status = f.last_status if f.last_status is not None else "-"
+        print(f"{clean_text(f.name)}  [{f.health}]  HTTP {status}, last poll {last}, "
+              f"{f.items} items ({f.on_story_items} on the story), next poll {nxt}")
+        if f.last_error:
+            print(f"    {'error' if f.failures else 'note'}: {clean_text(f.last_error)}")
+        if f.moved_to:
+            print(f"    moved permanently to {clean_text(f.moved_to)}")
     return EXIT_OK

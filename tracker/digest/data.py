@@ -15,6 +15,7 @@ from ..config import parse_duration
 from ..errors import TrackerError
 from ..milestones import milestones
 from ..model import DIGEST_FORMATS, Config
+from ..rows import Item
 from ..store import Store
 from ..text import clean_text, safe_link
 from ..timeutil import from_iso, local, to_iso, utcnow
@@ -255,37 +256,37 @@ def _collect(store, config, since, until, include_read, starred_only, now, tz) -
         after_item=mark, developments=_developments(store, entries))
 
 
-def _entries(store: Store, rows: dict[int, dict], through: int, tz) -> list[DigestItem]:
-    clusters: dict[int, list[dict]] = {}
+def _entries(store: Store, rows: dict[int, Item], through: int, tz) -> list[DigestItem]:
+    clusters: dict[int, list[Item]] = {}
     for row in rows.values():
-        clusters.setdefault(row["cluster"] or row["id"], []).append(row)
+        clusters.setdefault(row.cluster or row.id, []).append(row)
     # Who carried a development includes cluster members reported before this digest's span.
-    carried: dict[int, list[dict]] = {c: list(members) for c, members in clusters.items()}
+    carried: dict[int, list[Item]] = {c: list(members) for c, members in clusters.items()}
     others = [i for i in store.on_story_in_clusters(list(clusters), through) if i not in rows]
     for row in store.rows(others).values():
-        carried[row["cluster"]].append(row)
+        carried[row.cluster].append(row)
 
     out = []
     for cluster, members in clusters.items():
-        members.sort(key=lambda r: (r["published"], r["id"]))
+        members.sort(key=lambda r: (r.published, r.id))
         first = members[0]
         outlets: list[str] = []
         feeds: list[str] = []
-        for row in sorted(carried[cluster], key=lambda r: (r["published"], r["id"])):
+        for row in sorted(carried[cluster], key=lambda r: (r.published, r.id)):
             for name in _carriers(row):
                 if name.casefold() not in {o.casefold() for o in outlets}:
                     outlets.append(name)
-            feeds.extend(f for f in row["feeds"] if f not in feeds)
-        title = clean_text(first["title"], TITLE_LIMIT) or "(untitled)"
+            feeds.extend(f for f in row.feeds if f not in feeds)
+        title = clean_text(first.title, TITLE_LIMIT) or "(untitled)"
         out.append(DigestItem(
-            ids=tuple(r["id"] for r in members),
-            time=local(from_iso(first["published"]), tz),
+            ids=tuple(r.id for r in members),
+            time=local(from_iso(first.published), tz),
             title=title,
-            link=next((link for r in members if (link := safe_link(r["link"]))), None),
-            summary=next((s for r in members if (s := short_summary(r["summary"], r["title"]))), ""),
+            link=next((link for r in members if (link := safe_link(r.link))), None),
+            summary=next((s for r in members if (s := short_summary(r.summary, r.title))), ""),
             outlets=tuple(outlets), feeds=tuple(feeds),
-            starred=any(r["starred"] for r in members), read=all(r["read"] for r in members),
-            development=first.get("development")))
+            starred=any(r.starred for r in members), read=all(r.read for r in members),
+            development=first.development))
     return out
 
 
@@ -302,9 +303,10 @@ def _developments(store: Store, entries: list[DigestItem]) -> tuple[DigestDevelo
         outlets: list[str] = []
         for e in reports:
             outlets += [o for o in e.outlets if o.casefold() not in {x.casefold() for x in outlets}]
-        head = heads.get(dev_id) or {}
-        title = clean_text(head.get("headline") or "", TITLE_LIMIT) or reports[0].title
-        link = safe_link(head.get("link")) if head.get("headline") else None
+        head = heads.get(dev_id)
+        headline = head.headline if head else None
+        title = clean_text(headline or "", TITLE_LIMIT) or reports[0].title
+        link = safe_link(head.link) if headline else None
         out.append(DigestDevelopment(
             id=dev_id, headline=title, link=link or reports[0].link, first=reports[0].time,
             last=max(e.time for e in reports), outlets=tuple(outlets), reports=tuple(reports),
@@ -313,10 +315,10 @@ def _developments(store: Store, entries: list[DigestItem]) -> tuple[DigestDevelo
     return tuple(out)
 
 
-def _carriers(row: dict) -> list[str]:
+def _carriers(row: Item) -> list[str]:
     """The outlets that carried one stored item."""
-    outlet = clean_text(row["outlet"], OUTLET_LIMIT)
-    feeds = [clean_text(f, OUTLET_LIMIT) for f in row["feeds"]]
+    outlet = clean_text(row.outlet, OUTLET_LIMIT)
+    feeds = [clean_text(f, OUTLET_LIMIT) for f in row.feeds]
     if outlet and outlet not in feeds:
         # An aggregator named the publisher (Google News' <source>): the feed only relayed it.
         return [outlet]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,6 +10,7 @@ from typing import Iterable
 
 from .. import cluster
 from ..model import FeedConfig
+from ..rows import FeedState
 from ..timeutil import to_iso, utcnow
 from ._schema import _sql_literal
 
@@ -31,20 +33,18 @@ class FeedUpdate:
     problem: str | None = None  # the feed's status note as stored: the parser's, a cap, churning ids
 
 
-def merge_feeds(feeds: Iterable[FeedConfig], rows: Iterable[dict]) -> list[dict]:
+def merge_feeds(feeds: Iterable[FeedConfig], rows: Iterable[FeedState]) -> list[FeedState]:
     """feeds.toml's feeds, in its order, each with its row of Store.feeds() (by name): what
     sync_feeds would make of the table, worked out without writing it, so a command that only
     looks shows a feed added since the last poll (or a changed URL) as not polled yet."""
-    known = {r["name"]: r for r in rows}
+    known = {r.name: r for r in rows}
     out = []
     for f in feeds:
         row = known.get(f.name)
         if row is None:
-            row = {"id": None, "name": f.name, "title": "", "last_poll": None, "last_ok": None, "polls": 0,
-                   "items": 0, "on_story_items": 0} | URL_STATE
-        elif row["url"] != f.url:
-            row = row | URL_STATE
-        out.append(row | {"url": f.url, "active": 1})
+            out.append(FeedState(f.name, f.url))
+        else:
+            out.append(dataclasses.replace(row, url=f.url, active=1, **({} if row.url == f.url else URL_STATE)))
     return out
 
 
@@ -64,13 +64,13 @@ class FeedsPart:
                           f"ON CONFLICT(name) DO UPDATE SET active = 1, url = excluded.url, {fresh}",
                           (f.name, f.url))
 
-    def configured_feeds(self, feeds: Iterable[FeedConfig]) -> list[dict]:
+    def configured_feeds(self, feeds: Iterable[FeedConfig]) -> list[FeedState]:
         """feeds.toml's feeds with what the database knows of each: see merge_feeds."""
         return merge_feeds(feeds, self.feeds(active_only=False))
 
-    def feed(self, name: str) -> sqlite3.Row | None:
+    def feed(self, name: str) -> FeedState | None:
         rows = self.execute("SELECT * FROM feeds WHERE name = ?", (name,))
-        return rows[0] if rows else None
+        return FeedState(**dict(rows[0])) if rows else None
 
     def claim_poll(self, name: str, now: datetime, until: datetime, ours: str | None) -> bool:
         """A scheduled poll takes its turn: if the feed's next poll has come, or is still the
@@ -83,7 +83,7 @@ class FeedsPart:
                              "(next_poll IS NULL OR next_poll <= ? OR next_poll = ?)",
                              (to_iso(until), name, to_iso(now), ours)).rowcount > 0
 
-    def feeds(self, active_only: bool = True) -> list[dict]:
+    def feeds(self, active_only: bool = True) -> list[FeedState]:
         """Every feed with its health and how many items (and on-story items) it carried."""
         sql = """
             SELECT f.*, COALESCE(c.items, 0) AS items, COALESCE(c.on_story, 0) AS on_story_items
@@ -92,7 +92,7 @@ class FeedsPart:
                 FROM item_feeds x JOIN items i ON i.id = x.item_id GROUP BY x.feed_id
             ) c ON c.feed_id = f.id
         """ + (" WHERE f.active = 1" if active_only else "") + " ORDER BY f.id"
-        return [dict(r) for r in self.execute(sql)]
+        return [FeedState(**dict(r)) for r in self.execute(sql)]
 
     def record_failure(self, name: str, error: str, status: int | None, next_poll: datetime,
                        retry_after: datetime | None = None, gone: bool = False,
@@ -128,12 +128,12 @@ class FeedsPart:
             self._outlets = set(cluster.KNOWN_OUTLETS) | {r[0].casefold() for r in learned if r[0]}
         return self._outlets
 
-    def feed_states(self, active_only: bool = True) -> list[dict]:
+    def feed_states(self, active_only: bool = True) -> list[FeedState]:
         """The feeds' own columns, without feeds()'s item counts: cheap enough to read after
         every poll for the dashboard's status line, and for a poll to read every feed's state
         in one query."""
-        return [dict(r) for r in self.execute("SELECT * FROM feeds" + (" WHERE active = 1" if active_only else "")
-                                              + " ORDER BY id")]
+        return [FeedState(**dict(r)) for r in self.execute(
+            "SELECT * FROM feeds" + (" WHERE active = 1" if active_only else "") + " ORDER BY id")]
 
     def feeds_with_validators(self) -> set[str]:
         """Names of the feeds with an ETag or a Last-Modified: a poll of them may get a 304."""

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Iterable, Sequence
 
 from .. import developments
+from ..rows import Arrival, Development, Item, Report  # the rows; the grouping's own: developments.X
 from ..timeutil import to_iso
 from ._base import chunks, put_setting
 from ._items import Filter
@@ -116,39 +117,40 @@ class _Grouping:
 
 
 class GroupsPart:
-    def with_developments(self, rows: Iterable[dict]) -> list[dict]:
-        """The rows, each with `development` (the id of its development; for an item not
-        grouped, its copy group's) and `outlets` (distinct outlets in that group now), as
-        tracker/notify.py's Notifier takes them."""
+    def with_developments(self, rows: Iterable[Item]) -> list[Arrival]:
+        """The rows as Arrivals, as tracker/notify.py's Notifier takes them: `development`
+        (the id of its development; for an item not grouped, its copy group's) and
+        `outlets` (distinct outlets in that group now)."""
         rows = list(rows)
-        fresh = self.rows([r["id"] for r in rows])  # the development is set in the same write as the item
-        for r in rows:
-            r["development"] = (fresh.get(r["id"]) or r).get("development")
-        devs = self.development_rows(sorted({r["development"] for r in rows if r["development"] is not None}))
-        ids = sorted({r.get("cluster") or r["id"] for r in rows if r["development"] is None})
+        fresh = self.rows([r.id for r in rows])  # the development is set in the same write as the item
+        dev_of = {r.id: (fresh.get(r.id) or r).development for r in rows}
+        devs = self.development_rows(sorted({d for d in dev_of.values() if d is not None}))
+        ids = sorted({r.cluster or r.id for r in rows if dev_of[r.id] is None})
         outlets: dict[int, int] = {}
         for chunk, marks in chunks(ids):
             outlets.update(self._conn().execute(
                 f"SELECT id, outlets FROM clusters WHERE id IN ({marks})", chunk).fetchall())
+        out = []
         for r in rows:
-            if r["development"] is not None and r["development"] in devs:
-                r["outlets"] = devs[r["development"]]["outlets"]
+            fields = {f.name: getattr(r, f.name) for f in dataclasses.fields(Item)}
+            dev = dev_of[r.id]
+            if dev is not None and dev in devs:
+                out.append(Arrival(**fields | {"development": dev, "outlets": devs[dev].outlets}))
             else:
-                r["development"] = r.get("cluster") or r["id"]
-                r["outlets"] = outlets.get(r["development"], 1)
-        return rows
+                dev = r.cluster or r.id
+                out.append(Arrival(**fields | {"development": dev, "outlets": outlets.get(dev, 1)}))
+        return out
 
     # ---------------------------------------------------------------- clusters and outlets
-    def cluster_rows(self, ids: Sequence[int]) -> dict[int, dict]:
+    def cluster_rows(self, ids: Sequence[int]) -> dict[int, Report]:
         """Rows for the live panel, one per cluster, for representatives' ids (from
         item_ids(Filter(clusters=True)), newest first): the earliest report's item row plus
-        `size`, `outlets` (distinct outlets, the "x4"), `first_outlet` and `latest` (when the
-        newest member was first seen). Only the rows asked for are read: call it for what is visible."""
-        rows = self.rows(ids)
-        stats = self.cluster_stats(list(rows))
-        for r in rows.values():
-            r.update(first_outlet=r["outlet"], **stats.get(r["id"], {"size": 1, "outlets": 1, "latest": r["first_seen"]}))
-        return rows
+        `size`, `outlets` (distinct outlets, the "x4") and `latest` (when the newest member
+        was first seen). Only the rows asked for are read: call it for what is visible."""
+        found = self._item_rows(ids)
+        stats = self.cluster_stats([r[0] for r in found])
+        extra = {r[0]: stats.get(r[0]) or {"latest": r["first_seen"]} for r in found}
+        return {r.id: r for r in self._items(found, Report, extra)}
 
     def cluster_stats(self, ids: Sequence[int]) -> dict[int, dict]:
         """{representative id: {size, outlets, latest}} for the clusters of two items or more."""
@@ -159,7 +161,7 @@ class GroupsPart:
                 out[c["id"]] = {"size": c["size"], "outlets": c["outlets"], "latest": c["latest"]}
         return out
 
-    def cluster_members(self, cluster_id: int) -> list[dict]:
+    def cluster_members(self, cluster_id: int) -> list[Item]:
         """Every report in a cluster, earliest first (item rows: outlet, published, link, feeds ...)."""
         ids = [r[0] for r in self.execute("SELECT id FROM items WHERE cluster = ? ORDER BY published, id",
                                           (cluster_id,))]
@@ -427,23 +429,23 @@ class GroupsPart:
                 out[r[0]] = (r[1], r[0])
         return out
 
-    def development_rows(self, ids: Sequence[int]) -> dict[int, dict]:
+    def development_rows(self, ids: Sequence[int]) -> dict[int, Development]:
         """Rows for the panel, for the developments asked for: id, headline (its title),
         headline_item, first, last, reports, outlets, latest_item, link and outlet (the
         headline's), unread (reports not read), starred (1 when one of them is)."""
-        out: dict[int, dict] = {}
+        out: dict[int, Development] = {}
         conn = self._conn()
         for chunk, marks in chunks(ids):
-            for r in conn.execute(
+            for r in conn.execute(  # in rows.Development's order
                     f"SELECT d.id, i.title AS headline, d.headline AS headline_item, d.first, d.last, d.reports, "
                     f"d.outlets, d.latest_item, i.link, i.outlet, "
                     f"(SELECT COUNT(*) FROM items u WHERE u.development = d.id AND u.read = 0) AS unread, "
                     f"(SELECT MAX(u.starred) FROM items u WHERE u.development = d.id) AS starred "
                     f"FROM developments d LEFT JOIN items i ON i.id = d.headline WHERE d.id IN ({marks})", chunk):
-                out[r["id"]] = dict(r)
+                out[r[0]] = Development(*r)
         return out
 
-    def developments(self, limit: int | None = None) -> list[dict]:
+    def developments(self, limit: int | None = None) -> list[Development]:
         """development_rows() of every development (or the `limit` latest), latest first."""
         ids = self.development_ids(limit)
         rows = self.development_rows(ids)
@@ -467,7 +469,7 @@ class GroupsPart:
                 members.setdefault(dev, []).append(item_id)
         return members
 
-    def development_items(self, dev_id: int) -> list[dict]:
+    def development_items(self, dev_id: int) -> list[Item]:
         """A development's reports, earliest first (item rows; `development_why` is JSON:
         reason, score, shared terms, gap_seconds, text)."""
         ids = [r[0] for r in self.execute("SELECT id FROM items WHERE development = ? ORDER BY published, id",

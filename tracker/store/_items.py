@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, Sequence
 
@@ -15,6 +15,7 @@ from .. import cluster
 from ..links import link_key, same_site
 from ..match import Match
 from ..model import Entry, FeedConfig
+from ..rows import Copy, Item, Version
 from ..timeutil import to_iso, utcnow
 from ._base import chunks
 from ._feeds import CHURN_POLLS, FeedUpdate
@@ -26,7 +27,8 @@ PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last on
 MERGE_CANDIDATES = 64  # items with an entry's link that may become its item (Store._upsert_entry)
 ITEM_COLUMNS = ("id, link, canonical, title, summary, author, outlet, published, dated, first_seen, "
                 "updated, rule_on_story, manual, on_story, matched, read, starred, backlog, cluster, development, "
-                "development_why, joined")
+                "development_why, joined")  # rows.Item's fields, in its order: rows are made positionally
+_MATCHED = ITEM_COLUMNS.split(", ").index("matched")
 
 
 @dataclass(frozen=True)
@@ -42,15 +44,15 @@ class Ready:
     features: cluster.Features | None  # for on-story entries, of entry.title and entry.summary
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filter:
-    """Which items a list shows."""
+    """Which items a list shows. Frozen: the dashboard replaces its filter, so a worker that
+    took the filter it was started with reads that one to the end."""
 
     story: bool | None = True  # True: on the story, False: off it, None: all
     unread: bool = False
     starred: bool = False
     query: str = ""
-    extra: dict = field(default_factory=dict)
     clusters: bool = False  # one row per cluster: its representative (earliest report)
 
 
@@ -321,7 +323,7 @@ class ItemsPart:
             params.append(limit)
         return [r[0] for r in self._conn().execute(sql, params)]
 
-    def items(self, f: Filter | None = None, limit: int | None = None) -> list[dict]:
+    def items(self, f: Filter | None = None, limit: int | None = None) -> list[Item]:
         f = f or Filter()
         if f.story is None and limit is not None:
             # On and off the story together, newest first: no index orders every item by time
@@ -330,54 +332,54 @@ class ItemsPart:
             # first `limit` of all.
             halves = self.items(dataclasses.replace(f, story=True), limit) + \
                 self.items(dataclasses.replace(f, story=False), limit)
-            return sorted(halves, key=lambda r: (r["published"], r["id"]), reverse=True)[:limit]
+            return sorted(halves, key=lambda r: (r.published, r.id), reverse=True)[:limit]
         where, params = self._where(f)
         sql = (f"SELECT {', '.join('i.' + c.strip() for c in ITEM_COLUMNS.split(','))} FROM items i{where} "
                "ORDER BY i.published DESC, i.id DESC")
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        rows = [dict(r) for r in self._conn().execute(sql, params)]
-        return self._with_feeds(rows)
+        return self._items(self._conn().execute(sql, params).fetchall())
 
-    def rows(self, ids: Sequence[int]) -> dict[int, dict]:
+    def rows(self, ids: Sequence[int]) -> dict[int, Item]:
         """Items by id (with the names of the feeds that carried them)."""
-        if not ids:
-            return {}
-        out: dict[int, dict] = {}
+        return {r.id: r for r in self._items(self._item_rows(ids))}
+
+    def _item_rows(self, ids: Sequence[int]) -> list[sqlite3.Row]:
+        found: list[sqlite3.Row] = []
         conn = self._conn()
         for chunk, marks in chunks(ids):  # stay under SQLite's variable limit
-            for r in conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk):
-                out[r["id"]] = dict(r)
-        self._with_feeds(list(out.values()))
-        return out
+            found += conn.execute(f"SELECT {ITEM_COLUMNS} FROM items WHERE id IN ({marks})", chunk).fetchall()
+        return found
 
-    def item(self, item_id: int) -> dict | None:
+    def item(self, item_id: int) -> Item | None:
+        """An item with its earlier `versions` and the other sources' headlines (`copies`)."""
         row = self.rows([item_id]).get(item_id)
-        if row is not None:
-            row["versions"] = [dict(r) for r in self.execute(
-                "SELECT title, summary, replaced FROM item_versions WHERE item_id = ? ORDER BY id", (item_id,))]
-            # The other sources' headlines for it, where they differ from the one shown.
-            row["copies"] = [dict(r) for r in self.execute(
-                "SELECT f.name AS feed, x.title FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
-                "WHERE x.item_id = ? AND x.title IS NOT NULL AND x.title != ? ORDER BY x.first_seen, f.id",
-                (item_id, row["title"]))]
-        return row
+        if row is None:
+            return None
+        versions = tuple(Version(*r) for r in self.execute(
+            "SELECT title, summary, replaced FROM item_versions WHERE item_id = ? ORDER BY id", (item_id,)))
+        # The other sources' headlines for it, where they differ from the one shown.
+        copies = tuple(Copy(*r) for r in self.execute(
+            "SELECT f.name AS feed, x.title FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+            "WHERE x.item_id = ? AND x.title IS NOT NULL AND x.title != ? ORDER BY x.first_seen, f.id",
+            (item_id, row.title)))
+        return dataclasses.replace(row, versions=versions, copies=copies)
 
-    def _with_feeds(self, rows: list[dict]) -> list[dict]:
-        if not rows:
-            return rows
-        by_id = {r["id"]: r for r in rows}
-        for r in rows:
-            r["feeds"] = []
-            r["matched"] = json.loads(r["matched"]) if isinstance(r["matched"], str) else r["matched"]
-        ids = list(by_id)
+    def _items(self, found: Sequence[Sequence], kind: type[Item] = Item, extra: dict[int, dict] | None = None
+               ) -> list[Item]:
+        """Rows of ITEM_COLUMNS as `kind`, each with the feeds that carried it (and its
+        `extra` fields, by id)."""
+        feeds: dict[int, list[str]] = {}
         conn = self._conn()
-        for chunk, marks in chunks(ids):
-            for r in conn.execute(f"SELECT x.item_id, f.name FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
-                                  f"WHERE x.item_id IN ({marks}) ORDER BY x.first_seen, f.id", chunk):
-                by_id[r[0]]["feeds"].append(r[1])
-        return rows
+        for chunk, marks in chunks([r[0] for r in found]):
+            for item_id, name in conn.execute(
+                    f"SELECT x.item_id, f.name FROM item_feeds x JOIN feeds f ON f.id = x.feed_id "
+                    f"WHERE x.item_id IN ({marks}) ORDER BY x.first_seen, f.id", chunk):
+                feeds.setdefault(item_id, []).append(name)
+        extra = extra or {}
+        return [kind(*r[:_MATCHED], tuple(json.loads(r[_MATCHED])), *r[_MATCHED + 1:],
+                     feeds=tuple(feeds.get(r[0], ())), **extra.get(r[0], {})) for r in found]
 
     def count(self, f: Filter | None = None) -> int:
         where, params = self._where(f or Filter())

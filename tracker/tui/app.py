@@ -35,6 +35,7 @@ from textual.worker import Worker, WorkerFailed, WorkerState
 from ..errors import StoreError
 from ..milestones import milestones
 from ..model import Config, Deadline
+from ..rows import Item
 from ..store import Abandoned, Filter, Store
 from ..text import clean_text, safe_link
 from ..timeutil import utcnow
@@ -269,7 +270,7 @@ class TrackerApp(App[None]):
             return self.detail.item_id
         if self.by_development:
             row = self.devs.row(self.devs.selected_id) if self.devs.selected_id is not None else None
-            return row["headline_item"] if row else None
+            return row.headline_item if row else None
         return self.items.selected_id
 
     # ------------------------------------------------------------ developments or reports: v
@@ -301,7 +302,7 @@ class TrackerApp(App[None]):
 
     def development_of(self, item_id: int | None) -> int | None:
         row = self.store.rows([item_id]).get(item_id) if item_id is not None else None
-        return row.get("development") if row else None
+        return row.development if row else None
 
     def action_split_out(self) -> None:
         """The report into a development of its own: the user's word wins over the grouping."""
@@ -339,7 +340,7 @@ class TrackerApp(App[None]):
 
     async def _merge(self, dev_id: int, into: int) -> None:
         def merge() -> int:
-            reports = [r["id"] for r in self.store.development_items(dev_id)]
+            reports = [r.id for r in self.store.development_items(dev_id)]
             for report in reports:
                 self.store.move_item(report, into)
             return len(reports)
@@ -394,7 +395,7 @@ class TrackerApp(App[None]):
     # ------------------------------------------------------------ loading the list
     def reload(self) -> None:
         self._generation += 1
-        self.run_worker(partial(self._reload, self._generation, replace(self.filter)), group="reload", exclusive=True)
+        self.run_worker(partial(self._reload, self._generation, self.filter), group="reload", exclusive=True)
 
     async def _reload(self, generation: int, f: Filter) -> None:
         by_development = self.by_development
@@ -451,7 +452,7 @@ class TrackerApp(App[None]):
             self._checking = False
 
     async def _check_once(self) -> None:
-        generation, after, f, ids = self._generation, self.last_max, replace(self.filter), self.items.ids
+        generation, after, f, ids = self._generation, self.last_max, self.filter, self.items.ids
         story = Filter(story=True)
         by_development = self.by_development
 
@@ -478,7 +479,7 @@ class TrackerApp(App[None]):
         self._ours = {i for i in self._ours if i > upto}
         if arrived:
             self._arrived += len(arrived)
-            titles = [rows[i]["title"] for i in arrived[:3]]
+            titles = [rows[i].title for i in arrived[:3]]
             self._arrived_titles = titles + self._arrived_titles  # newest first, as listed
             if self._toast_quiet is None:
                 self._announce()
@@ -515,7 +516,7 @@ class TrackerApp(App[None]):
         self._arrival_toast = Notification(message, title, "information", self.arrivals_timeout, markup=False)
         self.post_message(Notify(self._arrival_toast))
 
-    async def _notify(self, rows: list[dict]) -> None:
+    async def _notify(self, rows: list[Item]) -> None:
         """Bell, desktop notification and hook ([notify]); the hook may take seconds: in a thread."""
         def notify():
             from ..notify import Notifier  # not on the start-up path: the first notification pays
@@ -668,15 +669,14 @@ class TrackerApp(App[None]):
         row = self.store.item(item_id)
         if row is None:
             return
-        if mark_read and not row["read"]:
-            row["read"] = 1
+        if mark_read and not row.read:
+            row = replace(row, read=1)
             self._set_read(item_id, True)
-        row["members"] = self.store.cluster_members(row["cluster"])  # every report of the cluster
-        row["text"] = self.store.item_text(item_id)
-        row["reader"] = self.reader
-        if row.get("development") is not None:  # which development, and why it is there
-            row["development_row"] = self.store.development_rows([row["development"]]).get(row["development"])
-        self.detail.show(row, keep_scroll=keep_scroll)
+        dev = row.development  # which development, and why it is there
+        detail = render.Detail(members=tuple(self.store.cluster_members(row.cluster)),  # every report of the cluster
+                               development=self.store.development_rows([dev]).get(dev) if dev is not None else None,
+                               text=self.store.item_text(item_id), reader=self.reader)
+        self.detail.show(row, detail, keep_scroll=keep_scroll)
         self.query_one("#side", ContentSwitcher).current = "detail"
 
     # ------------------------------------------------------------ the reader view: r
@@ -700,7 +700,7 @@ class TrackerApp(App[None]):
         from ..fulltext import PageError, fetch_article
 
         row = self.store.item(item_id)
-        link = safe_link((row or {}).get("link"))
+        link = safe_link(row.link if row else None)
         if link is None:
             return
         self._reader_note(item_id, f"reading {clean_text(link, 80)} …")
@@ -716,7 +716,7 @@ class TrackerApp(App[None]):
 
     def _reader_note(self, item_id: int, note: str) -> None:
         if self.side_shows("detail") and self.detail.item_id == item_id and self.detail.row is not None:
-            self.detail.show(self.detail.row | {"text_note": note}, keep_scroll=True)
+            self.detail.show(self.detail.row, replace(self.detail.looked_up, note=note), keep_scroll=True)
 
     def on_item_highlighted(self, message: ItemHighlighted) -> None:
         self._update_list_title()
@@ -736,16 +736,16 @@ class TrackerApp(App[None]):
             # The development's every report: read when some are unread, else unread again.
             dev = self.devs.row(self.devs.selected_id) if self.devs.selected_id is not None else None
             if dev is not None:
-                self.run_worker(self._read_development(dev["id"], bool(dev["unread"])), group="write")
+                self.run_worker(self._read_development(dev.id, bool(dev.unread)), group="write")
             return
         item_id = self.current_id()
         row = self.items.row(item_id) if item_id is not None else None
         if row is not None:
-            self._set_read(item_id, not row["read"])
+            self._set_read(item_id, not row.read)
 
     async def _read_development(self, dev_id: int, read: bool) -> None:
         def mark():
-            self.store.set_read([r["id"] for r in self.store.development_items(dev_id)], read)
+            self.store.set_read([r.id for r in self.store.development_items(dev_id)], read)
         await self.write(mark)
         self.devs.invalidate([dev_id])
         self.items.invalidate()
@@ -755,7 +755,7 @@ class TrackerApp(App[None]):
         row = self.items.row(item_id) if item_id is not None else None
         if row is None:
             return
-        starred = not row["starred"]
+        starred = not row.starred
         self.items.patch(item_id, starred=int(starred))
         self.run_worker(self._marked(self.write(self.store.set_starred, item_id, starred)), group="write")
         if self.side_shows("detail") and self.detail.item_id == item_id:
@@ -767,9 +767,9 @@ class TrackerApp(App[None]):
             return
         current = self.items.selected_id
         row = self.items.row(current) if current is not None else None
-        after = (row["published"], row["id"]) if row else None
+        after = (row.published, row.id) if row else None
         # On the writer thread, so a read mark still in flight is already written.
-        found = await self.write(self.store.next_unread, replace(self.filter), after)
+        found = await self.write(self.store.next_unread, self.filter, after)
         index = self.items.ids.index(found) if found in self.items.ids else None
         if index is None:
             self.toast("no unread items below")
@@ -783,7 +783,7 @@ class TrackerApp(App[None]):
             for at in range(start, len(ids), 200):
                 rows = self.store.development_rows(ids[at:at + 200])
                 for index, dev in enumerate(ids[at:at + 200], at):
-                    if rows.get(dev, {}).get("unread"):
+                    if (row := rows.get(dev)) is not None and row.unread:
                         return index
             return None
         index = await self.write(find)  # on the writer thread: after a read mark in flight
@@ -797,7 +797,7 @@ class TrackerApp(App[None]):
         None, and a toast saying why it was not `verb` ("opened", "copied")."""
         item_id = self.current_id()
         row = self.items.row(item_id) if item_id is not None else None
-        raw = (row or {}).get("link") or ""
+        raw = (row.link if row else None) or ""
         link = safe_link(raw)
         if link is None:
             shown = clean_text(raw, 80)
@@ -842,19 +842,19 @@ class TrackerApp(App[None]):
         row = self.items.row(item_id) if item_id is not None else None
         if row is not None:
             # The same mark again hands the item back to the rules.
-            self.run_worker(self._set_verdict(row, None if row["manual"] == int(on) else on), group="write")
+            self.run_worker(self._set_verdict(row, None if row.manual == int(on) else on), group="write")
 
-    async def _set_verdict(self, row: dict, verdict: bool | None) -> None:
+    async def _set_verdict(self, row: Item, verdict: bool | None) -> None:
         """Mark every report of the row's cluster, then move the rows: those the list no longer
         shows leave (the cursor goes to the next row), those it now shows come in by date."""
-        f = replace(self.filter)
+        f = self.filter
 
-        development = (row.get("development") if self.by_development and not self.detail.has_focus else None)
+        development = row.development if self.by_development and not self.detail.has_focus else None
 
         def mark() -> tuple[list[int], list[int]]:
             # A development's row marks every report of it; a report's, its copies.
-            members = ([m["id"] for m in self.store.development_items(development)] if development is not None
-                       else [m["id"] for m in self.store.cluster_members(row["cluster"])]) or [row["id"]]
+            members = ([m.id for m in self.store.development_items(development)] if development is not None
+                       else [m.id for m in self.store.cluster_members(row.cluster)]) or [row.id]
             for member in members:
                 self.store.set_manual(member, verdict)
             return members, self.store.item_ids_among(f, members)
@@ -873,7 +873,7 @@ class TrackerApp(App[None]):
         what = ("handed back to the rules" if verdict is None else
                 f"marked {'on' if verdict else 'off'} the story")
         count = f" ({len(members)} reports)" if len(members) > 1 else ""
-        self.toast(f"{what}{count}: {clean_text(row['title'], 70)}", timeout=4)
+        self.toast(f"{what}{count}: {clean_text(row.title, 70)}", timeout=4)
 
     # ------------------------------------------------------------ search and filters
     def action_search(self) -> None:
@@ -893,14 +893,14 @@ class TrackerApp(App[None]):
 
     def _set_query(self, query: str) -> None:
         if query != self.filter.query:
-            self.filter.query = query
+            self.filter = replace(self.filter, query=query)
             self.reload()
 
     def clear_search(self) -> None:
         self.search.remove_class("-shown")
         if self.search.value or self.filter.query:
             self.search.value = ""  # posts Input.Changed, which reloads
-            self.filter.query = ""
+            self.filter = replace(self.filter, query="")
             self.reload()
         self.panel.focus()
 
@@ -962,9 +962,8 @@ class TrackerApp(App[None]):
 
     def action_cycle_filter(self) -> None:
         self.filter_mode = FILTERS[(FILTERS.index(self.filter_mode) + 1) % len(FILTERS)]
-        self.filter.unread = self.filter_mode == "unread"
-        self.filter.starred = self.filter_mode == "starred"
-        self.filter.story = self.filter_mode != "off-story"  # what the rules left out, to be seen and marked
+        self.filter = replace(self.filter, unread=self.filter_mode == "unread", starred=self.filter_mode == "starred",
+                              story=self.filter_mode != "off-story")  # off-story: what the rules left out, to be marked
         self._apply_view()
         self._update_list_title()
         self.reload()

@@ -23,6 +23,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..model import Deadline, Story
+from ..rows import Development, FeedState, Item, Report
 from ..text import clean_text, safe_link
 from ..timeutil import ago, from_iso, local, short_ago
 from ..worddiff import changes
@@ -59,8 +60,9 @@ class RowStyles:
     updated: Style = Style(color="magenta")
 
 
-def outlet_of(row: dict) -> str:
-    return row.get("outlet") or ", ".join(row.get("feeds") or ()) or "?"
+def outlet_of(row: Item | Development) -> str:
+    """An item's outlet (else its feeds), or a development's headline's."""
+    return row.outlet or ("" if isinstance(row, Development) else ", ".join(row.feeds)) or "?"
 
 
 def when_short(published: datetime, now: datetime) -> str:
@@ -76,65 +78,65 @@ def row_time(published: datetime | str, now: datetime) -> str:
     return f" {short_ago(published, now):>3} {when_short(published, now):<6} "
 
 
-def item_row(row: dict, *, now: datetime, width: int, new: bool = False,
+def item_row(row: Item, *, now: datetime, width: int, new: bool = False,
              styles: RowStyles = RowStyles()) -> Text:
     """One line of the live panel: markers, time (relative and local), outlet, title."""
-    published = from_iso(row["published"])
+    published = from_iso(row.published)
     outlet_width = 18 if width >= 120 else 14 if width >= 90 else 12 if width >= 70 else 8
     text = Text(no_wrap=True, end="")
     text.append("●" if new else " ", styles.new)
-    text.append("★" if row.get("starred") else " ", styles.star)
+    text.append("★" if row.starred else " ", styles.star)
     text.append(row_time(published, now), styles.time)
     outlet = cut(outlet_of(row), outlet_width, styles.outlet)
     text.append_text(outlet)
     text.append(" " * (outlet_width - outlet.cell_len + 1))
-    if row.get("outlets", 1) > 1:  # a cluster row (Store.cluster_rows): how many outlets carried it
-        text.append(f"×{row['outlets']} ", styles.outlet)
-    if row.get("updated"):  # the feed changed its text since: the detail shows what changed
+    if isinstance(row, Report) and row.outlets > 1:  # a copy group: how many outlets carried it
+        text.append(f"×{row.outlets} ", styles.outlet)
+    if row.updated:  # the feed changed its text since: the detail shows what changed
         text.append("✎ ", styles.updated)
     rest = max(0, width - text.cell_len)
-    text.append_text(cut(row.get("title"), rest, styles.read if row.get("read") else styles.unread))
+    text.append_text(cut(row.title, rest, styles.read if row.read else styles.unread))
     if text.cell_len > width:  # a list narrower than the markers and times: cut those too
         text.truncate(max(0, width))
     return text
 
 
-def development_row(row: dict, *, now: datetime, width: int, new: bool = False, updated: bool = False,
+def development_row(row: Development, *, now: datetime, width: int, new: bool = False, updated: bool = False,
                     styles: RowStyles = RowStyles()) -> Text:
     """One development in the panel: markers, how long ago its latest report came and the day
     it started (the list's order), how many reports and outlets, its headline. `new`: it
     started while the dashboard was open; `updated`: it gained reports since."""
     text = Text(no_wrap=True, end="")
     text.append("●" if new else "+" if updated else " ", styles.new)
-    text.append("★" if row.get("starred") else " ", styles.star)
+    text.append("★" if row.starred else " ", styles.star)
     text.append(development_time(row, now), styles.time)
-    reports, outlets = row.get("reports") or 0, row.get("outlets") or 0
+    reports, outlets = row.reports or 0, row.outlets or 0
     wide = width >= 90  # the list at 160 columns; at 80 it is the whole width, 78
     counts = (f"{reports} reports · {outlets} outlets" if wide else f"{reports}r ×{outlets}") if reports > 1 \
-        else (plain(row.get("outlet")) or "1 report")
+        else (plain(row.outlet) or "1 report")
     counts_width = 22 if wide else 8
     shown = cut(counts, counts_width, styles.outlet)
     text.append_text(shown)
     text.append(" " * (counts_width - shown.cell_len + 1))
     rest = max(0, width - text.cell_len)
-    text.append_text(cut(row.get("headline"), rest, styles.unread if row.get("unread") else styles.read))
+    text.append_text(cut(row.headline, rest, styles.unread if row.unread else styles.read))
     if text.cell_len > width:
         text.truncate(max(0, width))
     return text
 
 
-def development_time(row: dict, now: datetime) -> str:
+def development_time(row: Development, now: datetime) -> str:
     """How long ago a development's latest report came, and the day (or time) it started."""
-    last, first = from_iso(row["last"]), from_iso(row["first"])
+    last, first = from_iso(row.last), from_iso(row.first)
     return f" {short_ago(last, now):>3} {when_short(first, now):<6} "
 
 
-def why_grouped(row: dict) -> str:
+def why_grouped(row: Item) -> str:
     """Why a report is in its development, from Store's development_why (JSON)."""
     import json
 
     try:
-        why = json.loads(row.get("development_why") or "null")
+        why = json.loads(row.development_why or "null")
     except ValueError:
         why = None
     if not isinstance(why, dict):
@@ -142,25 +144,25 @@ def why_grouped(row: dict) -> str:
     return plain(why.get("text") or "")
 
 
-def development_detail(dev: dict, reports: Sequence[dict], *, now: datetime, meta: Style, label: Style) -> Text:
+def development_detail(dev: Development, reports: Sequence[Item], *, now: datetime, meta: Style, label: Style) -> Text:
     """A development in the detail pane: its headline, when it ran, and every report of it
     (earliest first) with its outlet and why it was grouped there."""
     out = Text(end="")
-    out.append(plain(dev.get("headline")) + "\n\n", Style(bold=True))
-    first, last = from_iso(dev["first"]), from_iso(dev["last"])
+    out.append(plain(dev.headline) + "\n\n", Style(bold=True))
+    first, last = from_iso(dev.first), from_iso(dev.last)
     facts = [("started", f"{local(first).strftime('%a %d %b %Y %H:%M %Z')} ({ago(first, now)})"),
              ("latest", f"{local(last).strftime('%a %d %b %H:%M %Z')} ({ago(last, now)})"),
-             ("reports", f"{dev.get('reports', len(reports))} from {dev.get('outlets', 1)} outlets"
-                         + (f", {dev['unread']} unread" if dev.get("unread") else ""))]
+             ("reports", f"{dev.reports} from {dev.outlets} outlets"
+                         + (f", {dev.unread} unread" if dev.unread else ""))]
     for name, value in facts:
         out.append(f"{name:>8}  ", label)
         out.append(value + "\n")
     out.append("\nreports (Enter on one in the flat list, v, shows it whole):\n", label)
     for r in reports:
-        out.append(f"  {local(from_iso(r['published'])).strftime('%a %d %b %H:%M')}  ", meta)
+        out.append(f"  {local(from_iso(r.published)).strftime('%a %d %b %H:%M')}  ", meta)
         out.append(plain(outlet_of(r)), meta)
-        out.append("  " + plain(r.get("title")) + "\n", Style() if not r.get("read") else meta)
-        why = "the first report of it" if r["id"] == dev["id"] else why_grouped(r)
+        out.append("  " + plain(r.title) + "\n", Style() if not r.read else meta)
+        why = "the first report of it" if r.id == dev.id else why_grouped(r)
         if why:
             out.append(f"      {why}\n", meta)
     return out
@@ -231,50 +233,61 @@ def body(out: Text, lines: Iterable[str], heading: Style) -> None:
 
 
 # ------------------------------------------------------------------ item detail
-def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
+@dataclass(frozen=True)
+class Detail:
+    """What the app looked up to show an item in the detail pane, beside the item's row."""
+
+    members: tuple[Item, ...] = ()  # Store.cluster_members(): every outlet that carried it
+    development: Development | None = None  # Store.development_rows(): the development it is in
+    text: dict | None = None  # Store.item_text(): the article's own text, read from its page
+    reader: bool = False  # show that text rather than the feed's summary
+    note: str | None = None  # instead of the hint under the summary: a page being read
+
+
+def item_detail(row: Item, *, now: datetime, meta: Style, label: Style, detail: Detail = Detail()) -> Text:
     out = Text(end="")
-    out.append(plain(row.get("title")) + "\n\n", Style(bold=True))
-    published = from_iso(row["published"])
+    out.append(plain(row.title) + "\n\n", Style(bold=True))
+    published = from_iso(row.published)
     facts = [
         ("outlet", plain(outlet_of(row))),
-        ("feeds", ", ".join(plain(f) for f in row.get("feeds") or ()) or "-"),
+        ("feeds", ", ".join(plain(f) for f in row.feeds) or "-"),
         ("time", f"{local(published).strftime('%a %d %b %Y %H:%M %Z')} ({ago(published, now)})"
-                 + ("" if row.get("dated", 1) else ", first seen: the feed gave no date")),
-        ("link", plain(row.get("link")) or "-"),
+                 + ("" if row.dated else ", first seen: the feed gave no date")),
+        ("link", plain(row.link) or "-"),
     ]
-    if row.get("author"):
-        facts.insert(1, ("author", plain(row["author"])))
+    if row.author:
+        facts.insert(1, ("author", plain(row.author)))
     for name, value in facts:
         out.append(f"{name:>7}  ", label)
         out.append(value + "\n")
-    state = ["read" if row.get("read") else "unread"] + (["starred"] if row.get("starred") else [])
-    if row.get("updated"):
-        state.append(f"updated {ago(from_iso(row['updated']), now)}")
+    state = ["read" if row.read else "unread"] + (["starred"] if row.starred else [])
+    if row.updated:
+        state.append(f"updated {ago(from_iso(row.updated), now)}")
     out.append(f"{'state':>7}  ", label)
     out.append(", ".join(state) + "\n")
     out.append(f"{'story':>7}  ", label)
     out.append(verdict(row) + "\n")
-    dev = row.get("development_row")  # Store.development_rows(): the development it is in
+    dev = detail.development
     if dev:
         out.append(f"{'event':>7}  ", label)
-        out.append(plain(dev.get("headline")) + f" ({dev.get('reports', 1)} reports, {dev.get('outlets', 1)} outlets)\n")
+        out.append(plain(dev.headline) + f" ({dev.reports} reports, {dev.outlets} outlets)\n")
         why = why_grouped(row)
         if why:
             out.append(" " * 9 + why + " · x: own development, J: join the one above\n", meta)
-    text = row.get("text")  # Store.item_text(): the article's own text, read from its page
-    if row.get("reader") and text and text.get("body"):
+    text = detail.text
+    if detail.reader and text and text.get("body"):
         out.append("\nfull text", label)
         out.append(f" from {plain(urlsplit(text['url']).hostname or text['url'])}"
                    + (f", by {plain(text['author'])}" if text.get("author") else "") + SEP + "r: the feed's summary\n",
                    meta)
         body(out, text["body"].split("\n\n"), label + Style(bold=True))
     else:
-        if row.get("summary"):
-            out.append("\n" + plain(row["summary"]) + "\n")
-        note = row.get("text_note") or (
+        if row.summary:
+            out.append("\n" + plain(row.summary) + "\n")
+        note = detail.note or (
             f"the page could not be read: {plain(text['error'])}" if text and text.get("error") else
             "r: read the full text" if text and text.get("body") else
-            "r: fetch and read the article's page" if safe_link(row.get("link")) else "")
+            "r: fetch and read the article's page" if safe_link(row.link) else "")
         if note:
             out.append("\n" + note + "\n", meta)
     for name, segments in changes(row).items():  # Store.item() rows carry the earlier versions
@@ -282,33 +295,33 @@ def item_detail(row: dict, *, now: datetime, meta: Style, label: Style) -> Text:
         for kind, words in segments:
             out.append(plain(words) + " ", CHANGE_STYLES[kind])
         out.append("\n")
-    if row.get("copies"):  # Store.item(): the other sources' headlines for the same link
+    if row.copies:  # Store.item(): the other sources' headlines for the same link
         out.append("\nother headlines:\n", label)
-        for copy in row["copies"]:
-            out.append(f"  {plain(copy['feed'])}  ", meta)
-            out.append(plain(copy["title"]) + "\n")
-    if len(row.get("members") or ()) > 1:  # Store.cluster_members(): every outlet that carried it
+        for copy in row.copies:
+            out.append(f"  {plain(copy.feed)}  ", meta)
+            out.append(plain(copy.title) + "\n")
+    if len(detail.members) > 1:
         out.append("\ncarried by:\n", label)
-        for m in row["members"]:
-            out.append(f"  {local(from_iso(m['published'])).strftime('%a %d %b %H:%M')}  ", meta)
+        for m in detail.members:
+            out.append(f"  {local(from_iso(m.published)).strftime('%a %d %b %H:%M')}  ", meta)
             out.append(plain(outlet_of(m)) + "\n")
-    matched = [plain(t) for t in row.get("matched") or ()]
+    matched = [plain(t) for t in row.matched]
     out.append("\nmatched: ", label)
     out.append(SEP.join(matched) if matched else "(no story terms: kept because its feed is on the story)"
-               if row.get("rule_on_story") else "(no story terms)", meta)
+               if row.rule_on_story else "(no story terms)", meta)
     out.append("\n")
     return out
 
 
-def verdict(row: dict) -> str:
+def verdict(row: Item) -> str:
     """Why the item is on the story or not: the user's mark wins over the rules."""
-    rules = "on" if row.get("rule_on_story") else "off"
-    if row.get("manual") is not None:
-        return f"marked {'on' if row['manual'] else 'off'} the story by you (the rules say {rules}; + / - again hands it back)"
-    if row.get("rule_on_story"):
+    rules = "on" if row.rule_on_story else "off"
+    if row.manual is not None:
+        return f"marked {'on' if row.manual else 'off'} the story by you (the rules say {rules}; + / - again hands it back)"
+    if row.rule_on_story:
         return "on: the rules matched it"
-    if row.get("joined") is not None:  # Store._offer: it joined an on-story development
-        return f"on: joined {plain(row['joined'])} (the rules left it out; - takes it off)"
+    if row.joined is not None:  # Store._offer: it joined an on-story development
+        return f"on: joined {plain(row.joined)} (the rules left it out; - takes it off)"
     return "off: the rules left it out (+ puts it on)"
 
 
@@ -382,15 +395,11 @@ def deadline_status(d: Deadline, now: datetime) -> str:
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
-def _failing(feed: dict) -> bool:
-    return bool(feed.get("failures") or feed.get("gone"))
-
-
-def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str], frame: int,
+def status_line(feeds: Sequence[FeedState], *, now: datetime, polling: Sequence[str], frame: int,
                 next_poll: datetime | None, width: int, ok: Style, bad: Style, dim: Style,
                 warn: Style | None = None) -> Text:
-    failing = [f for f in feeds if _failing(f)]
-    healthy = [f for f in feeds if f.get("last_ok") and not _failing(f)]
+    failing = [f for f in feeds if f.failing]
+    healthy = [f for f in feeds if f.health == "ok"]
     # The dot says the feeds' health at a glance: green only when none is failing.
     health = (dim if not failing and not healthy else ok if not failing
               else bad if not healthy else (warn or bad))
@@ -402,7 +411,7 @@ def status_line(feeds: Sequence[dict], *, now: datetime, polling: Sequence[str],
     waiting = len(feeds) - len(healthy) - len(failing)
     if waiting:
         out.append(f"{SEP}{waiting} not polled yet", dim)
-    polls = [from_iso(f["last_poll"]) for f in feeds if f.get("last_poll")]
+    polls = [from_iso(f.last_poll) for f in feeds if f.last_poll]
     out.append(f"{SEP}last poll {ago(max(polls), now) if polls else 'never'}")
     if next_poll is not None:
         out.append(f"{SEP}next {local(next_poll).strftime('%H:%M:%S')}")
@@ -433,14 +442,14 @@ def _error_kind(error: str) -> str:
     return "other errors"
 
 
-def unreachable(feeds: Sequence[dict]) -> str | None:
+def unreachable(feeds: Sequence[FeedState]) -> str | None:
     """What the empty panel says when every feed has been tried and none answered, or None.
     Without it "the first polls are on their way" would go on after they have all failed."""
-    if not feeds or any(not f.get("last_poll") or not _failing(f) for f in feeds):
+    if not feeds or any(not f.last_poll or not f.failing for f in feeds):
         return None
     kinds: dict[str, int] = {}
     for f in feeds:
-        kind = _error_kind(plain(f.get("last_error") or ""))
+        kind = _error_kind(plain(f.last_error or ""))
         kinds[kind] = kinds.get(kind, 0) + 1
     reasons = sorted(kinds, key=lambda k: -kinds[k])
     reason = ", ".join(reasons[:2]) + (", …" if len(reasons) > 2 else "")

@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -199,7 +200,10 @@ class DeadlinesScreen(Screen[None]):
             return
         now = self.app.clock()
         upcoming, _, _ = render.next_deadline(list(self.rows.values()), now)
-        table = self.query_one("#deadlines-table", DataTable)
+        try:
+            table = self.query_one("#deadlines-table", DataTable)
+        except NoMatches:  # the app is closing: its widgets are removed before its clock's last tick
+            return
         for key, d in self.rows.items():
             table.update_cell(key, self.status_column, self._status(d, now, upcoming))
 

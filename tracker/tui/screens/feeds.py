@@ -30,11 +30,6 @@ HEALTH_STYLE = {"ok": Style(color="green"), "failing": Style(color="red", bold=T
                 "gone": Style(color="red"), "not polled yet": Style(dim=True)}
 
 
-def health(feed: dict) -> str:
-    return ("gone" if feed["gone"] else "failing" if feed["failures"] else
-            "ok" if feed["last_ok"] else "not polled yet")
-
-
 class FeedsScreen(Screen[None]):
     Changed = FeedsChanged
 
@@ -67,22 +62,20 @@ class FeedsScreen(Screen[None]):
         table = self.query_one(DataTable)
         selected = table.cursor_row
         table.clear()
-        self.last_polls = {f["name"]: from_iso(f["last_poll"]) if f["last_poll"] else None for f in feeds}
+        self.last_polls = {f.name: from_iso(f.last_poll) if f.last_poll else None for f in feeds}
         for f in feeds:
-            nxt = (app.poller.next_poll(f["name"]) if app.poller else None) or (
-                from_iso(f["next_poll"]) if f["next_poll"] else None)
-            state = health(f)
-            if f["name"] in app.polling:
-                state = "polling"
+            nxt = (app.poller.next_poll(f.name) if app.poller else None) or (
+                from_iso(f.next_poll) if f.next_poll else None)
+            state = "polling" if f.name in app.polling else f.health
             table.add_row(
-                render.cell(f["name"], 24),
+                render.cell(f.name, 24),
                 render.cell(state, style=HEALTH_STYLE.get(state, "")),
-                render.cell(f["last_status"] if f["last_status"] is not None else "-"),
-                self._last_poll(f["name"], now),
-                render.cell(local(nxt).strftime("%H:%M:%S") if nxt and not f["gone"] else "-"),
-                render.cell(f["items"]), render.cell(f["on_story_items"]),
-                render.cell(f["last_error"] or "", 60, Style(color="red") if f["failures"] else Style(dim=True)),
-                key=f["name"])
+                render.cell(f.last_status if f.last_status is not None else "-"),
+                self._last_poll(f.name, now),
+                render.cell(local(nxt).strftime("%H:%M:%S") if nxt and not f.gone else "-"),
+                render.cell(f.items), render.cell(f.on_story_items),
+                render.cell(f.last_error or "", 60, Style(color="red") if f.failures else Style(dim=True)),
+                key=f.name)
         if feeds:
             table.move_cursor(row=min(selected, len(feeds) - 1))
         self.show_error(self.selected_name())
@@ -104,7 +97,7 @@ class FeedsScreen(Screen[None]):
     def show_error(self, name: str | None) -> None:
         """The selected feed's whole error, which the table cell cuts."""
         row = self.app.store.feed(name) if name else None
-        error = row["last_error"] if row else None
+        error = row.last_error if row else None
         self.query_one("#feeds-error", Static).update(render.para(f"{name}: {error}" if error else ""))
 
     def selected_name(self) -> str | None:

@@ -25,6 +25,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
 from ...model import Deadline
+from ...rows import Development
 from ...timeutil import from_iso, local
 from .. import render
 from ..messages import TimelineChosen
@@ -296,7 +297,7 @@ class TimelineScreen(Screen[None]):
     async def _load_list(self, bucket: Bucket) -> None:
         store = self.app.store
 
-        def read() -> list[dict]:
+        def read() -> list[Development]:
             ids = store.development_ids_between(bucket.start, bucket.end)[:LIST_LIMIT]
             rows = store.development_rows(ids)
             return [rows[i] for i in ids if i in rows]
@@ -309,11 +310,11 @@ class TimelineScreen(Screen[None]):
         title_width = max(20, self.size.width - 46)
         for r in self.rows:  # Store.development_rows(): the headline report's title and outlet
             table.add_row(
-                render.cell(local(from_iso(r["first"])).strftime("%H:%M")),
-                render.cell(f"{r['reports']} · {r['outlets']} outlets" if r["reports"] > 1 else ""),
+                render.cell(local(from_iso(r.first)).strftime("%H:%M")),
+                render.cell(f"{r.reports} · {r.outlets} outlets" if r.reports > 1 else ""),
                 render.cell(render.outlet_of(r), 18, Style(color="cyan")),
-                render.cell(r["headline"], title_width),
-                key=str(r["headline_item"]))
+                render.cell(r.headline, title_width),
+                key=str(r.headline_item))
         self.query_one("#timeline-day", Static).update(self._summary(bucket))
 
     def _summary(self, bucket: Bucket) -> Text:

@@ -10,6 +10,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...model import Story
+from ...rows import Development, Item
 from ...timeutil import ago, from_iso
 from .. import render
 from ..keys import scroll_bindings
@@ -60,8 +61,9 @@ class DetailView(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.clock = clock
         self.item_id: int | None = None
-        self.row: dict | None = None
-        self.development: tuple[dict, list[dict]] | None = None  # shown instead of a row
+        self.row: Item | None = None
+        self.looked_up = render.Detail()  # what the app looked up for the row
+        self.development: tuple[Development, list[Item]] | None = None  # shown instead of a row
         self.body = Static(id="detail-body")
         self._ages: tuple = ()  # the relative times drawn
 
@@ -75,24 +77,24 @@ class DetailView(VerticalScroll, can_focus=True):
         if self.row is not None:  # its colours were the old theme's (see ArticleView.on_mount)
             self.call_after_refresh(self._draw)
 
-    def show(self, row: dict, *, keep_scroll: bool = False) -> None:
-        same = row["id"] == self.item_id and self.development is None
+    def show(self, row: Item, detail: render.Detail = render.Detail(), *, keep_scroll: bool = False) -> None:
+        same = row.id == self.item_id and self.development is None
         self.development = None
-        self.item_id, self.row = row["id"], row
+        self.item_id, self.row, self.looked_up = row.id, row, detail
         self._draw()
         if not (keep_scroll and same):
             self.scroll_home(animate=False)
 
-    def show_development(self, dev: dict, reports: list[dict]) -> None:
+    def show_development(self, dev: Development, reports: list[Item]) -> None:
         """A development: its headline and every report of it. The item keys act on its
         headline report (its id is the detail's item_id)."""
-        self.item_id, self.row, self.development = dev["headline_item"], None, (dev, reports)
+        self.item_id, self.row, self.development = dev.headline_item, None, (dev, reports)
         self._draw()
         self.scroll_home(animate=False)
 
     def _times(self) -> tuple:
         row, now = self.row, self.clock()
-        return tuple(ago(from_iso(row[k]), now) if row.get(k) else "" for k in ("published", "updated"))
+        return tuple(ago(from_iso(t), now) if t else "" for t in (row.published, row.updated))
 
     def tick(self) -> None:
         """The app's clock tick: "(4 minutes ago)" becomes "(5 minutes ago)" when it is so."""
@@ -111,4 +113,4 @@ class DetailView(VerticalScroll, can_focus=True):
         self._ages = self._times()
         self.body.update(render.item_detail(
             row, now=self.clock(), meta=component_style(self, "detail--meta"),
-            label=component_style(self, "detail--label")))
+            label=component_style(self, "detail--label"), detail=self.looked_up))

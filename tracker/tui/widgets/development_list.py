@@ -15,6 +15,7 @@ from typing import Sequence
 from rich.text import Text
 from textual.message import Message
 
+from ...rows import Development
 from .. import render
 from .item_list import ItemList
 
@@ -26,19 +27,18 @@ class DevelopmentList(ItemList):
 
         development: int
 
-    def _fetch(self, ids: Sequence[int]) -> dict[int, dict]:
+    def _fetch(self, ids: Sequence[int]) -> dict[int, Development]:
         return self.store.development_rows(ids)
 
-    def _row_time(self, row: dict, now: datetime) -> object:
+    def _row_time(self, row: Development, now: datetime) -> object:
         return render.development_time(row, now)
 
-    def _row_key(self, row: dict) -> tuple:
-        return (row["headline"], row["reports"], row["outlets"], row["first"], row["last"], row["unread"],
-                row["starred"])
+    def _row_key(self, row: Development) -> tuple:
+        return (row.headline, row.reports, row.outlets, row.first, row.last, row.unread, row.starred)
 
-    def _draw_row(self, row: dict, now: datetime, width: int, styles: render.RowStyles) -> Text:
-        return render.development_row(row, now=now, width=width, new=row["id"] > self.new_after,
-                                      updated=(row.get("latest_item") or 0) > self.new_after, styles=styles)
+    def _draw_row(self, row: Development, now: datetime, width: int, styles: render.RowStyles) -> Text:
+        return render.development_row(row, now=now, width=width, new=row.id > self.new_after,
+                                      updated=(row.latest_item or 0) > self.new_after, styles=styles)
 
     def action_choose(self) -> None:
         if self.selected_id is not None:

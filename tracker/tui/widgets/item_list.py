@@ -12,6 +12,7 @@ read stay put. A new report of a cluster already listed only changes that row's 
 
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -29,12 +30,13 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...rows import Item, Report
 from ...store import Store
 from .. import render
 from ..messages import ItemChosen, ItemHighlighted
 from .styles import component_style
 
-CACHE_ROWS = 1024  # row dicts by id: the window and a page either side, with room to spare
+CACHE_ROWS = 1024  # rows by id: the window and a page either side, with room to spare
 # Drawn rows are keyed by the times they show, so each minute adds up to a screenful of keys:
 # a few screens' worth keeps redraws cheap without growing for an hour (soak: 1,024 of them
 # grew RSS 22 MB per 10,000 polls, 64 grew it 5.6 MB).
@@ -83,7 +85,7 @@ class Arrivals:
     touched: set[int] = field(default_factory=set)  # listed clusters that gained a report: their ×N changed
 
 
-def arrivals(store: Store, ids: Sequence[int], shown: Sequence[int], arrived: dict[int, dict]) -> Arrivals:
+def arrivals(store: Store, ids: Sequence[int], shown: Sequence[int], arrived: dict[int, Item]) -> Arrivals:
     """Where the new rows `shown` (display order) go in `ids`, and what the `arrived` rows
     (id -> item row, with its `cluster`) change in the rows already listed. Runs in a thread.
 
@@ -92,14 +94,14 @@ def arrivals(store: Store, ids: Sequence[int], shown: Sequence[int], arrived: di
     the old row goes and the cluster is listed again at its new, earlier time."""
     listed = set(ids)
     out = Arrivals()
-    reps = [item_id for item_id, row in arrived.items() if row["cluster"] == item_id]
-    out.touched = {row["cluster"] for row in arrived.values() if row["cluster"] in listed}
+    reps = [item_id for item_id, row in arrived.items() if row.cluster == item_id]
+    out.touched = {row.cluster for row in arrived.values() if row.cluster in listed}
     # A new report that heads a cluster of several: new with it, or taken over (only then listed).
     for cid in store.cluster_stats(reps):
         for member in store.cluster_members(cid):
-            if member["id"] != cid and member["id"] in listed:
-                out.gone.add(member["id"])
-                out.follow[member["id"]] = cid
+            if member.id != cid and member.id in listed:
+                out.gone.add(member.id)
+                out.follow[member.id] = cid
     kept = [i for i in ids if i not in out.gone] if out.gone else ids
     out.placed = insertion_points(store, kept, shown)
     return out
@@ -130,7 +132,7 @@ class ItemList(ScrollView, can_focus=True):
         self.cursor = 0
         self.new_above = 0  # arrived above the viewport since the user last looked at the top
         self.empty_message = "No items yet."
-        self._rows: LRUCache[int, dict] = LRUCache(CACHE_ROWS)
+        self._rows: LRUCache[int, Report] = LRUCache(CACHE_ROWS)
         self._frame: tuple | None = None  # per-frame lookups, see render_lines
         self._strips: LRUCache[tuple, Strip] = LRUCache(CACHE_STRIPS)
         self._ticked = clock()  # the clock at the last tick
@@ -140,18 +142,18 @@ class ItemList(ScrollView, can_focus=True):
     def selected_id(self) -> int | None:
         return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
-    def _fetch(self, ids: Sequence[int]) -> dict[int, dict]:
+    def _fetch(self, ids: Sequence[int]) -> dict[int, Report]:
         # Item rows plus their cluster's size and outlets: a cluster's row says "×N".
         return self.store.cluster_rows(ids)
 
-    def row(self, item_id: int) -> dict | None:
+    def row(self, item_id: int) -> Report | None:
         row = self._rows.get(item_id)
         if row is None:
             self._remember(self._fetch([item_id]))
             row = self._rows.get(item_id)
         return row
 
-    def _remember(self, rows: dict[int, dict]) -> None:
+    def _remember(self, rows: dict[int, Report]) -> None:
         for item_id, row in rows.items():
             self._rows.set(item_id, row)
 
@@ -254,7 +256,8 @@ class ItemList(ScrollView, can_focus=True):
         """Change a cached row at once (read, starred) while the database write runs in a thread."""
         row = self._rows.get(item_id)
         if row is not None:
-            row.update(changes)
+            self._rows.discard(item_id)  # LRUCache.set leaves a key it holds as it is
+            self._rows.set(item_id, dataclasses.replace(row, **changes))
         try:
             self.refresh_line(self.ids.index(item_id))
         except ValueError:
@@ -397,15 +400,15 @@ class ItemList(ScrollView, can_focus=True):
             self._strips.set(key, strip)
         return strip.apply_meta({"row": index})
 
-    def _row_time(self, row: dict, now: datetime) -> object:
-        return render.row_time(row["published"], now)
+    def _row_time(self, row: Report, now: datetime) -> object:
+        return render.row_time(row.published, now)
 
-    def _row_key(self, row: dict) -> tuple:
+    def _row_key(self, row: Report) -> tuple:
         """What a drawn row shows: it is drawn again when this changes."""
-        return (row["title"], row["read"], row["starred"], row["outlet"], row.get("outlets"), row.get("updated"))
+        return (row.title, row.read, row.starred, row.outlet, row.outlets, row.updated)
 
-    def _draw_row(self, row: dict, now: datetime, width: int, styles: render.RowStyles) -> Text:
-        return render.item_row(row, now=now, width=width, new=row["id"] > self.new_after, styles=styles)
+    def _draw_row(self, row: Report, now: datetime, width: int, styles: render.RowStyles) -> Text:
+        return render.item_row(row, now=now, width=width, new=row.id > self.new_after, styles=styles)
 
     def _styles(self) -> render.RowStyles:
         def get(name: str) -> Style:

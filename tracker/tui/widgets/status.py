@@ -8,6 +8,7 @@ from typing import Callable, Sequence
 from rich.text import Text
 from textual.widget import Widget
 
+from ...rows import FeedState
 from .. import render
 from .styles import component_style
 
@@ -18,7 +19,7 @@ class StatusLine(Widget):
     def __init__(self, clock: Callable[[], datetime], id: str | None = None):
         super().__init__(id=id)
         self.clock = clock
-        self.feeds: list[dict] = []
+        self.feeds: list[FeedState] = []
         self.polling: set[str] = set()
         self.next_poll: datetime | None = None
         self.problem: str | None = None  # shown instead of the feeds' health: polling has stopped
@@ -29,7 +30,7 @@ class StatusLine(Widget):
         # Runs only while a poll is on: an idle dashboard does no work ten times a second.
         self._spinner = self.set_interval(0.1, self._spin, pause=True)
 
-    def set_state(self, *, feeds: Sequence[dict] | None = None, polling: set[str] | None = None,
+    def set_state(self, *, feeds: Sequence[FeedState] | None = None, polling: set[str] | None = None,
                   next_poll: datetime | None = None, problem: str | None = None) -> None:
         if problem is not None:
             self.problem = problem
