@@ -23,18 +23,16 @@ import difflib
 import hashlib
 import json
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import cluster
 from .match import Matcher, Rules, _key
 from .model import Config
-from .store import Store, put_setting
+from .store import Scored, Store, Verdict
 
 RULES_KEY = "rules_hash"
 RULES_TEXT_KEY = "rules"  # the text RULES_KEY is the hash of: what the stored verdicts were scored under
-CHUNK = 2000  # items read (and progress reported) at a time
+CHUNK = 2000  # items judged from their stored terms between two progress reports
 Progress = Callable[[int, int], None]  # (items done, items to do)
 
 
@@ -140,34 +138,40 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
     as items are checked."""
     matcher = Matcher(config.story.rules)
     keep_all = [f.name for f in config.feeds if not f.match]
-    conn = store._conn()
-    kept = _items_of(conn, keep_all)
-    result = Rescore(stored=conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
-    writes: list[tuple[int, str, int, int]] = []  # (rule_on, matched, id, on_story changed)
+    kept = store.items_of_feeds(keep_all)
+    result = Rescore(stored=store.item_count())
+    verdicts: list[Verdict] = []
 
-    def judge(item_id, title, rule_on, manual, matched, joined, new_on, new_matched):
-        if new_on == rule_on and new_matched == matched:
+    def judge(item: Scored, new_on: int, new_matched: str) -> None:
+        if new_on == item.rule_on and new_matched == item.matched:
             return
-        if new_matched != matched:
+        manual = None if item.manual is None else bool(item.manual)
+        if new_matched != item.matched:
             result.terms_changed += 1
-            if new_on == rule_on:
-                result.retermed.append(Moved(item_id, title, _terms(new_matched), None if manual is None else bool(manual),
-                                             before=_terms(matched)))
+            if new_on == item.rule_on:
+                result.retermed.append(Moved(item.id, item.title, _terms(new_matched), manual,
+                                             before=_terms(item.matched)))
         # An item that joined an on-story development (Store._offer) stays on the story
         # whatever the rules say, so only the rules' verdict changes, not its place.
-        if new_on != rule_on and not joined:
-            moved = Moved(item_id, title, tuple(json.loads(new_matched)), None if manual is None else bool(manual))
+        moves = new_on != item.rule_on and not item.joined
+        if moves:
+            moved = Moved(item.id, item.title, tuple(json.loads(new_matched)), manual)
             if manual is not None:
                 result.held.append(moved)
             else:
                 (result.moved_in if new_on else result.moved_out).append(moved)
-        writes.append((new_on, new_matched, item_id, int(manual is None and new_on != rule_on and not joined)))
+        verdicts.append(Verdict(item.id, new_on, new_matched, moves and manual is None))
 
-    def rematch(rows):
-        for item_id, title, summary, rule_on, manual, matched, joined in rows:
-            m = matcher.match(title, summary)
-            judge(item_id, title, rule_on, manual, matched, joined, int(m.on_story or item_id in kept),
-                  json.dumps(list(m.terms)))
+    def checked(n: int, total: int) -> None:
+        result.checked += n
+        if progress:
+            progress(result.checked, total)
+
+    def rematch(rows: list[Scored], total: int) -> None:
+        for item in rows:
+            m = matcher.match(item.title, item.summary)
+            judge(item, int(m.on_story or item.id in kept), json.dumps(list(m.terms)))
+        checked(len(rows), total)
 
     before = stored_rules(store)
     changes = None
@@ -175,69 +179,48 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         changes = Changes.between(Matcher(before[0]), before[1], matcher, keep_all)
         if any(not fts_words(t) for t in changes.terms + changes.removed):
             changes = None  # a term the index cannot look up: read every item
-    columns = "id, title, summary, rule_on_story, manual, matched, joined IS NOT NULL"
     if changes is None:
-        total = result.stored
-        for rows in _chunks(conn.execute(f"SELECT {columns} FROM items")):
-            rematch(rows)
-            result.checked += len(rows)
-            if progress:
-                progress(result.checked, total)
+        for rows in store.scored():
+            rematch(rows, result.stored)
     else:
-        exact = set(_items_of(conn, changes.feeds))
+        exact = store.items_of_feeds(changes.feeds)
         for term in changes.terms:
-            exact.update(store.fts_items(" AND ".join(f'"{w}"' for w in fts_words(term))))
+            exact.update(store.fts_items(_fts_all(term)))
         # The rest are judged from their stored terms (they hold none of the new rules' changed
         # terms, so the terms they hold under the new rules are among those): every item with
         # terms when the groups read them otherwise, else those holding a removed term.
-        judged: list[tuple] = []
-        select = "SELECT id, title, rule_on_story, manual, matched, joined IS NOT NULL FROM items"
+        judged: list[Scored] = []
         if changes.groups:
-            judged = [r for r in conn.execute(f"{select} WHERE matched != '[]' OR rule_on_story = 1")
-                      if r[0] not in exact]
+            judged = [r for r in store.scored_with_terms() if r.id not in exact]
         elif changes.removed:
-            ids = set()
+            ids: set[int] = set()
             for term in changes.removed:
-                ids.update(store.fts_items(" AND ".join(f'"{w}"' for w in fts_words(term))))
-            ids = sorted(ids - exact)
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start:start + CHUNK]
-                judged += conn.execute(f"{select} WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+                ids.update(store.fts_items(_fts_all(term)))
+            judged = [r for rows in store.scored(ids - exact, texts=False) for r in rows]
         total = len(exact) + len(judged)
-        ids = sorted(exact)
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start:start + CHUNK]
-            rematch(conn.execute(f"SELECT {columns} FROM items WHERE id IN ({','.join('?' * len(chunk))})",
-                                 chunk).fetchall())
-            result.checked += len(chunk)
-            if progress:
-                progress(result.checked, total)
+        for rows in store.scored(exact):
+            rematch(rows, total)
         roles = _Roles.of(matcher)
-        verdicts: dict[str, tuple[bool, str]] = {}  # by stored terms: a few hundred distinct sets
+        found: dict[str, tuple[bool, str]] = {}  # by stored terms: a few hundred distinct sets
         for start in range(0, len(judged), CHUNK):
-            for item_id, title, rule_on, manual, matched, joined in judged[start:start + CHUNK]:
-                if matched not in verdicts:
-                    verdicts[matched] = roles.verdict({_key(t) for t in json.loads(matched)})
-                on, new_matched = verdicts[matched]
-                judge(item_id, title, rule_on, manual, matched, joined, int(on or item_id in kept), new_matched)
-            result.checked += len(judged[start:start + CHUNK])
-            if progress:
-                progress(result.checked, total)
+            rows = judged[start:start + CHUNK]
+            for item in rows:
+                if item.matched not in found:
+                    found[item.matched] = roles.verdict({_key(t) for t in json.loads(item.matched)})
+                on, new_matched = found[item.matched]
+                judge(item, int(on or item.id in kept), new_matched)
+            checked(len(rows), total)
     for moved in (result.moved_in, result.moved_out, result.held):
         moved.sort(key=lambda m: m.id)
     if apply:
-        with store.write() as c:
-            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, "
-                          "on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) "
-                          "WHERE id = ?", [(on, terms, on, i) for on, terms, i, _ in writes])
-            for _, _, item_id, flipped in writes:
-                if flipped:
-                    cluster.update(c, item_id, cache=store.cluster_cache)
-                    store.development_update(c, item_id)
-            for key, value in ((RULES_KEY, rules_hash(config)), (RULES_TEXT_KEY, rules_text(config))):
-                put_setting(c, key, value)
+        store.apply_verdicts(verdicts, {RULES_KEY: rules_hash(config), RULES_TEXT_KEY: rules_text(config)})
         result.applied = True
     return result
+
+
+def _fts_all(term: str) -> str:
+    """An FTS5 query for the items holding every word of a rule term."""
+    return " AND ".join(f'"{w}"' for w in fts_words(term))
 
 
 def _terms(matched: str | None) -> tuple[str, ...]:
@@ -246,21 +229,6 @@ def _terms(matched: str | None) -> tuple[str, ...]:
     except ValueError:  # a database written by something else: its old terms are unknown
         return ()
     return tuple(str(t) for t in terms) if isinstance(terms, list) else ()
-
-
-def _items_of(conn: sqlite3.Connection, feeds: list[str]) -> set[int]:
-    """The items any of these feeds carried."""
-    if not feeds:
-        return set()
-    marks = ",".join("?" * len(feeds))
-    return {r[0] for r in conn.execute(
-        f"SELECT DISTINCT x.item_id FROM item_feeds x JOIN feeds f ON f.id = x.feed_id WHERE f.name IN ({marks})",
-        feeds)}
-
-
-def _chunks(cursor):
-    while rows := cursor.fetchmany(CHUNK):
-        yield rows
 
 
 @dataclass(frozen=True)
@@ -274,7 +242,7 @@ def needs_work(store: Store, config: Config) -> bool:
     """Cheap (two indexed look-ups): whether on_open would do anything."""
     if store.setting(RULES_KEY) != rules_hash(config):
         return True
-    return cluster.outdated(store._conn()) or cluster.pending(store._conn()) or store.developments_pending()
+    return store.clusters_behind() or store.developments_pending()
 
 
 def on_open(store: Store, config: Config, progress: Progress | None = None) -> Startup:
@@ -286,13 +254,6 @@ def on_open(store: Store, config: Config, progress: Progress | None = None) -> S
         # A database from before the rules were stored has items scored under unknown rules:
         # rescore checks them all.
         rescored = rescore(store, config, apply=True, progress=progress)
-    clustered = 0
-    conn = store._conn()
-    if cluster.outdated(conn) or cluster.pending(conn):
-        with store.write() as c:
-            if cluster.outdated(c):
-                cluster.reset(c)
-                put_setting(c, cluster.INDEX_KEY, cluster.INDEX_VERSION)
-            clustered = cluster.catch_up(c)
+    clustered = store.catch_up_clusters() if store.clusters_behind() else 0
     grouped = store.group_developments(progress) if store.developments_pending() else 0
     return Startup(rescored, clustered, grouped)

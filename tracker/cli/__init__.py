@@ -13,7 +13,7 @@ from .. import __version__
 from ..config import load
 from ..errors import ConfigError, TrackerError
 from ..model import Config
-from ..store import Store, wrap_exceptions
+from ..store import Store
 from ..timeutil import from_iso, local
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -76,8 +76,7 @@ def open_store(args, config: Config, refresh: bool = True, polls: bool = False) 
         store.sync_feeds(config.feeds)
     if refresh:
         from ..rescore import on_open
-        with wrap_exceptions(path):  # rescore still runs SQL of its own, outside the store's methods
-            done = on_open(store, config)
+        done = on_open(store, config)
         if done.rescored and (done.rescored.moved_in or done.rescored.moved_out):
             r = done.rescored
             print(f"tracker: the story rules changed: {len(r.moved_in)} items moved onto the story, "
