@@ -236,3 +236,16 @@ def test_a_rescore_reads_only_what_an_edit_can_move_and_agrees_with_reading_all(
     assert state(store) == state(full)
     assert everything.checked == len(REPORTS) and result.checked < len(REPORTS)
     assert rescore(store, edited).checked == 0  # applied: nothing left that can move
+
+
+def test_a_group_edit_judges_only_the_items_either_rules_can_put_on_the_story(tmp_path):
+    store, _ = scored_store(tmp_path, story())
+    edited = load(write_config(tmp_path, story=story(GROUPS + ', ["Friday", "deadline"]')))
+    progress: list[tuple[int, int]] = []
+    result = rescore(store, edited, progress=lambda done, total: progress.append((done, total)))
+    # Read again: the two holding an added term. Judged from their stored terms: the three
+    # holding a term of each old group. Not read: the others, though three of them hold terms
+    # (of one group only: "Pentagon awards ...", "Hegseth visits ...", "Anthropic releases ...").
+    assert result.checked == 5
+    assert progress[-1] == (5, 5)
+

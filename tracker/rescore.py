@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from .match import Matcher, Rules, _key
 from .model import Config
@@ -187,23 +187,29 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         for term in changes.terms:
             exact.update(store.fts_items(_fts_all(term)))
         # The rest are judged from their stored terms (they hold none of the new rules' changed
-        # terms, so the terms they hold under the new rules are among those): every item with
-        # terms when the groups read them otherwise, else those holding a removed term.
-        judged: list[Scored] = []
-        if changes.groups:
-            judged = [r for r in store.scored_with_terms() if r.id not in exact]
-        elif changes.removed:
-            ids: set[int] = set()
-            for term in changes.removed:
-                ids.update(store.fts_items(_fts_all(term)))
-            judged = [r for rows in store.scored(ids - exact, texts=False) for r in rows]
-        total = len(exact) + len(judged)
+        # terms, so the terms they hold under the new rules are among those): those holding a
+        # removed term, and when the groups read the terms otherwise, those holding a term of
+        # every group of the old rules or of the new (the only ones either can put on the
+        # story), or if the index cannot say, every item with terms.
+        ids: set[int] = set()
+        for term in changes.removed:
+            ids.update(store.fts_items(_fts_all(term)))
+        on_either = [_fts_on(before[0].require), _fts_on(config.story.rules.require)] if changes.groups else []
+        judged: Iterable[list[Scored]]
+        if None in on_either:
+            rows = [r for r in store.scored_with_terms() if r.id not in exact]
+            judged, total = (rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)), len(exact) + len(rows)
+        else:
+            for query in on_either:
+                ids.update(store.fts_items(query))
+            # Read a chunk at a time between progress reports: at 1,000,000 items a require
+            # group's edit judges a hundred thousand.
+            judged, total = store.scored(ids - exact, texts=False), len(exact | ids)
         for rows in store.scored(exact):
             rematch(rows, total)
         roles = _Roles.of(matcher)
         found: dict[str, tuple[bool, str]] = {}  # by stored terms: a few hundred distinct sets
-        for start in range(0, len(judged), CHUNK):
-            rows = judged[start:start + CHUNK]
+        for rows in judged:
             for item in rows:
                 if item.matched not in found:
                     found[item.matched] = roles.verdict({_key(t) for t in json.loads(item.matched)})
@@ -221,6 +227,14 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
 def _fts_all(term: str) -> str:
     """An FTS5 query for the items holding every word of a rule term."""
     return " AND ".join(f'"{w}"' for w in fts_words(term))
+
+
+def _fts_on(groups: list[list[str]]) -> str | None:
+    """An FTS5 query for the items holding a term of every group: a superset of those the
+    groups put on the story. None when it cannot be asked (no groups, a term without words)."""
+    if not groups or not all(fts_words(t) for g in groups for t in g):
+        return None
+    return " AND ".join("(" + " OR ".join(f"({_fts_all(t)})" for t in g) + ")" for g in groups)
 
 
 def _terms(matched: str | None) -> tuple[str, ...]:
