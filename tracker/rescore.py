@@ -135,7 +135,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
     can move when the rules they were scored under are known: Changes); with apply, write the
     changes (and record the rules). Reading happens outside the write transaction, so another
     process polling meanwhile is blocked only for the writes. progress(done, total) is called
-    as items are checked."""
+    as items are checked, then, with apply, as the items that move join or leave the story."""
     matcher = Matcher(config.story.rules)
     keep_all = [f.name for f in config.feeds if not f.match]
     kept = store.items_of_feeds(keep_all)
@@ -219,7 +219,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
     for moved in (result.moved_in, result.moved_out, result.held):
         moved.sort(key=lambda m: m.id)
     if apply:
-        store.apply_verdicts(verdicts, {RULES_KEY: rules_hash(config), RULES_TEXT_KEY: rules_text(config)})
+        store.apply_verdicts(verdicts, {RULES_KEY: rules_hash(config), RULES_TEXT_KEY: rules_text(config)}, progress)
         result.applied = True
     return result
 

@@ -3,12 +3,13 @@ that writes its decisions."""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from .. import cluster
 from ._base import chunks, put_setting, wrap_exceptions
 
 RESCORE_CHUNK = 2000  # rows read (and progress reported) at a time
+PROGRESS_EVERY = 200  # items joining the story between two progress reports (each is clustered and grouped)
 
 
 class Scored(NamedTuple):
@@ -71,19 +72,33 @@ class RescorePart:
         return [Scored._make(r) for r in self._conn().execute(
             f"{_scored_sql(False)} WHERE matched != '[]' OR rule_on_story = 1")]
 
-    def apply_verdicts(self, verdicts: Iterable[Verdict], settings: dict[str, str]) -> None:
+    def apply_verdicts(self, verdicts: Iterable[Verdict], settings: dict[str, str],
+                       progress: Callable[[int, int], None] | None = None) -> None:
         """Write a re-score's verdicts and the settings that record the rules, in one
         transaction; the items whose place on the story flips join or leave their copies and
-        developments in it too."""
+        developments in it too. progress(done, total): items flipped so far, of how many."""
         verdicts = list(verdicts)
+        flips = sum(v.flip for v in verdicts)
         with self.write() as c:
             c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, "
                           "on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) WHERE id = ?",
                           [(v.rule_on, v.matched, v.rule_on, v.id) for v in verdicts])
+            # Those leaving first, together (thousands, when a require group is added); then
+            # those joining, one by one as a poll's arrivals: each is compared with the
+            # clusters as they stand without the leavers.
+            leaving = [v.id for v in verdicts if v.flip and not v.rule_on]
+            cluster.detach_all(c, leaving)
+            self.developments_leave(c, leaving)
+            done = len(leaving)
+            if progress and flips:
+                progress(done, flips)
             for v in verdicts:
-                if v.flip:
+                if v.flip and v.rule_on:
                     cluster.update(c, v.id, cache=self.cluster_cache)
                     self.development_update(c, v.id)
+                    done += 1
+                    if progress and (done % PROGRESS_EVERY == 0 or done == flips):
+                        progress(done, flips)
             for key, value in settings.items():
                 put_setting(c, key, value)
 
