@@ -10,11 +10,12 @@ The rules a database was scored under are kept beside their hash, so an edit re-
 the items it can move (Changes): those whose text holds a term the edit added, removed,
 respelled or gave another role, found through the full-text index (a superset: the index
 splits words where the matcher does and stems both sides alike), and, when the require
-groups themselves changed, every item whose stored terms or verdict the new groups read
-differently, worked out from those stored terms without reading its text. Every other
-item holds the same rule terms under both rule sets, in the same roles, so its verdict and
-matched terms cannot change. At 1,000,000 items a term's edit re-scores thousands of items
-instead of all of them (19.6 s before).
+groups themselves changed, the items holding a term of every group of the old rules or of
+the new (only those can be on the story under either; found through the index too), judged
+from their stored terms without reading their text. Every other item holds the same rule
+terms under both rule sets, in the same roles, so its verdict and matched terms cannot
+change. The decisions are made here; the store reads and writes (tracker/store/_rescore.py).
+Figures at 1,000,000 items: benchmarks/README.md.
 """
 
 from __future__ import annotations
