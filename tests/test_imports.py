@@ -146,11 +146,6 @@ def test_the_dashboard_never_imports_the_cli_and_the_core_neither():
     assert {m: d for m, d in core_to_ui.items() if d} == {}
 
 
-# Modules whose SQL has yet to move into the store (issue 17). The set may only shrink: the
-# test fails when one of them no longer needs to be here.
-SQL_PENDING = {"tracker.rescore"}
-
-
 def sql_users() -> set[str]:
     """Modules outside tracker.store that import sqlite3 or use .execute/.executemany/._conn
     (called, or handed on: `run(store.execute, "SELECT ...")` is SQL too)."""
@@ -173,5 +168,4 @@ def sql_users() -> set[str]:
 def test_only_the_store_writes_sql():
     users = sql_users()
     assert "tracker.digest.data" not in users and "tracker.brief" not in users
-    assert users - SQL_PENDING == set(), "SQL outside tracker.store: give the store a named method"
-    assert SQL_PENDING - users == set(), "these no longer use SQL: take them out of SQL_PENDING"
+    assert users == set(), "SQL outside tracker.store: give the store a named method"

@@ -236,3 +236,89 @@ def test_a_rescore_reads_only_what_an_edit_can_move_and_agrees_with_reading_all(
     assert state(store) == state(full)
     assert everything.checked == len(REPORTS) and result.checked < len(REPORTS)
     assert rescore(store, edited).checked == 0  # applied: nothing left that can move
+
+
+def test_a_group_edit_judges_only_the_items_either_rules_can_put_on_the_story(tmp_path):
+    store, _ = scored_store(tmp_path, story())
+    edited = load(write_config(tmp_path, story=story(GROUPS + ', ["Friday", "deadline"]')))
+    progress: list[tuple[int, int]] = []
+    result = rescore(store, edited, progress=lambda done, total: progress.append((done, total)))
+    # Read again: the two holding an added term. Judged from their stored terms: the three
+    # holding a term of each old group. Not read: the others, though three of them hold terms
+    # (of one group only: "Pentagon awards ...", "Hegseth visits ...", "Anthropic releases ...").
+    assert result.checked == 5
+    assert progress[-1] == (5, 5)
+
+
+COPIES = [f"{gov} {does} Anthropic {when}" for gov in ("Pentagon", "Hegseth") for does in
+          ("gives an ultimatum to", "weighs the Defense Production Act against", "brands as a supply-chain risk")
+          for when in ("on Friday", "after the lawsuit", "in talks")]
+
+
+def copies_store(path, rules: str) -> Store:
+    """Reports of 18 stories, each carried by three feeds an hour apart: clusters of copies,
+    and developments, for some of whose reports an edit of the rules then takes off the story."""
+    from tracker.match import Matcher
+    from tracker.model import Entry, FeedConfig
+
+    path.mkdir()
+    config = load(write_config(path, story=rules))
+    store = Store.open(config.database_path)
+    matcher = Matcher(config.story.rules)
+    for f in range(3):
+        feed = FeedConfig(f"Wire {f}", f"http://n{f}.test/f.xml", 3600)
+        entries = [(Entry(f"{f}-{k}", title, f"http://n{f}.test/{k}", (T0 + timedelta(hours=f, minutes=k)).isoformat(),
+                          summary=f"{title}. Officials said talks go on."), matcher.match(title))
+                   for k, title in enumerate(COPIES)]
+        store.store_fetch(feed, entries, status=200, etag=None, last_modified=None, next_poll=T0, now=T0)
+    rescore(store, config, apply=True)
+    return store
+
+
+def clusters_and_developments(store: Store) -> list:
+    return [[tuple(r) for r in store.execute(sql)] for sql in (
+        "SELECT id, rule_on_story, on_story, matched, cluster, title_key, development, development_why "
+        "FROM items ORDER BY id", "SELECT * FROM item_bands ORDER BY key, item_id", "SELECT * FROM clusters ORDER BY id",
+        "SELECT id, headline, first, last, reports, outlets, latest_item FROM developments ORDER BY id")]
+
+
+@pytest.mark.parametrize("scan_bands", [2000, 0], ids=["recomputed-bands", "one-pass-over-bands"])
+def test_items_leaving_the_story_together_leave_it_as_they_would_one_by_one(tmp_path, monkeypatch, scan_bands):
+    from tracker.match import Matcher
+    from tracker.store import _copies
+
+    groups = '["Anthropic"], ["Pentagon", "Hegseth"]'
+    together, alone = copies_store(tmp_path / "a", story(groups)), copies_store(tmp_path / "b", story(groups))
+    edited = load(write_config(tmp_path / "a", story=story(groups, exclude='"lawsuit", "Hegseth gives"')))
+    assert clusters_and_developments(together) == clusters_and_developments(alone)
+    # one by one, as each item's own update does it
+    matcher, left = Matcher(edited.story.rules), []
+    with alone.write() as c:
+        for item_id, title, summary, rule_on in c.execute("SELECT id, title, summary, rule_on_story FROM items "
+                                                          "ORDER BY id").fetchall():
+            m = matcher.match(title, summary)
+            c.execute("UPDATE items SET rule_on_story = ?, on_story = ?, matched = ? WHERE id = ?",
+                      (int(m.on_story), int(m.on_story), json.dumps(list(m.terms)), item_id))
+            if rule_on and not m.on_story:
+                left.append(item_id)
+                alone._recluster(c, item_id)
+                alone.development_update(c, item_id)
+    monkeypatch.setattr(_copies, "SCAN_BANDS", scan_bands)
+    marks = ",".join("?" * len(left))
+    clusters = together.execute(f"SELECT COUNT(DISTINCT cluster) FROM items WHERE id IN ({marks})", left)[0][0]
+    developments = together.execute(f"SELECT COUNT(DISTINCT development) FROM items WHERE id IN ({marks})", left)[0][0]
+    statements: list[str] = []
+    together._conn().set_trace_callback(statements.append)
+    progress: list[tuple[int, int]] = []
+    result = rescore(together, edited, apply=True, progress=lambda done, total: progress.append((done, total)))
+    together._conn().set_trace_callback(None)
+    assert progress[-1] == (len(left), len(left))  # the last report: every item that moved has moved
+    # each cluster and development they left counted again once, not once per item leaving it
+    assert sum(s.startswith("SELECT COUNT(*), COUNT(DISTINCT outlet), MAX(first_seen)") for s in statements) <= clusters
+    assert sum(s.startswith("SELECT COUNT(*), COUNT(DISTINCT outlet), MIN(published)") for s in statements) \
+        == developments < len(left)
+    assert [m.id for m in result.moved_out] == left and len(left) == 24 and not result.moved_in
+    before = clusters_and_developments(copies_store(tmp_path / "c", story(groups)))
+    after = clusters_and_developments(together)
+    assert after == clusters_and_developments(alone)
+    assert after[2] != before[2] and after[3] != before[3]  # clusters and developments did change

@@ -10,11 +10,12 @@ The rules a database was scored under are kept beside their hash, so an edit re-
 the items it can move (Changes): those whose text holds a term the edit added, removed,
 respelled or gave another role, found through the full-text index (a superset: the index
 splits words where the matcher does and stems both sides alike), and, when the require
-groups themselves changed, every item whose stored terms or verdict the new groups read
-differently, worked out from those stored terms without reading its text. Every other
-item holds the same rule terms under both rule sets, in the same roles, so its verdict and
-matched terms cannot change. At 1,000,000 items a term's edit re-scores thousands of items
-instead of all of them (19.6 s before).
+groups themselves changed, the items holding a term of every group of the old rules or of
+the new (only those can be on the story under either; found through the index too), judged
+from their stored terms without reading their text. Every other item holds the same rule
+terms under both rule sets, in the same roles, so its verdict and matched terms cannot
+change. The decisions are made here; the store reads and writes (tracker/store/_rescore.py).
+Figures at 1,000,000 items: benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -23,17 +24,16 @@ import difflib
 import hashlib
 import json
 import re
-import sqlite3
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from .match import Matcher, Rules, _key
 from .model import Config
-from .store import Store, put_setting
+from .store import Scored, Store, Verdict
 
 RULES_KEY = "rules_hash"
 RULES_TEXT_KEY = "rules"  # the text RULES_KEY is the hash of: what the stored verdicts were scored under
-CHUNK = 2000  # items read (and progress reported) at a time
+CHUNK = 2000  # items judged from their stored terms between two progress reports
 Progress = Callable[[int, int], None]  # (items done, items to do)
 
 
@@ -136,37 +136,43 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
     can move when the rules they were scored under are known: Changes); with apply, write the
     changes (and record the rules). Reading happens outside the write transaction, so another
     process polling meanwhile is blocked only for the writes. progress(done, total) is called
-    as items are checked."""
+    as items are checked, then, with apply, as the items that move join or leave the story."""
     matcher = Matcher(config.story.rules)
     keep_all = [f.name for f in config.feeds if not f.match]
-    conn = store._conn()
-    kept = _items_of(conn, keep_all)
-    result = Rescore(stored=conn.execute("SELECT COUNT(*) FROM items").fetchone()[0])
-    writes: list[tuple[int, str, int, int]] = []  # (rule_on, matched, id, on_story changed)
+    kept = store.items_of_feeds(keep_all)
+    result = Rescore(stored=store.item_count())
+    verdicts: list[Verdict] = []
 
-    def judge(item_id, title, rule_on, manual, matched, joined, new_on, new_matched):
-        if new_on == rule_on and new_matched == matched:
+    def judge(item: Scored, new_on: int, new_matched: str) -> None:
+        if new_on == item.rule_on and new_matched == item.matched:
             return
-        if new_matched != matched:
+        manual = None if item.manual is None else bool(item.manual)
+        if new_matched != item.matched:
             result.terms_changed += 1
-            if new_on == rule_on:
-                result.retermed.append(Moved(item_id, title, _terms(new_matched), None if manual is None else bool(manual),
-                                             before=_terms(matched)))
+            if new_on == item.rule_on:
+                result.retermed.append(Moved(item.id, item.title, _terms(new_matched), manual,
+                                             before=_terms(item.matched)))
         # An item that joined an on-story development (Store._offer) stays on the story
         # whatever the rules say, so only the rules' verdict changes, not its place.
-        if new_on != rule_on and not joined:
-            moved = Moved(item_id, title, tuple(json.loads(new_matched)), None if manual is None else bool(manual))
+        moves = new_on != item.rule_on and not item.joined
+        if moves:
+            moved = Moved(item.id, item.title, tuple(json.loads(new_matched)), manual)
             if manual is not None:
                 result.held.append(moved)
             else:
                 (result.moved_in if new_on else result.moved_out).append(moved)
-        writes.append((new_on, new_matched, item_id, int(manual is None and new_on != rule_on and not joined)))
+        verdicts.append(Verdict(item.id, new_on, new_matched, moves and manual is None))
 
-    def rematch(rows):
-        for item_id, title, summary, rule_on, manual, matched, joined in rows:
-            m = matcher.match(title, summary)
-            judge(item_id, title, rule_on, manual, matched, joined, int(m.on_story or item_id in kept),
-                  json.dumps(list(m.terms)))
+    def checked(n: int, total: int) -> None:
+        result.checked += n
+        if progress:
+            progress(result.checked, total)
+
+    def rematch(rows: list[Scored], total: int) -> None:
+        for item in rows:
+            m = matcher.match(item.title, item.summary)
+            judge(item, int(m.on_story or item.id in kept), json.dumps(list(m.terms)))
+        checked(len(rows), total)
 
     before = stored_rules(store)
     changes = None
@@ -174,69 +180,62 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         changes = Changes.between(Matcher(before[0]), before[1], matcher, keep_all)
         if any(not fts_words(t) for t in changes.terms + changes.removed):
             changes = None  # a term the index cannot look up: read every item
-    columns = "id, title, summary, rule_on_story, manual, matched, joined IS NOT NULL"
     if changes is None:
-        total = result.stored
-        for rows in _chunks(conn.execute(f"SELECT {columns} FROM items")):
-            rematch(rows)
-            result.checked += len(rows)
-            if progress:
-                progress(result.checked, total)
+        for rows in store.scored():
+            rematch(rows, result.stored)
     else:
-        exact = set(_items_of(conn, changes.feeds))
+        exact = store.items_of_feeds(changes.feeds)
         for term in changes.terms:
-            exact.update(store.fts_items(" AND ".join(f'"{w}"' for w in fts_words(term))))
+            exact.update(store.fts_items(_fts_all(term)))
         # The rest are judged from their stored terms (they hold none of the new rules' changed
-        # terms, so the terms they hold under the new rules are among those): every item with
-        # terms when the groups read them otherwise, else those holding a removed term.
-        judged: list[tuple] = []
-        select = "SELECT id, title, rule_on_story, manual, matched, joined IS NOT NULL FROM items"
-        if changes.groups:
-            judged = [r for r in conn.execute(f"{select} WHERE matched != '[]' OR rule_on_story = 1")
-                      if r[0] not in exact]
-        elif changes.removed:
-            ids = set()
-            for term in changes.removed:
-                ids.update(store.fts_items(" AND ".join(f'"{w}"' for w in fts_words(term))))
-            ids = sorted(ids - exact)
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start:start + CHUNK]
-                judged += conn.execute(f"{select} WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-        total = len(exact) + len(judged)
-        ids = sorted(exact)
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start:start + CHUNK]
-            rematch(conn.execute(f"SELECT {columns} FROM items WHERE id IN ({','.join('?' * len(chunk))})",
-                                 chunk).fetchall())
-            result.checked += len(chunk)
-            if progress:
-                progress(result.checked, total)
+        # terms, so the terms they hold under the new rules are among those): those holding a
+        # removed term, and when the groups read the terms otherwise, those holding a term of
+        # every group of the old rules or of the new (the only ones either can put on the
+        # story), or if the index cannot say, every item with terms.
+        ids: set[int] = set()
+        for term in changes.removed:
+            ids.update(store.fts_items(_fts_all(term)))
+        on_either = [_fts_on(before[0].require), _fts_on(config.story.rules.require)] if changes.groups else []
+        judged: Iterable[list[Scored]]
+        if None in on_either:
+            rows = [r for r in store.scored_with_terms() if r.id not in exact]
+            judged, total = (rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)), len(exact) + len(rows)
+        else:
+            for query in on_either:
+                ids.update(store.fts_items(query))
+            # Read a chunk at a time between progress reports: at 1,000,000 items a require
+            # group's edit judges a hundred thousand.
+            judged, total = store.scored(ids - exact, texts=False), len(exact | ids)
+        for rows in store.scored(exact):
+            rematch(rows, total)
         roles = _Roles.of(matcher)
-        verdicts: dict[str, tuple[bool, str]] = {}  # by stored terms: a few hundred distinct sets
-        for start in range(0, len(judged), CHUNK):
-            for item_id, title, rule_on, manual, matched, joined in judged[start:start + CHUNK]:
-                if matched not in verdicts:
-                    verdicts[matched] = roles.verdict({_key(t) for t in json.loads(matched)})
-                on, new_matched = verdicts[matched]
-                judge(item_id, title, rule_on, manual, matched, joined, int(on or item_id in kept), new_matched)
-            result.checked += len(judged[start:start + CHUNK])
-            if progress:
-                progress(result.checked, total)
+        found: dict[str, tuple[bool, str]] = {}  # by stored terms: a few hundred distinct sets
+        for rows in judged:
+            for item in rows:
+                if item.matched not in found:
+                    found[item.matched] = roles.verdict({_key(t) for t in json.loads(item.matched)})
+                on, new_matched = found[item.matched]
+                judge(item, int(on or item.id in kept), new_matched)
+            checked(len(rows), total)
     for moved in (result.moved_in, result.moved_out, result.held):
         moved.sort(key=lambda m: m.id)
     if apply:
-        with store.write() as c:
-            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, "
-                          "on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) "
-                          "WHERE id = ?", [(on, terms, on, i) for on, terms, i, _ in writes])
-            for _, _, item_id, flipped in writes:
-                if flipped:
-                    store._recluster(c, item_id)
-                    store.development_update(c, item_id)
-            for key, value in ((RULES_KEY, rules_hash(config)), (RULES_TEXT_KEY, rules_text(config))):
-                put_setting(c, key, value)
+        store.apply_verdicts(verdicts, {RULES_KEY: rules_hash(config), RULES_TEXT_KEY: rules_text(config)}, progress)
         result.applied = True
     return result
+
+
+def _fts_all(term: str) -> str:
+    """An FTS5 query for the items holding every word of a rule term."""
+    return " AND ".join(f'"{w}"' for w in fts_words(term))
+
+
+def _fts_on(groups: list[list[str]]) -> str | None:
+    """An FTS5 query for the items holding a term of every group: a superset of those the
+    groups put on the story. None when it cannot be asked (no groups, a term without words)."""
+    if not groups or not all(fts_words(t) for g in groups for t in g):
+        return None
+    return " AND ".join("(" + " OR ".join(f"({_fts_all(t)})" for t in g) + ")" for g in groups)
 
 
 def _terms(matched: str | None) -> tuple[str, ...]:
@@ -245,21 +244,6 @@ def _terms(matched: str | None) -> tuple[str, ...]:
     except ValueError:  # a database written by something else: its old terms are unknown
         return ()
     return tuple(str(t) for t in terms) if isinstance(terms, list) else ()
-
-
-def _items_of(conn: sqlite3.Connection, feeds: list[str]) -> set[int]:
-    """The items any of these feeds carried."""
-    if not feeds:
-        return set()
-    marks = ",".join("?" * len(feeds))
-    return {r[0] for r in conn.execute(
-        f"SELECT DISTINCT x.item_id FROM item_feeds x JOIN feeds f ON f.id = x.feed_id WHERE f.name IN ({marks})",
-        feeds)}
-
-
-def _chunks(cursor):
-    while rows := cursor.fetchmany(CHUNK):
-        yield rows
 
 
 @dataclass(frozen=True)

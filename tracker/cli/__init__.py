@@ -10,7 +10,7 @@ from pathlib import Path
 from ..config import load
 from ..errors import ConfigError, TrackerError
 from ..model import Config
-from ..store import Store, wrap_exceptions
+from ..store import Store
 from ..timeutil import from_iso, local
 from .parser import build_parser, lazy
 
@@ -57,8 +57,7 @@ def open_store(args, config: Config, refresh: bool = True, polls: bool = False) 
         store.sync_feeds(config.feeds)
     if refresh:
         from ..rescore import on_open
-        with wrap_exceptions(path):  # rescore still runs SQL of its own, outside the store's methods
-            done = on_open(store, config)
+        done = on_open(store, config)
         if done.rescored and (done.rescored.moved_in or done.rescored.moved_out):
             r = done.rescored
             print(f"tracker: the story rules changed: {len(r.moved_in)} items moved onto the story, "

@@ -13,15 +13,14 @@ from . import EXIT_OK, db_path, load_config
 
 def cmd_rules(args) -> int:
     from ..rescore import rescore
-    from ..store import Store, wrap_exceptions
+    from ..store import Store
 
     config = load_config(args)
     # Not open_store(): that applies changed rules on open, which `test` must not do.
     store = Store.open(db_path(args, config), create=False)
     if args.action == "suggest":
         return _suggest(store, config, args)
-    with wrap_exceptions(store.path):  # rescore still runs SQL of its own, outside the store's methods
-        result = rescore(store, config, apply=args.action == "apply", progress=progress_line(sys.stderr))
+    result = rescore(store, config, apply=args.action == "apply", progress=progress_line(sys.stderr))
     if args.json:
         def moved(ms):
             return [{"id": m.id, "title": m.title, "matched": list(m.terms)} for m in ms]

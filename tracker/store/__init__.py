@@ -31,19 +31,21 @@ from ._digests import DigestsPart
 from ._feeds import CHURN_POLLS, FETCH_HISTORY, URL_STATE, FeedsPart, FeedUpdate, merge_feeds
 from ._groups import GroupsPart
 from ._items import ITEM_COLUMNS, MERGE_CANDIDATES, PRUNE_BATCH, PRUNE_EVERY, Filter, ItemsPart, Ready, fts_query
+from ._rescore import RescorePart, Scored, Verdict
 from ._schema import FTS, MIGRATIONS, TEXTS_FTS, TEXTS_MIGRATION, SchemaPart
 from ._settings import SettingsPart
 from ._texts import TEXT_ATTEMPTS, TEXT_RETRY, TextsPart
 
 
 @guarded
-class Store(SchemaPart, FeedsPart, ItemsPart, TextsPart, CopiesPart, GroupsPart, SettingsPart, DigestsPart, Connection):
+class Store(SchemaPart, FeedsPart, ItemsPart, TextsPart, CopiesPart, GroupsPart, RescorePart, SettingsPart,
+            DigestsPart, Connection):
     """The database, one part per domain (the connection and its transactions in Connection)."""
 
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "CHURN_POLLS", "FETCH_HISTORY", "FTS", "IN_CHUNK", "ITEM_COLUMNS", "MERGE_CANDIDATES",
     "MIGRATIONS", "PREFETCH_MAX", "PRUNE_BATCH", "PRUNE_EVERY", "TEXTS_FTS", "TEXTS_MIGRATION", "TEXT_ATTEMPTS",
-    "TEXT_RETRY", "URL_STATE", "Abandoned", "FeedUpdate", "Filter", "Ready", "Store", "advise_readahead", "chunks",
-    "explain", "fts_query", "merge_feeds", "put_setting", "wrap_exceptions",
+    "TEXT_RETRY", "URL_STATE", "Abandoned", "FeedUpdate", "Filter", "Ready", "Scored", "Store", "Verdict",
+    "advise_readahead", "chunks", "explain", "fts_query", "merge_feeds", "put_setting", "wrap_exceptions",
 ]

@@ -9,10 +9,12 @@ takes over the id. Clusters of more than one item have a `clusters` row with the
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from bisect import insort
 from collections import Counter, OrderedDict
 from itertools import chain
+from typing import Iterable
 
 from .. import cluster
 from ..cluster import BAND_ROWS, MAX_CANDIDATES, Features
@@ -22,6 +24,7 @@ from ._base import put_setting
 # The planner, without statistics, prefers items_story_time and then reads every on-story row;
 # the partial index holds just the items left to cluster (normally none).
 UNCLUSTERED = "INDEXED BY items_unclustered WHERE on_story = 1 AND title_key IS NULL"
+SCAN_BANDS = 2000  # items leaving at once above which one pass over item_bands beats recomputing their keys
 
 
 class BandCache:
@@ -220,6 +223,39 @@ class CopiesPart:
                 self._recount_copies(c, nxt[0])
         else:
             self._recount_copies(c, cid)
+
+    def _detach_copies(self, c: sqlite3.Connection, item_ids: Iterable[int]) -> None:
+        """_recluster() for many items that left the story at once (a re-score): the end state
+        of detaching them one by one, with each cluster they leave re-pointed to its earliest
+        remaining report and recounted once, not once per item that leaves it."""
+        ids = json.dumps(sorted(item_ids))
+        # Only "id IN" in the WHERE: a test of an indexed column there may lead the planner to scan its index.
+        rows = [r[:4] for r in c.execute("SELECT id, cluster, title, summary, title_key, on_story FROM items "
+                                         "WHERE id IN (SELECT value FROM json_each(?))", (ids,))
+                if r[4] is not None and not r[5]]
+        if not rows:
+            return
+        leaving = json.dumps([r[0] for r in rows])
+        if len(rows) > SCAN_BANDS:
+            c.execute("DELETE FROM item_bands WHERE item_id IN (SELECT value FROM json_each(?))", (leaving,))
+        else:
+            c.executemany("DELETE FROM item_bands WHERE key = ? AND item_id = ?",
+                          [(k, r[0]) for r in rows for k in cluster.band_keys(Features.of(r[2], r[3]))])
+        self._band_cache = None  # thousands of keys lost an id: read them again
+        c.execute("UPDATE items SET title_key = NULL, cluster = id WHERE id IN (SELECT value FROM json_each(?))",
+                  (leaving,))
+        left = {r[0] for r in rows}
+        for cid in sorted({r[1] for r in rows}):
+            if cid not in left:
+                self._recount_copies(c, cid)
+                continue
+            # its representative left: the earliest report still in it takes over
+            c.execute("DELETE FROM clusters WHERE id = ?", (cid,))
+            nxt = c.execute("SELECT id FROM items WHERE cluster = ? AND id != ? ORDER BY published, id LIMIT 1",
+                            (cid, cid)).fetchone()
+            if nxt:
+                c.execute("UPDATE items SET cluster = ? WHERE cluster = ? AND id != ?", (nxt[0], cid, cid))
+                self._recount_copies(c, nxt[0])
 
     def _recluster(self, c: sqlite3.Connection, item_id: int, old_title: str | None = None,
                    old_summary: str | None = None) -> None:

@@ -1,0 +1,102 @@
+"""Re-scoring the story rules: what tracker.rescore reads to decide, and the one transaction
+that writes its decisions."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
+
+from ._base import chunks, put_setting, wrap_exceptions
+
+RESCORE_CHUNK = 2000  # rows read (and progress reported) at a time
+PROGRESS_EVERY = 200  # items joining the story between two progress reports (each is clustered and grouped)
+
+
+class Scored(NamedTuple):
+    """An item as the rules last scored it. summary is None when the caller asked for no text."""
+    id: int
+    title: str
+    summary: str | None
+    rule_on: int
+    manual: int | None
+    matched: str  # the terms found, as stored (JSON)
+    joined: bool  # in an on-story development (Store._offer): on the story whatever the rules say
+
+
+class Verdict(NamedTuple):
+    """A re-score's decision for one item: the rules' verdict and matched terms; flip: its
+    on_story changes, so its copies and development follow."""
+    id: int
+    rule_on: int
+    matched: str
+    flip: bool
+
+
+def _scored_sql(texts: bool) -> str:
+    summary = "summary" if texts else "NULL"
+    return f"SELECT id, title, {summary}, rule_on_story, manual, matched, joined IS NOT NULL FROM items"
+
+
+class RescorePart:
+    def item_count(self) -> int:
+        return self._conn().execute("SELECT COUNT(*) FROM items").fetchone()[0]
+
+    def items_of_feeds(self, feeds: Sequence[str]) -> set[int]:
+        """The items any of these feeds carried."""
+        out: set[int] = set()
+        conn = self._conn()
+        for chunk, marks in chunks(list(feeds)):
+            out.update(r[0] for r in conn.execute(
+                f"SELECT x.item_id FROM item_feeds x JOIN feeds f ON f.id = x.feed_id WHERE f.name IN ({marks})",
+                chunk))
+        return out
+
+    def scored(self, ids: Sequence[int] | None = None, texts: bool = True) -> Iterator[list[Scored]]:
+        """Items as last scored, RESCORE_CHUNK at a time: these ids (in id order), or every item."""
+        with wrap_exceptions(self.path):  # a generator: `guarded` covers only the call that makes it
+            conn = self._conn()
+            if ids is None:
+                cursor = conn.execute(_scored_sql(texts))
+                while rows := cursor.fetchmany(RESCORE_CHUNK):
+                    yield [Scored._make(r) for r in rows]
+                return
+            ids = sorted(ids)
+            for start in range(0, len(ids), RESCORE_CHUNK):
+                rows = []
+                for chunk, marks in chunks(ids[start:start + RESCORE_CHUNK]):
+                    rows += conn.execute(f"{_scored_sql(texts)} WHERE id IN ({marks})", chunk).fetchall()
+                yield [Scored._make(r) for r in rows]
+
+    def scored_with_terms(self) -> list[Scored]:
+        """Every item (without its text) holding stored terms or on the story by the rules."""
+        return [Scored._make(r) for r in self._conn().execute(
+            f"{_scored_sql(False)} WHERE matched != '[]' OR rule_on_story = 1")]
+
+    def apply_verdicts(self, verdicts: Iterable[Verdict], settings: dict[str, str],
+                       progress: Callable[[int, int], None] | None = None) -> None:
+        """Write a re-score's verdicts and the settings that record the rules, in one
+        transaction; the items whose place on the story flips join or leave their copies and
+        developments in it too. progress(done, total): items flipped so far, of how many."""
+        verdicts = list(verdicts)
+        flips = sum(v.flip for v in verdicts)
+        with self.write() as c:
+            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, "
+                          "on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) WHERE id = ?",
+                          [(v.rule_on, v.matched, v.rule_on, v.id) for v in verdicts])
+            # Those leaving first, together (thousands, when a require group is added); then
+            # those joining, one by one as a poll's arrivals: each is compared with the
+            # clusters as they stand without the leavers.
+            leaving = [v.id for v in verdicts if v.flip and not v.rule_on]
+            self._detach_copies(c, leaving)
+            self.developments_leave(c, leaving)
+            done = len(leaving)
+            if progress and flips:
+                progress(done, flips)
+            for v in verdicts:
+                if v.flip and v.rule_on:
+                    self._recluster(c, v.id)
+                    self.development_update(c, v.id)
+                    done += 1
+                    if progress and (done % PROGRESS_EVERY == 0 or done == flips):
+                        progress(done, flips)
+            for key, value in settings.items():
+                put_setting(c, key, value)
