@@ -190,3 +190,38 @@ def test_the_poller_and_the_digest_see_the_same_milestones_and_skip_a_broken_row
     built = digest.build(store, config, now=DEADLINE - timedelta(days=1))
     assert [d.label for d in built.deadlines] == ["Pentagon ultimatum expires", "Court hearing"]
     store.close()
+
+
+async def test_stopping_the_poller_waits_for_the_reports_it_is_reading_for_dates(tmp_path, monkeypatch):
+    """The dashboard closes the store right after its poller stops: a batch of reports still
+    being read for the dates they name would write through a closed connection, which crashes
+    the process (a segfault in SQLite, seen at the end of a test run), not an error."""
+    import asyncio
+    import threading
+
+    from tracker import datephrases
+
+    config = load(write_config(tmp_path, [("Wire", "http://127.0.0.1:9/wire.xml")]))
+    store = Store.open(config.database_path)
+    started, release, returned, finished = (threading.Event() for _ in range(4))
+
+    def slow_batch(store, zone, **kwargs):
+        started.set()
+        release.wait(10)
+        finished.set()
+        return 0
+    monkeypatch.setattr(datephrases, "read_reports", slow_batch)
+    updater = Updater(config, store)
+    poller = Poller(updater)
+    reading = asyncio.create_task(poller.read_dates())
+    while not started.is_set():
+        await asyncio.sleep(0.01)
+    # the batch ends a second after shutdown() began, or as soon as it returns
+    threading.Thread(target=lambda: (returned.wait(1.0), release.set()), daemon=True).start()
+    poller.shutdown()
+    batch_done_when_stopped = finished.is_set()
+    returned.set()
+    await reading
+    await updater.aclose()
+    store.close()
+    assert batch_done_when_stopped

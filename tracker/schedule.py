@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable, Iterable
 
@@ -75,6 +76,9 @@ class Poller:
         self.clock = clock
         self.intervals: dict[str, float] = {}  # each feed's current interval, seconds
         self.texts = None  # the TextReader, when [fulltext] is enabled
+        # Its own thread, which shutdown() waits for: a batch still writing its suggestions
+        # when the caller closes the store would use a closed connection (a crash, not an error).
+        self._dates = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-dates")
 
     async def read_dates(self) -> int:
         """A bounded batch of on-story reports read for the dates they name (suggested
@@ -82,7 +86,8 @@ class Poller:
         from .datephrases import read_reports
         from .milestones import default_zone
         try:
-            return await asyncio.to_thread(read_reports, self.updater.store, default_zone(self.updater.config.deadlines))
+            return await asyncio.get_running_loop().run_in_executor(
+                self._dates, read_reports, self.updater.store, default_zone(self.updater.config.deadlines))
         except Exception:
             logging.getLogger(__name__).exception("reading dates in reports failed")
             return 0
@@ -222,6 +227,7 @@ class Poller:
             timer.cancel()
         if self.scheduler and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self._dates.shutdown(wait=True, cancel_futures=True)  # a batch reads for 2 s at most
 
     def next_poll(self, name: str) -> datetime | None:
         job = self.scheduler.get_job(name) if self.scheduler else None
