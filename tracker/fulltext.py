@@ -9,6 +9,7 @@ that need them, never by the dashboard's start-up path (tests/test_imports.py ch
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import re
@@ -280,10 +281,17 @@ class TextReader:
 
     HOSTS = 3  # hosts read at once
 
-    def __init__(self, store, config: Config, *, clock=utcnow):
+    def __init__(self, store, config: Config, *, clock=utcnow, store_thread=None):
+        """store_thread: the executor its store calls run on (the poller's, which it waits for
+        before the store is closed); None: asyncio's default one."""
         self.store, self.config, self.clock = store, config, clock
+        self._store_thread = store_thread
         self._fetcher = None  # made for a batch of pages, closed after it
         self._last: dict[str, float] = {}  # host -> when its last page was asked for (monotonic)
+
+    async def _in_store(self, fn, /, *args, **kwargs):
+        return await asyncio.get_running_loop().run_in_executor(self._store_thread,
+                                                                functools.partial(fn, *args, **kwargs))
 
     async def aclose(self) -> None:
         if self._fetcher is not None:
@@ -297,7 +305,7 @@ class TextReader:
         if not self.config.fulltext.enabled:
             return 0
         skip = [f.name for f in self.config.feeds if not f.fulltext]
-        wanted = await asyncio.to_thread(self.store.texts_wanted, self.clock(), limit, skip)
+        wanted = await self._in_store(self.store.texts_wanted, self.clock(), limit, skip)
         if on_start:
             on_start(len(wanted))
         by_host: dict[str, list[tuple[int, str]]] = {}
@@ -333,13 +341,13 @@ class TextReader:
             article = await fetch_article(link, fetcher=self._fetcher)
         except PageError as e:
             error = str(e)
-            await asyncio.to_thread(self.store.save_text, item_id, link, None, error=error, now=self.clock())
+            await self._in_store(self.store.save_text, item_id, link, None, error=error, now=self.clock())
             return error
         except Exception as e:  # a bug here must not stop the others, nor a poll
             log.exception("reading %s failed", link)
             error = f"tracker could not read the page ({type(e).__name__})"
-            await asyncio.to_thread(self.store.save_text, item_id, link, None, error=error, now=self.clock())
+            await self._in_store(self.store.save_text, item_id, link, None, error=error, now=self.clock())
             return error
-        await asyncio.to_thread(self.store.save_text, item_id, article.url, article.text,
+        await self._in_store(self.store.save_text, item_id, article.url, article.text,
                                 author=article.author, now=self.clock())
         return None

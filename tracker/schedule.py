@@ -76,9 +76,10 @@ class Poller:
         self.clock = clock
         self.intervals: dict[str, float] = {}  # each feed's current interval, seconds
         self.texts = None  # the TextReader, when [fulltext] is enabled
-        # Its own thread, which shutdown() waits for: a batch still writing its suggestions
-        # when the caller closes the store would use a closed connection (a crash, not an error).
-        self._dates = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-dates")
+        # The background jobs' store work (dates read in reports, pages' texts) runs on a thread
+        # of its own, which shutdown() waits for: a batch still writing when the caller closes
+        # the store would use a closed connection (a crash, not an error).
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-background")
 
     async def read_dates(self) -> int:
         """A bounded batch of on-story reports read for the dates they name (suggested
@@ -87,7 +88,7 @@ class Poller:
         from .milestones import default_zone
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                self._dates, read_reports, self.updater.store, default_zone(self.updater.config.deadlines))
+                self._background, read_reports, self.updater.store, default_zone(self.updater.config.deadlines))
         except Exception:
             logging.getLogger(__name__).exception("reading dates in reports failed")
             return 0
@@ -120,7 +121,8 @@ class Poller:
         self._plan_retune(poll, deadlines, now)
         if self.updater.config.fulltext.enabled:
             from .fulltext import TextReader
-            self.texts = TextReader(self.updater.store, self.updater.config, clock=self.clock)
+            self.texts = TextReader(self.updater.store, self.updater.config, clock=self.clock,
+                                    store_thread=self._background)
             self.scheduler.add_job(self.texts.read_some, IntervalTrigger(seconds=TEXTS_EVERY), id=TEXTS_JOB,
                                    next_run_time=now + timedelta(seconds=TEXTS_EVERY), coalesce=True,
                                    max_instances=1, misfire_grace_time=None)
@@ -227,7 +229,7 @@ class Poller:
             timer.cancel()
         if self.scheduler and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        self._dates.shutdown(wait=True, cancel_futures=True)  # a batch reads for 2 s at most
+        self._background.shutdown(wait=True, cancel_futures=True)  # a dates batch reads for 2 s at most
 
     def next_poll(self, name: str) -> datetime | None:
         job = self.scheduler.get_job(name) if self.scheduler else None
