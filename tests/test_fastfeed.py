@@ -457,6 +457,7 @@ def test_not_a_feed_and_empty_feeds():
     assert_agree(ATOM.format(entries="").encode(), "application/atom+xml", fast=True)
 
 
+@pytest.mark.slow  # two parsers over MAX_ENTRIES entries: seconds; run by .ci/run
 def test_the_entry_cap_applies_on_the_fast_path():
     items = feedgen.story_items(parse.MAX_ENTRIES + 5, T0, interval=timedelta(seconds=1))
     parsed = assert_agree(feedgen.rss(items), fast=True)
