@@ -42,9 +42,10 @@ def db_path(args, config: Config) -> Path:
 
 
 def open_store(args, config: Config, refresh: bool = True, polls: bool = False) -> Store:
-    """refresh: apply rules edited in feeds.toml since the last run (and cluster items from
-    before clusters existed) now. The dashboard passes False and runs rescore.on_open in a
-    worker, so a re-score of a large database never delays its first screen.
+    """refresh: apply rules edited in feeds.toml since the last run (and cluster and group
+    items from before clusters or developments existed, or made by another version) now. The
+    dashboard does this too, before its first screen: a re-score or re-grouping of a large
+    database delays it (running it in a worker behind the first screen is still to do).
 
     polls: the command polls (poll, the dashboard, the daemon): it may create the database
     and makes its feeds table match feeds.toml. Other commands only open an existing one, so
