@@ -147,8 +147,9 @@ def test_an_existing_database_is_grouped_on_open_in_batches(tmp_path):
         c.execute("UPDATE items SET development = NULL")
     assert store.developments_pending()
     seen = []
-    assert on_open(store, config, progress=lambda done, total: seen.append((done, total))).grouped == 5
-    assert groups(store) == expected and seen[-1] == (5, 5)  # the re-score on open reports too
+    assert on_open(store, config, progress=lambda *step: seen.append(step)).grouped == 5
+    assert groups(store) == expected and seen[-1] == ("grouping into developments", 5, 5)
+    assert seen[0][0] == "re-scoring"  # the rules were never stored: the re-score on open reports too
     assert not store.developments_pending() and on_open(store, config).grouped == 0
     store._forget_grouping()
     seen.clear()

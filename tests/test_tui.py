@@ -127,6 +127,15 @@ async def until(pilot, condition: Callable[[], object], what: str, timeout: floa
         await settle(pilot, timeout)
 
 
+async def while_working(pilot, condition: Callable[[], object], what: str, timeout: float = WAIT) -> None:
+    """until(), for while a worker is still running on purpose (settle would wait for it)."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}; toasts: {toasts(pilot.app)}")
+        await pilot.pause(0.02)
+
+
 async def polled(pilot) -> None:
     await (await pilot.app.polling_ready()).poll_now()
     await settle(pilot)
@@ -720,3 +729,79 @@ async def test_a_locked_database_is_told_and_the_dashboard_goes_on(env, monkeypa
             await settle(pilot)
         assert env.store.item(first).starred == 1
     assert app.return_code in (0, None)
+
+
+async def test_edited_rules_are_applied_behind_the_first_screen(env):
+    """After a rules edit in feeds.toml the dashboard opens at once on the verdicts it had,
+    re-scores in a thread with its progress in the status line, and stays usable meanwhile
+    (here another process holds the write lock, so the re-score waits); then the list
+    follows the new rules, a toast says what moved, and only then does polling start."""
+    import sqlite3
+
+    from tracker.rescore import on_open
+
+    async with env.app().run_test(size=(120, 40)) as pilot:
+        await polled(pilot)
+    on_open(env.store, env.config)  # scored under these rules: nothing left to do
+    venezuela = next(i for i, r in env.store.rows(env.store.item_ids_between(
+        env.app().filter, 0, env.store.max_item_id())).items() if "Venezuela" in r.title)
+    path = env.config.path
+    path.write_text(path.read_text().replace("[story.match]\n", '[story.match]\nexclude = ["Venezuela"]\n'))
+    config = load(path)
+    app = build_app(config, env.store, clock=env.clock, catch_up=True)
+    holder = sqlite3.connect(env.config.database_path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert venezuela in app.items.ids and len(app.items.ids) == 5  # the first screen: as it was
+            await while_working(pilot, lambda: "re-scoring: " in app.status.text, "the re-score's progress")
+            assert app.poller is None or app.poller.scheduler is None  # polling waits for it
+            await pilot.press("j")
+            await while_working(pilot, lambda: app.items.selected_id == app.items.ids[1], "the cursor to move")
+            await pilot.press("slash", "V", "e", "n")
+            await while_working(pilot, lambda: app.items.ids == [venezuela], "the search's result")
+            await pilot.press("escape")
+            await while_working(pilot, lambda: len(app.items.ids) == 5, "the list again")
+            holder.execute("ROLLBACK")
+            await until(pilot, lambda: venezuela not in app.items.ids and len(app.items.ids) == 4,
+                        "the list under the new rules")
+            await until(pilot, lambda: any("1 off it" in t for t in toasts(app)), "the toast")
+            assert "re-scoring" not in app.status.text
+            await until(pilot, lambda: app.poller is not None and app.poller.scheduler is not None, "polling")
+            await settle(pilot)
+    finally:
+        holder.close()
+    assert env.store.item(venezuela).on_story == 0
+
+
+async def test_quitting_during_the_re_score_loses_nothing_and_the_next_start_does_it(env):
+    """q while the edited rules are being applied: the app ends, the database keeps the old
+    verdicts and rules (the re-score's transaction rolled back as a whole), and the next
+    start applies them."""
+    import sqlite3
+
+    from tracker.rescore import RULES_KEY, on_open, rules_hash
+
+    async with env.app().run_test(size=(120, 40)) as pilot:
+        await polled(pilot)
+    on_open(env.store, env.config)
+    path = env.config.path
+    path.write_text(path.read_text().replace("[story.match]\n", '[story.match]\nexclude = ["Venezuela"]\n'))
+    config = load(path)
+    on_story = len(env.store.item_ids_between(env.app().filter, 0, env.store.max_item_id()))
+    holder = sqlite3.connect(env.config.database_path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        app = build_app(config, env.store, clock=env.clock, start_polling=False, catch_up=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await while_working(pilot, lambda: "re-scoring: " in app.status.text, "the re-score's progress")
+            await pilot.press("q")
+            holder.execute("ROLLBACK")  # the re-score gets the lock, and stops at its next report
+    finally:
+        holder.close()
+    assert env.store.setting(RULES_KEY) != rules_hash(config)
+    assert len(env.store.item_ids_between(app.filter, 0, env.store.max_item_id())) == on_story == 5
+    app = build_app(config, env.store, clock=env.clock, start_polling=False, catch_up=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: len(app.items.ids) == 4, "the list under the new rules")
+    assert env.store.setting(RULES_KEY) == rules_hash(config)

@@ -35,6 +35,7 @@ RULES_KEY = "rules_hash"
 RULES_TEXT_KEY = "rules"  # the text RULES_KEY is the hash of: what the stored verdicts were scored under
 CHUNK = 2000  # items judged from their stored terms between two progress reports
 Progress = Callable[[int, int], None]  # (items done, items to do)
+Steps = Callable[[str, int, int], None]  # (what is being done, items done, items to do)
 
 
 @dataclass(frozen=True)
@@ -252,6 +253,14 @@ class Startup:
     clustered: int  # on-story items grouped that were not yet (after an upgrade)
     grouped: int = 0  # on-story items put in developments that were not yet
 
+    def told(self) -> str | None:
+        """What the user should hear: the rules in feeds.toml moved items (None: nothing did)."""
+        r = self.rescored
+        if not r or not (r.moved_in or r.moved_out):
+            return None
+        return (f"the story rules changed: {len(r.moved_in):,} items moved onto the story, "
+                f"{len(r.moved_out):,} off it")
+
 
 def needs_work(store: Store, config: Config) -> bool:
     """Cheap (two indexed look-ups): whether on_open would do anything."""
@@ -260,15 +269,23 @@ def needs_work(store: Store, config: Config) -> bool:
     return store.copies_outdated() or store.copies_pending() or store.developments_pending()
 
 
-def on_open(store: Store, config: Config, progress: Progress | None = None) -> Startup:
-    """Run at start (the CLI before a command, the dashboard in a worker thread): apply the
-    rules if feeds.toml changed them, cluster items stored before clusters existed, and group
-    them into developments (a batch per transaction; progress(done, total) after each)."""
+def on_open(store: Store, config: Config, progress: Steps | None = None) -> Startup:
+    """Run at start (the CLI before a command, the dashboard in a thread behind its first
+    screen): apply the rules if feeds.toml changed them, cluster items stored before clusters
+    existed, and group them into developments (a batch per transaction).
+    progress(what, done, total) as each step goes: "re-scoring", "grouping copies" (one
+    report, when it is done) and "grouping into developments"."""
+    def step(what: str) -> Progress | None:
+        return (lambda done, total: progress(what, done, total)) if progress else None
     rescored = None
     if store.setting(RULES_KEY) != rules_hash(config):
         # A database from before the rules were stored has items scored under unknown rules:
         # rescore checks them all.
-        rescored = rescore(store, config, apply=True, progress=progress)
-    clustered = store.catch_up_copies() if store.copies_outdated() or store.copies_pending() else 0
-    grouped = store.group_developments(progress) if store.developments_pending() else 0
+        rescored = rescore(store, config, apply=True, progress=step("re-scoring"))
+    clustered = 0
+    if store.copies_outdated() or store.copies_pending():
+        clustered = store.catch_up_copies()
+        if progress:
+            progress("grouping copies", clustered, clustered)
+    grouped = store.group_developments(step("grouping into developments")) if store.developments_pending() else 0
     return Startup(rescored, clustered, grouped)

@@ -43,9 +43,9 @@ def db_path(args, config: Config) -> Path:
 
 def open_store(args, config: Config, refresh: bool = True, polls: bool = False) -> Store:
     """refresh: apply rules edited in feeds.toml since the last run (and cluster and group
-    items from before clusters or developments existed, or made by another version) now. The
-    dashboard does this too, before its first screen: a re-score or re-grouping of a large
-    database delays it (running it in a worker behind the first screen is still to do).
+    items from before clusters or developments existed, or made by another version) now.
+    The dashboard passes refresh=False and does it in a thread behind its first screen, with
+    progress in its status line (TrackerApp._catch_up).
 
     polls: the command polls (poll, the dashboard, the daemon): it may create the database
     and makes its feeds table match feeds.toml. Other commands only open an existing one, so
@@ -58,11 +58,8 @@ def open_store(args, config: Config, refresh: bool = True, polls: bool = False) 
         store.sync_feeds(config.feeds)
     if refresh:
         from ..rescore import on_open
-        done = on_open(store, config)
-        if done.rescored and (done.rescored.moved_in or done.rescored.moved_out):
-            r = done.rescored
-            print(f"tracker: the story rules changed: {len(r.moved_in)} items moved onto the story, "
-                  f"{len(r.moved_out)} off it", file=sys.stderr)
+        if told := on_open(store, config).told():
+            print(f"tracker: {told}", file=sys.stderr)
     return store
 
 

@@ -26,7 +26,9 @@ def run_app(args) -> int:
             print("the dashboard is not available yet; try `tracker poll` and `tracker items`", file=sys.stderr)
             return EXIT_FAIL
         config = load_config(args)
-        store = open_store(args, config, polls=True)
+        # refresh=False: the dashboard applies edited rules and groups what is not grouped yet
+        # in a thread behind its first screen (TrackerApp._catch_up), not before it.
+        store = open_store(args, config, polls=True, refresh=False)
         try:
             run(config, store)
         finally:

@@ -14,6 +14,7 @@ import logging
 import re
 import signal
 import sys
+import threading
 import time
 import webbrowser
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -59,7 +60,7 @@ log = logging.getLogger("tracker.tui")
 
 # Worker groups whose every failure is told in a toast, by these names, and the dashboard goes
 # on (_told): the user asked for them and should hear why they did not happen.
-TOLD_JOBS = {"export": "digest export"}
+TOLD_JOBS = {"export": "digest export", "catch-up": "re-scoring and grouping"}
 
 FILTERS = ("all", "unread", "starred", "off-story")
 BRIEF_SEEN_AFTER = 8.0  # seconds on screen after which the briefing counts as seen
@@ -90,7 +91,8 @@ class TrackerApp(App[None]):
 
     def __init__(self, config: Config, store: Store, *, clock: Callable[[], datetime] | None = None,
                  start_polling: bool = True, pool: Executor | None = None, processes: bool = False,
-                 browser: Callable[[str], object] | None = None, signals: bool = False):
+                 browser: Callable[[str], object] | None = None, signals: bool = False,
+                 catch_up: bool = False):
         super().__init__()
         self.config, self.store = config, store
         self.clock = clock or utcnow
@@ -108,6 +110,12 @@ class TrackerApp(App[None]):
         self.updater: Updater | None = None
         self.poller: Poller | None = None
         self._poller_made = asyncio.Event()
+        # catch_up: apply rules edited in feeds.toml and group what is not grouped yet, behind
+        # the first screen (_catch_up); polling starts once it is done.
+        self.catch_up = catch_up
+        self._caught_up = asyncio.Event()
+        self._quitting = threading.Event()  # tells the catch-up's thread to stop at its next batch
+        self._catch_up_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-catch-up")
         self.filter = Filter(story=True, clusters=True)  # one row per cluster: its earliest report
         self.filter_mode = "all"
         self.reader = True  # the detail shows a report's full text when it has one (r switches)
@@ -191,6 +199,10 @@ class TrackerApp(App[None]):
             loop = asyncio.get_running_loop()
             for sig in (signal.SIGHUP, signal.SIGTERM):
                 loop.add_signal_handler(sig, self.exit)
+        if self.catch_up:
+            self.call_after_refresh(self.run_worker, self._catch_up, group="catch-up")
+        else:
+            self._caught_up.set()
         self.call_after_refresh(self.run_worker, self._setup_polling, group="start")
 
     def tick(self) -> None:
@@ -234,9 +246,41 @@ class TrackerApp(App[None]):
         gc.enable()
         self._poller_made.set()
         await asyncio.to_thread(self.store.prefetch)
+        await self._caught_up.wait()  # new reports are grouped after the ones waiting for it
         if self.start_polling and self.lost is None:
             self.poller.start()
         self.status.set_state(next_poll=self.poller.next_any())
+
+    async def _catch_up(self) -> None:
+        """rescore.on_open behind the first screen: after a rules edit or an upgrade, re-score,
+        cluster and group (27 s at 100,000 items after an algorithm change) on a thread of its
+        own, its progress in the status line, while the list can be read, searched and marked
+        (the marks' writes go in between its transactions). q stops it at its next batch; what
+        it had committed stays, and the next start goes on from there."""
+        from ..rescore import needs_work, on_open
+        loop = asyncio.get_running_loop()
+        shown = [0.0]
+
+        def progress(what: str, done: int, total: int) -> None:
+            if self._quitting.is_set():
+                raise Abandoned()  # rolls back the batch in hand; the next start does it again
+            now = time.monotonic()
+            if now - shown[0] >= 0.2 or done >= total:
+                shown[0] = now
+                loop.call_soon_threadsafe(partial(self.status.set_state, work=f"{what}: {done:,} of {total:,} items"))
+
+        def work():
+            return on_open(self.store, self.config, progress) if needs_work(self.store, self.config) else None
+        try:
+            done = await loop.run_in_executor(self._catch_up_thread, work)
+        finally:
+            self.status.set_state(work="")
+            self._caught_up.set()
+        if done is None:
+            return
+        if told := done.told():
+            self.toast(told, title="rules")
+        self.reload()  # the verdicts and groups the list shows (watch_store sees only new ids)
 
     async def polling_ready(self) -> Poller:
         await self._poller_made.wait()
@@ -246,7 +290,15 @@ class TrackerApp(App[None]):
     def polling(self) -> set[str]:
         return self.poller.polling if self.poller else set()
 
+    def exit(self, *args, **kwargs) -> None:
+        self._quitting.set()  # the catch-up's thread stops at its next batch (or report)
+        super().exit(*args, **kwargs)
+
     async def on_unmount(self) -> None:
+        self._quitting.set()
+        # Its next batch ends it (the store closes after us); waited for off the event loop,
+        # which its progress reports still go to.
+        await asyncio.to_thread(self._catch_up_thread.shutdown, wait=True)
         if self.poller is not None:
             self.poller.shutdown()
         if self.updater is not None:
@@ -1099,19 +1151,21 @@ def _showing(screen: Screen | None, *names: str) -> bool:
 
 def build_app(config: Config, store: Store, *, clock: Callable[[], datetime] | None = None,
               start_polling: bool = True, pool: Executor | None = None, processes: bool = False,
-              browser: Callable[[str], object] | None = None, signals: bool = False) -> TrackerApp:
+              browser: Callable[[str], object] | None = None, signals: bool = False,
+              catch_up: bool = False) -> TrackerApp:
     """The one way to make the dashboard: the CLI, the demo and the tests all come through here.
     Feeds are parsed in `pool`, else in a process pool of its own with `processes=True` (the
-    CLI), else in a thread (the tests)."""
+    CLI), else in a thread (the tests). catch_up: apply edited rules and group what is not
+    grouped yet behind the first screen (the CLI opens the store without doing it)."""
     return TrackerApp(config, store, clock=clock, start_polling=start_polling, pool=pool, processes=processes,
-                      browser=browser, signals=signals)
+                      browser=browser, signals=signals, catch_up=catch_up)
 
 
 def run(config: Config, store: Store) -> None:
     """The dashboard in this terminal until it quits, polling in the background. The caller
     (tracker.cli) loads the config and opens the store, and closes it afterwards."""
     _log_to_file(store.path.parent / "tracker.log")
-    build_app(config, store, processes=True, signals=True).run()
+    build_app(config, store, processes=True, signals=True, catch_up=True).run()
 
 
 def _log_to_file(path: Path) -> None:

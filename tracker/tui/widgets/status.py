@@ -23,6 +23,7 @@ class StatusLine(Widget):
         self.polling: set[str] = set()
         self.next_poll: datetime | None = None
         self.problem: str | None = None  # shown instead of the feeds' health: polling has stopped
+        self.work = ""  # long work in hand, shown first: "re-scoring: 12,000 of 85,000 items"
         self.frame = 0
         self._spinner = None
 
@@ -31,7 +32,11 @@ class StatusLine(Widget):
         self._spinner = self.set_interval(0.1, self._spin, pause=True)
 
     def set_state(self, *, feeds: Sequence[FeedState] | None = None, polling: set[str] | None = None,
-                  next_poll: datetime | None = None, problem: str | None = None) -> None:
+                  next_poll: datetime | None = None, problem: str | None = None,
+                  work: str | None = None) -> None:
+        """None leaves a part as it is; work="" clears the work shown."""
+        if work is not None:
+            self.work = work
         if problem is not None:
             self.problem = problem
         if feeds is not None:
@@ -56,8 +61,14 @@ class StatusLine(Widget):
             return component_style(self, name)
         if self.problem:
             return Text(self.problem, style=get("status--bad"), no_wrap=True, overflow="ellipsis")
-        return render.status_line(
+        width = self.content_size.width or 200
+        out = Text(no_wrap=True, end="")
+        if self.work:
+            out.append(self.work + render.SEP, get("status--warn"))
+        out.append_text(render.status_line(
             self.feeds, now=self.clock(), polling=sorted(self.polling), frame=self.frame,
-            next_poll=self.next_poll, width=self.content_size.width or 200,
+            next_poll=self.next_poll, width=max(1, width - out.cell_len),
             ok=get("status--ok"), bad=get("status--bad"), dim=get("status--dim"),
-            warn=get("status--warn"))
+            warn=get("status--warn")))
+        out.truncate(width, overflow="ellipsis")
+        return out
