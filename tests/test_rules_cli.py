@@ -238,6 +238,27 @@ def test_a_rescore_reads_only_what_an_edit_can_move_and_agrees_with_reading_all(
     assert rescore(store, edited).checked == 0  # applied: nothing left that can move
 
 
+def test_an_item_holding_a_changed_term_is_read_again_only_for_it_unless_its_stored_terms_are_unreadable(tmp_path):
+    """An item holding an added term is matched again for the changed terms only, its other
+    terms taken from those stored; stored terms that cannot be read (a database written by
+    something else) send it back to its whole text. Either way: what reading all gives."""
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+    store, ids = scored_store(tmp_path / "a", story())
+    full, _ = scored_store(tmp_path / "b", story())
+    full.execute("DELETE FROM settings WHERE key = 'rules'")
+    friday = ids["Hegseth gives Anthropic until Friday"]
+    for s in (store, full):
+        with s.write() as c:
+            c.execute("UPDATE items SET matched = 'not a list' WHERE id = ?", (friday,))
+    edited = load(write_config(tmp_path / "a", story=story(GROUPS + ', ["Friday", "Opus"]')))
+    result, everything = rescore(store, edited, apply=True), rescore(full, edited, apply=True)
+    assert [m.title for m in result.moved_out] == [m.title for m in everything.moved_out]
+    assert "Hegseth gives Anthropic until Friday" not in [m.title for m in result.moved_out]
+    assert state(store) == state(full)
+    assert list(store.item(friday).matched) == ["Anthropic", "Hegseth", "Friday"]
+
+
 def test_a_group_edit_judges_only_the_items_either_rules_can_put_on_the_story(tmp_path):
     store, _ = scored_store(tmp_path, story())
     edited = load(write_config(tmp_path, story=story(GROUPS + ', ["Friday", "deadline"]')))

@@ -21,6 +21,7 @@ Figures at 1,000,000 items: benchmarks/README.md.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -111,6 +112,7 @@ class Changes:
     removed: list[str]  # terms only the old rules had: their items are judged from stored terms
     groups: bool
     feeds: list[str]  # feeds that began or stopped keeping everything
+    same: frozenset = frozenset()  # keys (match._key) of the terms whose stored presence still holds
 
     @classmethod
     def between(cls, old: Matcher, old_keep: list[str], new: Matcher, new_keep: list[str]) -> "Changes":
@@ -124,7 +126,7 @@ class Changes:
         changed = [b.spelling[k] for k in b.order if k not in same]
         removed = [a.spelling[k] for k in a.order if k not in b.spelling]
         groups = {g & same for g in a.groups} != {g & same for g in b.groups}
-        return cls(changed, removed, groups, sorted(set(old_keep) ^ set(new_keep)))
+        return cls(changed, removed, groups, sorted(set(old_keep) ^ set(new_keep)), frozenset(same))
 
 
 def fts_words(term: str) -> list[str]:
@@ -157,12 +159,20 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         # whatever the rules say, so only the rules' verdict changes, not its place.
         moves = new_on != item.rule_on and not item.joined
         if moves:
-            moved = Moved(item.id, item.title, tuple(json.loads(new_matched)), manual)
+            moved = Moved(item.id, item.title, _terms(new_matched), manual)
             if manual is not None:
                 result.held.append(moved)
             else:
                 (result.moved_in if new_on else result.moved_out).append(moved)
         verdicts.append(Verdict(item.id, new_on, new_matched, moves and manual is None))
+
+    roles = _Roles.of(matcher)
+    verdicts_of: dict[frozenset, tuple[bool, str]] = {}  # by the terms an item holds: few distinct sets
+
+    def verdict(found: frozenset) -> tuple[bool, str]:
+        if found not in verdicts_of:
+            verdicts_of[found] = roles.verdict(found)
+        return verdicts_of[found]
 
     def checked(n: int, total: int) -> None:
         result.checked += n
@@ -207,15 +217,38 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
             # Read a chunk at a time between progress reports: at 1,000,000 items a require
             # group's edit judges a hundred thousand.
             judged, total = store.scored(ids - exact, texts=False), len(exact | ids)
+        # The items holding a changed term are read again, but only for the changed terms: the
+        # unchanged ones they hold are in their stored terms (the same patterns, matched on
+        # the same text), and the new rules' other terms are all changed ones.
+        changed = Matcher(Rules([changes.terms], [])) if changes.terms else None
+        held: dict[str, frozenset | None] = {}  # stored terms -> the unchanged ones among them
+
+        def unchanged(matched: str) -> frozenset | None:
+            if matched not in held:
+                terms = _stored_terms(matched)
+                held[matched] = None if terms is None else frozenset(
+                    k for k in map(_key, terms) if k in changes.same)
+            return held[matched]
+
         for rows in store.scored(exact):
-            rematch(rows, total)
-        roles = _Roles.of(matcher)
-        found: dict[str, tuple[bool, str]] = {}  # by stored terms: a few hundred distinct sets
+            stale = []
+            for item in rows:
+                kept_terms = unchanged(item.matched)
+                if kept_terms is None or changed is None:
+                    stale.append(item)  # stored terms it cannot read: the whole text again
+                    continue
+                found = kept_terms | {_key(t) for t in changed.match(item.title, item.summary).terms}
+                on, new_matched = verdict(found)
+                judge(item, int(on or item.id in kept), new_matched)
+            checked(len(rows) - len(stale), total)
+            if stale:
+                rematch(stale, total)
+        by_stored: dict[str, tuple[bool, str]] = {}  # stored terms -> verdict: a few hundred distinct
         for rows in judged:
             for item in rows:
-                if item.matched not in found:
-                    found[item.matched] = roles.verdict({_key(t) for t in json.loads(item.matched)})
-                on, new_matched = found[item.matched]
+                if item.matched not in by_stored:
+                    by_stored[item.matched] = verdict(frozenset(_key(t) for t in _terms(item.matched)))
+                on, new_matched = by_stored[item.matched]
                 judge(item, int(on or item.id in kept), new_matched)
             checked(len(rows), total)
     for moved in (result.moved_in, result.moved_out, result.held):
@@ -240,11 +273,18 @@ def _fts_on(groups: list[list[str]]) -> str | None:
 
 
 def _terms(matched: str | None) -> tuple[str, ...]:
+    return _stored_terms(matched) or ()
+
+
+@functools.lru_cache(maxsize=4096)  # a re-score meets a few hundred distinct lists, each many times
+def _stored_terms(matched: str | None) -> tuple[str, ...] | None:
+    """An item's stored terms; None when they cannot be read (a database written by
+    something else: its old terms are unknown)."""
     try:
         terms = json.loads(matched or "[]")
-    except ValueError:  # a database written by something else: its old terms are unknown
-        return ()
-    return tuple(str(t) for t in terms) if isinstance(terms, list) else ()
+    except ValueError:
+        return None
+    return tuple(str(t) for t in terms) if isinstance(terms, list) else None
 
 
 @dataclass(frozen=True)
