@@ -224,26 +224,30 @@ class CopiesPart:
         else:
             self._recount_copies(c, cid)
 
-    def _detach_copies(self, c: sqlite3.Connection, item_ids: Iterable[int]) -> None:
-        """_recluster() for many items that left the story at once (a re-score): the end state
-        of detaching them one by one, with each cluster they leave re-pointed to its earliest
-        remaining report and recounted once, not once per item that leaves it."""
+    def _copies_leaving(self, c: sqlite3.Connection, item_ids: Iterable[int]) -> list[tuple]:
+        """Before many items leave the story at once (a re-score): the clustered ones among
+        them, (id, cluster, title, summary), for _detach_copies once they have left."""
         ids = json.dumps(sorted(item_ids))
         # Only "id IN" in the WHERE: a test of an indexed column there may lead the planner to scan its index.
-        rows = [r[:4] for r in c.execute("SELECT id, cluster, title, summary, title_key, on_story FROM items "
-                                         "WHERE id IN (SELECT value FROM json_each(?))", (ids,))
-                if r[4] is not None and not r[5]]
+        return [r[:4] for r in c.execute("SELECT id, cluster, title, summary, title_key FROM items "
+                                         "WHERE id IN (SELECT value FROM json_each(?))", (ids,)) if r[4] is not None]
+
+    def _detach_copies(self, c: sqlite3.Connection, rows: list[tuple]) -> None:
+        """_recluster() for many items that left the story at once (a re-score), after the
+        caller's UPDATE took them off it and out of their clusters (title_key NULL, cluster =
+        id) with the rest of their columns, in one pass over their rows: the end state of
+        detaching them one by one, with each cluster they leave re-pointed to its earliest
+        remaining report and recounted once, not once per item that leaves it. `rows`:
+        _copies_leaving's, read before that UPDATE."""
         if not rows:
             return
-        leaving = json.dumps([r[0] for r in rows])
         if len(rows) > SCAN_BANDS:
-            c.execute("DELETE FROM item_bands WHERE item_id IN (SELECT value FROM json_each(?))", (leaving,))
+            c.execute("DELETE FROM item_bands WHERE item_id IN (SELECT value FROM json_each(?))",
+                      (json.dumps([r[0] for r in rows]),))
         else:
             c.executemany("DELETE FROM item_bands WHERE key = ? AND item_id = ?",
                           [(k, r[0]) for r in rows for k in cluster.band_keys(Features.of(r[2], r[3]))])
         self._band_cache = None  # thousands of keys lost an id: read them again
-        c.execute("UPDATE items SET title_key = NULL, cluster = id WHERE id IN (SELECT value FROM json_each(?))",
-                  (leaving,))
         left = {r[0] for r in rows}
         for cid in sorted({r[1] for r in rows}):
             if cid not in left:

@@ -311,18 +311,20 @@ class GroupsPart:
             c.execute("UPDATE items SET development = NULL, development_why = NULL WHERE id = ?", (item_id,))
             self._recount_development(c, dev)
 
-    def developments_leave(self, c: sqlite3.Connection, item_ids: Sequence[int]) -> None:
-        """development_update for many items that left the story at once (a re-score): each
-        development they leave is recounted once, not once per item that leaves it."""
+    def _developments_leaving(self, c: sqlite3.Connection, item_ids: Sequence[int]) -> set[int]:
+        """Before many items leave the story at once (a re-score): the developments they are in."""
         devs: set[int] = set()
         for chunk, marks in chunks(item_ids):
-            # Only "id IN": with a test of on_story or development too, the planner may pick
-            # that column's index and read every off-story item per chunk (90 s at 1,000,000).
-            rows = [r for r in c.execute(f"SELECT id, development, on_story FROM items WHERE id IN ({marks})", chunk)
-                    if r[1] is not None and not r[2]]
-            devs.update(r[1] for r in rows)
-            c.executemany("UPDATE items SET development = NULL, development_why = NULL WHERE id = ?",
-                          [(r[0],) for r in rows])
+            # Only "id IN": with a test of development too, the planner may pick that column's
+            # index and read every off-story item per chunk (90 s at 1,000,000).
+            devs.update(r[0] for r in c.execute(f"SELECT development FROM items WHERE id IN ({marks})", chunk)
+                        if r[0] is not None)
+        return devs
+
+    def _developments_left(self, c: sqlite3.Connection, devs: set[int]) -> None:
+        """development_update for many items that left the story at once, after the caller's
+        UPDATE took them out of their developments (development NULL): each development they
+        left (_developments_leaving's) is recounted once, not once per item that left it."""
         for dev in sorted(devs):
             self._recount_development(c, dev)
 
