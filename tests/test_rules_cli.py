@@ -343,3 +343,34 @@ def test_items_leaving_the_story_together_leave_it_as_they_would_one_by_one(tmp_
     after = clusters_and_developments(together)
     assert after == clusters_and_developments(alone)
     assert after[2] != before[2] and after[3] != before[3]  # clusters and developments did change
+
+
+def test_a_command_after_a_rules_edit_shows_the_re_score_on_a_terminal(tmp_path):
+    """`tracker items` after an edit of [story.match] applies it first; on a terminal it says
+    so as it goes ("re-scoring: 9 of 9 items"), then what moved."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    store, _ = scored_store(tmp_path, story())
+    store.close()
+    write_config(tmp_path, story=story(exclude='"stalled"'))
+    master, slave = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "tracker", "--config", str(tmp_path / "feeds.toml"),
+                              "items", "--limit", "1"], stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    told = b""
+    while True:  # read as it writes: a terminal's buffer is small
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child has exited and its end of the terminal is closed
+            break
+        if not chunk:
+            break
+        told += chunk
+    os.close(master)
+    assert child.wait(timeout=120) == 0
+    text = told.decode()
+    assert "re-scoring: 1 of 1 items" in text  # the one item holding the new term, read again
+    assert "the story rules changed: 0 items moved onto the story, 1 off it" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from pathlib import Path
 
 from ..config import load
@@ -58,9 +59,33 @@ def open_store(args, config: Config, refresh: bool = True, polls: bool = False) 
         store.sync_feeds(config.feeds)
     if refresh:
         from ..rescore import on_open
-        if told := on_open(store, config).told():
+        if told := on_open(store, config, steps_line(sys.stderr)).told():
             print(f"tracker: {told}", file=sys.stderr)
     return store
+
+
+def steps_line(stream, every: float = 0.2):
+    """Long work's progress, (what, done, total) -> "re-scoring: 12,000 of 85,000 items" on
+    one line of a terminal, redrawn at most every `every` seconds and ended when a step is
+    done; None (no progress) when the stream is not a terminal."""
+    if not stream.isatty():
+        return None
+    last = [0.0, ""]
+
+    def show(what: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if what == last[1] and done < total and now - last[0] < every:
+            return
+        last[:] = now, what
+        stream.write(f"\r{what}: {done:,} of {total:,} items\x1b[K" + ("\n" if done >= total else ""))
+        stream.flush()
+    return show
+
+
+def progress_line(stream, what: str, every: float = 0.2):
+    """steps_line for one step: a (done, total) callback, or None."""
+    show = steps_line(stream, every)
+    return (lambda done, total: show(what, done, total)) if show else None
 
 
 def local_time(iso: str | None) -> str:

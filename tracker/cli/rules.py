@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 
 from ..text import clean_text
-from . import EXIT_OK, db_path, load_config
+from . import EXIT_OK, db_path, load_config, progress_line
 
 
 def cmd_rules(args) -> int:
@@ -20,7 +19,7 @@ def cmd_rules(args) -> int:
     store = Store.open(db_path(args, config), create=False)
     if args.action == "suggest":
         return _suggest(store, config, args)
-    result = rescore(store, config, apply=args.action == "apply", progress=progress_line(sys.stderr))
+    result = rescore(store, config, apply=args.action == "apply", progress=progress_line(sys.stderr, "re-scoring"))
     if args.json:
         def moved(ms):
             return [{"id": m.id, "title": m.title, "matched": list(m.terms)} for m in ms]
@@ -58,23 +57,6 @@ def cmd_rules(args) -> int:
 
 def _terms(terms) -> str:
     return " · ".join(clean_text(t) for t in terms) or "nothing"
-
-
-def progress_line(stream, every: float = 0.2):
-    """A rescore's progress callback: "re-scoring: 12,000 of 85,000 items" on one line of a
-    terminal, redrawn at most every `every` seconds; nothing when the stream is not a terminal."""
-    if not stream.isatty():
-        return None
-    last = [0.0]
-
-    def show(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - last[0] < every:
-            return
-        last[0] = now
-        stream.write(f"\rre-scoring: {done:,} of {total:,} items" + ("\n" if done >= total else ""))
-        stream.flush()
-    return show
 
 
 def _suggest(store, config, args) -> int:
