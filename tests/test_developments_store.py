@@ -154,7 +154,7 @@ def test_an_existing_database_is_grouped_on_open_in_batches(tmp_path):
     store._forget_grouping()
     seen.clear()
     assert store.group_developments(progress=lambda *a: seen.append(a), batch=2, regroup=True) == 5
-    assert seen == [(2, 5), (4, 5), (5, 5)]
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]  # told as it starts, then after each batch
 
 
 def test_cli_json_and_developments(tmp_path, capsys):

@@ -374,3 +374,56 @@ def test_a_command_after_a_rules_edit_shows_the_re_score_on_a_terminal(tmp_path)
     text = told.decode()
     assert "re-scoring: 1 of 1 items" in text  # the one item holding the new term, read again
     assert "the story rules changed: 0 items moved onto the story, 1 off it" in text
+
+
+def test_a_verdict_given_while_the_re_score_reads_wins_over_the_rules(tmp_path):
+    """The dashboard re-scores behind its first screen, so the user can press + on an item
+    between the re-score's read and its write: the item stays on the story, in its copies and
+    development, and only the rules' verdict and terms change."""
+    store, ids = scored_store(tmp_path, story())
+    stalled = ids["Anthropic says Department of War talks have stalled"]
+    edited = load(write_config(tmp_path, story=story(exclude='"stalled"')))
+    write = store.apply_verdicts
+
+    def marked_meanwhile(*args, **kwargs):
+        store.set_manual(stalled, True)
+        return write(*args, **kwargs)
+
+    store.apply_verdicts = marked_meanwhile
+    rescore(store, edited, apply=True)
+    row = store.execute("SELECT manual, on_story, rule_on_story, title_key IS NOT NULL, development "
+                        "FROM items WHERE id = ?", (stalled,))[0]
+    assert (row[0], row[1], row[2]) == (1, 1, 0)
+    assert row[3] == 1 and row[4] is not None  # still clustered and grouped
+
+
+def test_an_item_merged_from_two_feeds_is_read_again_whole_not_judged_from_its_stored_terms(tmp_path):
+    """An aggregator's copy first ("Pentagon sets a deadline for an AI firm"), then the
+    publisher's own headline for the same link: the item is merged, shows the publisher's
+    title (on the story by its words), and keeps the terms of the copy it was stored from.
+    A group added then judges it by its text, as reading every item does."""
+    from tracker.match import Matcher
+    from tracker.model import Entry, FeedConfig
+
+    def merge(store, config):
+        m = Matcher(config.story.rules)
+        link, at = "http://n.test/99", (T0 + timedelta(hours=1)).isoformat()
+        for feed, e in ((FeedConfig("Agg", "http://agg.test/feed.xml", 3600),
+                         Entry("a99", "Pentagon sets a deadline for an AI firm", link, at)),
+                        (FeedConfig("Wire", "http://n.test/f.xml", 3600),
+                         Entry("99", "Hegseth tells Anthropic to decide by Friday", link, at))):
+            store.store_fetch(feed, [(e, m.match(e.title, e.summary))], status=200, etag=None,
+                              last_modified=None, next_poll=T0, now=T0 + timedelta(hours=1))
+        return store.execute("SELECT id FROM items WHERE link = ?", (link,))[0][0]
+
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+    store, _ = scored_store(tmp_path / "a", story())
+    full, _ = scored_store(tmp_path / "b", story())
+    merged = [merge(s, load(tmp_path / d / "feeds.toml")) for s, d in ((store, "a"), (full, "b"))][0]
+    full.execute("DELETE FROM settings WHERE key = 'rules'")  # every item read in full
+    edited = load(write_config(tmp_path / "a", story=story(GROUPS + ', ["Friday", "deadline"]')))
+    result, everything = rescore(store, edited, apply=True), rescore(full, edited, apply=True)
+    assert [m.title for m in result.moved_out] == [m.title for m in everything.moved_out]
+    assert merged not in [m.id for m in result.moved_out]
+    assert state(store) == state(full)

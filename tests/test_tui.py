@@ -755,7 +755,17 @@ async def test_edited_rules_are_applied_behind_the_first_screen(env):
         async with app.run_test(size=(120, 40)) as pilot:
             assert venezuela in app.items.ids and len(app.items.ids) == 5  # the first screen: as it was
             await while_working(pilot, lambda: "re-scoring: " in app.status.text, "the re-score's progress")
-            assert app.poller is None or app.poller.scheduler is None  # polling waits for it
+            await while_working(pilot, lambda: app.poller is not None, "the poller")
+            started, start = [], app.poller.start
+
+            def starting(*args, **kwargs):
+                started.append(app.status.work)  # what the status line still shows as polling starts
+                return start(*args, **kwargs)
+            app.poller.start = starting
+            assert app.poller.scheduler is None  # polling waits for it
+            await pilot.press("R")  # and so does a poll asked for
+            await while_working(pilot, lambda: any("polls once the re-scoring" in t for t in toasts(app)),
+                                "R's answer")
             await pilot.press("j")
             await while_working(pilot, lambda: app.items.selected_id == app.items.ids[1], "the cursor to move")
             await pilot.press("slash", "V", "e", "n")
@@ -767,7 +777,9 @@ async def test_edited_rules_are_applied_behind_the_first_screen(env):
                         "the list under the new rules")
             await until(pilot, lambda: any("1 off it" in t for t in toasts(app)), "the toast")
             assert "re-scoring" not in app.status.text
-            await until(pilot, lambda: app.poller is not None and app.poller.scheduler is not None, "polling")
+            await until(pilot, lambda: app.poller.scheduler is not None, "polling")
+            assert started == [""]  # after the catch-up, not before
+            await until(pilot, lambda: any(t.startswith("\npolled 1 feed") for t in toasts(app)), "R's poll")
             await settle(pilot)
     finally:
         holder.close()

@@ -164,7 +164,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
                 result.held.append(moved)
             else:
                 (result.moved_in if new_on else result.moved_out).append(moved)
-        verdicts.append(Verdict(item.id, new_on, new_matched, moves and manual is None))
+        verdicts.append(Verdict(item.id, new_on, new_matched))
 
     roles = _Roles.of(matcher)
     verdicts_of: dict[frozenset, tuple[bool, str]] = {}  # by the terms an item holds: few distinct sets
@@ -207,16 +207,29 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
         for term in changes.removed:
             ids.update(store.fts_items(_fts_all(term)))
         on_either = [_fts_on(before[0].require), _fts_on(config.story.rules.require)] if changes.groups else []
-        judged: Iterable[list[Scored]]
+        everything: list[Scored] | None = None
         if None in on_either:
-            rows = [r for r in store.scored_with_terms() if r.id not in exact]
-            judged, total = (rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)), len(exact) + len(rows)
+            everything = [r for r in store.scored_with_terms() if r.id not in exact]
+            ids = {r.id for r in everything}
         else:
             for query in on_either:
                 ids.update(store.fts_items(query))
+        ids -= exact
+        total = len(exact) + len(ids)
+        # Stored terms describe the text they were matched on. An item that several feeds carry
+        # may show another copy's title (Store._retitle), or be on the story by another copy's
+        # text (merged by link): its whole text is matched again.
+        whole = store.carried_by_many(exact | ids)
+        judged: Iterable[list[Scored]]
+        if everything is not None:
+            rest = [r for r in everything if r.id not in whole]
+            judged = (rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK))
+        else:
             # Read a chunk at a time between progress reports: at 1,000,000 items a require
             # group's edit judges a hundred thousand.
-            judged, total = store.scored(ids - exact, texts=False), len(exact | ids)
+            judged = store.scored(ids - whole, texts=False)
+        for rows in store.scored(whole):
+            rematch(rows, total)
         # The items holding a changed term are read again, but only for the changed terms: the
         # unchanged ones they hold are in their stored terms (the same patterns, matched on
         # the same text), and the new rules' other terms are all changed ones.
@@ -230,7 +243,7 @@ def rescore(store: Store, config: Config, apply: bool = False, progress: Progres
                     k for k in map(_key, terms) if k in changes.same)
             return held[matched]
 
-        for rows in store.scored(exact):
+        for rows in store.scored(exact - whole):
             stale = []
             for item in rows:
                 kept_terms = unchanged(item.matched)
@@ -313,8 +326,8 @@ def on_open(store: Store, config: Config, progress: Steps | None = None) -> Star
     """Run at start (the CLI before a command, the dashboard in a thread behind its first
     screen): apply the rules if feeds.toml changed them, cluster items stored before clusters
     existed, and group them into developments (a batch per transaction).
-    progress(what, done, total) as each step goes: "re-scoring", "grouping copies" (one
-    report, when it is done) and "grouping into developments"."""
+    progress(what, done, total) as each step goes: "re-scoring", "grouping copies" and
+    "grouping into developments"."""
     def step(what: str) -> Progress | None:
         return (lambda done, total: progress(what, done, total)) if progress else None
     rescored = None
@@ -324,8 +337,6 @@ def on_open(store: Store, config: Config, progress: Steps | None = None) -> Star
         rescored = rescore(store, config, apply=True, progress=step("re-scoring"))
     clustered = 0
     if store.copies_outdated() or store.copies_pending():
-        clustered = store.catch_up_copies()
-        if progress:
-            progress("grouping copies", clustered, clustered)
+        clustered = store.catch_up_copies(progress=step("grouping copies"))
     grouped = store.group_developments(step("grouping into developments")) if store.developments_pending() else 0
     return Startup(rescored, clustered, grouped)

@@ -237,12 +237,13 @@ class Connection:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException:
+                # The in-memory states may hold what is rolled back (and ids are given again):
+                # forgotten while the lock is still held, before another thread's write can use them.
+                self._grouping = self._band_cache = None
                 # After some errors (a full disk met while spilling the cache mid-statement) SQLite
                 # has already rolled the transaction back: a ROLLBACK then fails and hides why.
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                # The in-memory states may hold what was rolled back (and ids are given again).
-                self._grouping = self._band_cache = None
                 raise
 
     @contextmanager

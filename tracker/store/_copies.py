@@ -14,7 +14,7 @@ import sqlite3
 from bisect import insort
 from collections import Counter, OrderedDict
 from itertools import chain
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .. import cluster
 from ..cluster import BAND_ROWS, MAX_CANDIDATES, Features
@@ -291,11 +291,11 @@ class CopiesPart:
         """Whether some on-story items are not clustered yet (a database from before clusters)."""
         return self._conn().execute(f"SELECT 1 FROM items {UNCLUSTERED} LIMIT 1").fetchone() is not None
 
-    def catch_up_copies(self, batch: int = 500) -> int:
+    def catch_up_copies(self, batch: int = 500, progress: Callable[[int, int], None] | None = None) -> int:
         """Cluster the on-story items that are not yet (a database from before clusters, or one
         whose index was outdated: forgotten first), oldest first so that representatives need
         no re-pointing, in one transaction; a batch at a time, as each attach takes the item out
-        of the set the query reads. -> how many were clustered."""
+        of the set the query reads, progress(done, total) after each. -> how many were clustered."""
         with self.write() as c:
             row = c.execute("SELECT value FROM settings WHERE key = ?", (cluster.INDEX_KEY,)).fetchone()
             if row is None or row[0] != cluster.INDEX_VERSION:
@@ -306,9 +306,12 @@ class CopiesPart:
                 put_setting(c, cluster.INDEX_KEY, cluster.INDEX_VERSION)
                 self._band_cache = None
             done = 0
+            total = c.execute(f"SELECT COUNT(*) FROM items {UNCLUSTERED}").fetchone()[0] if progress else 0
             while rows := c.execute(f"SELECT id, title, summary, published FROM items {UNCLUSTERED} "
                                     "ORDER BY published, id LIMIT ?", (batch,)).fetchall():
                 for r in rows:
                     self._attach(c, r[0], r[1], r[2], r[3])
                 done += len(rows)
+                if progress:
+                    progress(done, total)
             return done

@@ -391,6 +391,8 @@ class GroupsPart:
             total = c.execute("SELECT COUNT(*) FROM items INDEXED BY items_ungrouped WHERE on_story = 1 "
                               "AND development IS NULL").fetchone()[0]
         done = 0
+        if progress is not None:
+            progress(0, total)
         while True:
             with self.write() as c:
                 rows = c.execute("SELECT id, title, summary, published, cluster, outlet FROM items "

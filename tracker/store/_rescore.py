@@ -3,6 +3,7 @@ that writes its decisions."""
 
 from __future__ import annotations
 
+import json
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from ._base import chunks, put_setting, wrap_exceptions
@@ -23,13 +24,10 @@ class Scored(NamedTuple):
 
 
 class Verdict(NamedTuple):
-    """A re-score's decision for one item: the rules' verdict and matched terms; flip: its
-    on_story changes to rule_on, so its copies and development follow (only an item with no
-    manual verdict, not held on the story by a development it joined, flips)."""
+    """A re-score's decision for one item: the rules' verdict and matched terms."""
     id: int
     rule_on: int
     matched: str
-    flip: bool
 
 
 def _scored_sql(texts: bool) -> str:
@@ -67,6 +65,17 @@ class RescorePart:
                     rows += conn.execute(f"{_scored_sql(texts)} WHERE id IN ({marks})", chunk).fetchall()
                 yield [Scored._make(r) for r in rows]
 
+    def carried_by_many(self, ids: Iterable[int]) -> set[int]:
+        """Of these items, those more than one feed carries (merged by their link): the title
+        they show may be another copy's, and their place on the story another copy's text."""
+        out: set[int] = set()
+        conn = self._conn()
+        for chunk, _ in chunks(sorted(ids), 50_000):
+            out.update(r[0] for r in conn.execute(
+                "SELECT item_id FROM item_feeds WHERE item_id IN (SELECT value FROM json_each(?)) "
+                "GROUP BY item_id HAVING COUNT(*) > 1", (json.dumps(chunk),)))
+        return out
+
     def scored_with_terms(self) -> list[Scored]:
         """Every item (without its text) holding stored terms or on the story by the rules."""
         return [Scored._make(r) for r in self._conn().execute(
@@ -76,38 +85,51 @@ class RescorePart:
                        progress: Callable[[int, int], None] | None = None) -> None:
         """Write a re-score's verdicts and the settings that record the rules, in one
         transaction; the items whose place on the story flips join or leave their copies and
-        developments in it too. progress(done, total): items flipped so far, of how many."""
+        developments in it too. Which flip is decided here, with the write lock held, from
+        the rows as they are now: the re-score read them before, and a verdict the user gave
+        meanwhile (the dashboard re-scores behind its first screen) wins over the rules.
+        progress(done, total): items flipped so far, of how many."""
         verdicts = list(verdicts)
-        flips = sum(v.flip for v in verdicts)
         with self.write() as c:
+            now: dict[int, tuple] = {}  # id -> (manual, joined, on_story)
+            for chunk, _ in chunks([v.id for v in verdicts], 50_000):
+                # Only "id IN" in the WHERE: a test of an indexed column there may lead the planner to scan its index.
+                now.update((r[0], r[1:]) for r in c.execute(
+                    "SELECT id, manual, joined IS NOT NULL, on_story FROM items "
+                    "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(chunk),)))
+            leaving, joining, staying = [], [], []
+            for v in verdicts:
+                if v.id not in now:
+                    continue  # deleted meanwhile (pruned)
+                manual, joined, on = now[v.id]
+                on_after = manual if manual is not None else max(v.rule_on, joined)
+                (leaving if on and not on_after else joining if on_after and not on else staying).append(v)
             # on_story is in five indexes; setting it, even to the value it has, rewrites their
             # entries: only the rows that flip set it (a require group added at 1,000,000 items:
             # 75,038 of 100,188 rows). Those leaving leave their copies and developments in the
             # same UPDATE, which is what one pass over their rows costs.
             c.executemany("UPDATE items SET rule_on_story = ?, matched = ? WHERE id = ?",
-                          [(v.rule_on, v.matched, v.id) for v in verdicts if not v.flip])
-            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, "
-                          "on_story = COALESCE(manual, MAX(?, joined IS NOT NULL)) WHERE id = ?",
-                          [(v.rule_on, v.matched, v.rule_on, v.id) for v in verdicts if v.flip and v.rule_on])
+                          [(v.rule_on, v.matched, v.id) for v in staying])
+            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = 1 WHERE id = ?",
+                          [(v.rule_on, v.matched, v.id) for v in joining])
             # Those leaving first, together (thousands, when a require group is added); then
             # those joining, one by one as a poll's arrivals: each is compared with the
             # clusters as they stand without the leavers.
-            leaving = [v.id for v in verdicts if v.flip and not v.rule_on]
-            copies, devs = self._copies_leaving(c, leaving), self._developments_leaving(c, leaving)
-            c.executemany("UPDATE items SET rule_on_story = 0, matched = ?, on_story = 0, title_key = NULL, "
+            ids = [v.id for v in leaving]
+            copies, devs = self._copies_leaving(c, ids), self._developments_leaving(c, ids)
+            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = 0, title_key = NULL, "
                           "cluster = id, development = NULL, development_why = NULL WHERE id = ?",
-                          [(v.matched, v.id) for v in verdicts if v.flip and not v.rule_on])
+                          [(v.rule_on, v.matched, v.id) for v in leaving])
             self._detach_copies(c, copies)
             self._developments_left(c, devs)
-            done = len(leaving)
+            flips, done = len(leaving) + len(joining), len(leaving)
             if progress and flips:
                 progress(done, flips)
-            for v in verdicts:
-                if v.flip and v.rule_on:
-                    self._recluster(c, v.id)
-                    self.development_update(c, v.id)
-                    done += 1
-                    if progress and (done % PROGRESS_EVERY == 0 or done == flips):
-                        progress(done, flips)
+            for v in joining:
+                self._recluster(c, v.id)
+                self.development_update(c, v.id)
+                done += 1
+                if progress and (done % PROGRESS_EVERY == 0 or done == flips):
+                    progress(done, flips)
             for key, value in settings.items():
                 put_setting(c, key, value)

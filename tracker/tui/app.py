@@ -246,44 +246,61 @@ class TrackerApp(App[None]):
         gc.enable()
         self._poller_made.set()
         await asyncio.to_thread(self.store.prefetch)
-        await self._caught_up.wait()  # new reports are grouped after the ones waiting for it
+        await self._caught_up.wait()  # new reports are grouped after the ones waiting for that
         if self.start_polling and self.lost is None:
             self.poller.start()
         self.status.set_state(next_poll=self.poller.next_any())
 
     async def _catch_up(self) -> None:
         """rescore.on_open behind the first screen: after a rules edit or an upgrade, re-score,
-        cluster and group (27 s at 100,000 items after an algorithm change) on a thread of its
-        own, its progress in the status line, while the list can be read, searched and marked
-        (the marks' writes go in between its transactions). q stops it at its next batch; what
-        it had committed stays, and the next start goes on from there."""
+        cluster and group (8 s at 100,000 items all on the story after an algorithm change:
+        benchmarks/catchup_bench.py) on a thread of its own, its progress in the status line,
+        while the list can be read, searched and marked (the marks' writes go in between its
+        transactions; a verdict given meanwhile wins, Store.apply_verdicts). The list is read
+        again as the grouping's batches land. Polling (R too) waits for it. q stops it at its
+        next batch; what it had committed stays, and the next start goes on from there."""
         from ..rescore import needs_work, on_open
         loop = asyncio.get_running_loop()
-        shown = [0.0]
+        shown = {"at": 0.0, "what": "", "listed": 0.0}
 
         def progress(what: str, done: int, total: int) -> None:
             if self._quitting.is_set():
                 raise Abandoned()  # rolls back the batch in hand; the next start does it again
             now = time.monotonic()
-            if now - shown[0] >= 0.2 or done >= total:
-                shown[0] = now
+            step = what != shown["what"]
+            if step or now - shown["at"] >= 0.2 or done >= total:
+                shown.update(at=now, what=what)
                 loop.call_soon_threadsafe(partial(self.status.set_state, work=f"{what}: {done:,} of {total:,} items"))
+            if what == "grouping into developments" and (step or now - shown["listed"] >= 1.0):
+                # A re-grouping forgets the developments first and makes them again, oldest
+                # first: the list shows what is made so far, not rows that are gone.
+                shown["listed"] = now
+                loop.call_soon_threadsafe(self.reload)
 
         def work():
-            return on_open(self.store, self.config, progress) if needs_work(self.store, self.config) else None
+            if not needs_work(self.store, self.config):
+                return None
+            worked.append(True)
+            return on_open(self.store, self.config, progress)
+        worked: list[bool] = []
+        done = None
         try:
             done = await loop.run_in_executor(self._catch_up_thread, work)
         finally:
             self.status.set_state(work="")
             self._caught_up.set()
-        if done is None:
-            return
-        if told := done.told():
+            if worked and not self._quitting.is_set():
+                self.reload()  # the verdicts and groups the list shows (watch_store sees only new ids), failed or not
+        if done is not None and (told := done.told()):
             self.toast(told, title="rules")
-        self.reload()  # the verdicts and groups the list shows (watch_store sees only new ids)
 
     async def polling_ready(self) -> Poller:
+        """The poller, once it is made and the catch-up (if any) is done: a poll before then
+        would group new reports before the ones the catch-up is grouping."""
         await self._poller_made.wait()
+        if not self._caught_up.is_set():
+            self.toast("polls once the re-scoring and grouping are done", timeout=4)
+            await self._caught_up.wait()
         return self.poller
 
     @property
@@ -433,7 +450,9 @@ class TrackerApp(App[None]):
         if title.plain != self._list_title:  # setting it repaints the whole list; j/k must not
             self._list_title = title.plain
             panel.border_title = title
-        if self.filter.query or self.filter_mode != "all":
+        if self.by_development and self.status.work.startswith("grouping into developments"):
+            empty = "Grouping into developments: the list fills in as it goes (v lists every report)."
+        elif self.filter.query or self.filter_mode != "all":
             empty = "Nothing matches."
         elif unreachable := render.unreachable(self.status.feeds):
             empty = f"{unreachable}\nTo see the dashboard at work without a network: tracker demo"
