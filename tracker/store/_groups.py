@@ -13,7 +13,7 @@ from .. import developments
 from ..rows import Arrival, Development, Item, Report  # the rows; the grouping's own: developments.X
 from ..timeutil import to_iso
 from ._base import chunks, put_setting
-from ._items import Filter
+from ._items import Filter, fts_query
 
 
 def _existing(c: sqlite3.Connection, target: int | None) -> int | None:
@@ -435,7 +435,10 @@ class GroupsPart:
             sql = "SELECT id FROM developments ORDER BY first DESC, id DESC"
             return [r[0] for r in self._conn().execute(sql)]
         where, params = self._where(dataclasses.replace(f, story=True, clusters=False))
-        sql = (f"SELECT d.id FROM developments d WHERE d.id IN (SELECT i.development FROM items i{where} "
+        # A search: its hits' developments are read from items_story (the on-story items by
+        # id) rather than each on-story item's row being read to be checked against them.
+        items = "items i INDEXED BY items_story" if fts_query(f.query) else "items i"
+        sql = (f"SELECT d.id FROM developments d WHERE d.id IN (SELECT i.development FROM {items}{where} "
                f"{'AND' if where else 'WHERE'} i.development IS NOT NULL) ORDER BY d.first DESC, d.id DESC")
         return [r[0] for r in self._conn().execute(sql, params)]
 
