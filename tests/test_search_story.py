@@ -110,7 +110,41 @@ def test_story_fts_holds_exactly_the_on_story_items_words(tmp_path):
     """Every term of the whole index finds in story_fts exactly its on-story hits."""
     store = Store.open(tmp_path / "t.db")
     story_in_every_state(store)
-    store.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, items_fts, row)")
+    assert_story_fts_exact(store)
+
+
+def test_story_fts_follows_a_rules_edit_that_moves_items_both_ways(tmp_path):
+    """A re-score moves many items at once, with story_fts's triggers paused and their words
+    moved in bulk (Store.apply_verdicts): the index is exact afterwards, and the triggers
+    work again for what comes next."""
+    from tracker.config import load
+    from tracker.rescore import rescore
+
+    from .conftest import write_config
+
+    store = Store.open(tmp_path / "t.db")
+    story_in_every_state(store)
+    fetch(store, WIRE, [(entry(300, "Hegseth hosts a chess evening", "Anthropic staff attend.", 40), OFF)], days=5)
+    before = {r[0] for r in store.execute("SELECT id FROM items WHERE on_story = 1")}
+    config = load(write_config(tmp_path, story='''
+        [story]
+        title = "Pentagon vs Anthropic"
+        [story.match]
+        require = [["Anthropic", "Hegseth"], ["Pentagon", "Hegseth", "memo"]]
+        exclude = ["blacklisting"]
+        '''))
+    result = rescore(store, config, apply=True)
+    after = {r[0] for r in store.execute("SELECT id FROM items WHERE on_story = 1")}
+    assert result.moved_out and result.moved_in and before != after
+    assert store.setting("story_fts_bulk") is None
+    assert_story_fts_exact(store)
+    chess = next(m.id for m in result.moved_in if m.title.startswith("Hegseth hosts"))
+    store.set_manual(chess, False)  # the triggers again: its words leave (put in once, not twice)
+    assert_story_fts_exact(store)
+
+
+def assert_story_fts_exact(store: Store) -> None:
+    store.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, items_fts, row)")
     terms = [r[0] for r in store.execute("SELECT term FROM temp.vocab")]
     assert len(terms) > 50
     on = {r[0] for r in store.execute("SELECT id FROM items WHERE on_story = 1")}

@@ -9,7 +9,8 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Sequence
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Sequence
 
 from .. import cluster
 from ..links import link_key, same_site
@@ -17,7 +18,7 @@ from ..match import Match
 from ..model import Entry, FeedConfig
 from ..rows import Copy, Item, Version
 from ..timeutil import to_iso, utcnow
-from ._base import chunks
+from ._base import chunks, put_setting
 from ._feeds import CHURN_POLLS, FeedUpdate
 
 PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
@@ -165,6 +166,26 @@ class ItemsPart:
         if new[indexed:]:
             c.execute("UPDATE settings SET value = ? WHERE key = 'story_fts_through'", (max(new),))
         return len(new)
+
+    @staticmethod
+    @contextmanager
+    def _story_words_in_bulk(c: sqlite3.Connection, leaving: Sequence[int], joining: Sequence[int]) -> Iterator[None]:
+        """Inside the caller's transaction, around the UPDATEs that take `leaving` off the story
+        and put `joining` on it: their words leave and enter story_fts one statement a chunk,
+        with its triggers paused (schema's STORY_BULK). Row by row, the triggers took 4.2 of
+        the 11.6 s CPU of a re-score that took 75,038 items off the story at 1,000,000."""
+        through = "(SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'story_fts_through')"
+        put_setting(c, "story_fts_bulk", "1")
+        for chunk, _ in chunks(sorted(leaving), 50_000):
+            c.execute("INSERT INTO story_fts (story_fts, rowid, title, summary) SELECT 'delete', id, title, summary "
+                      f"FROM items WHERE id IN (SELECT value FROM json_each(?)) AND on_story = 1 AND id <= {through}",
+                      (json.dumps(chunk),))
+        yield
+        for chunk, _ in chunks(sorted(joining), 50_000):
+            c.execute("INSERT INTO story_fts (rowid, title, summary) SELECT id, title, summary "
+                      f"FROM items WHERE id IN (SELECT value FROM json_each(?)) AND on_story = 1 AND id <= {through}",
+                      (json.dumps(chunk),))
+        c.execute("DELETE FROM settings WHERE key = 'story_fts_bulk'")
 
     def prune_off_story(self, before: datetime, limit: int = PRUNE_BATCH) -> int:
         """Delete up to `limit` items off the story first seen before `before`: never one on

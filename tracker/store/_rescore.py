@@ -110,16 +110,17 @@ class RescorePart:
             # same UPDATE, which is what one pass over their rows costs.
             c.executemany("UPDATE items SET rule_on_story = ?, matched = ? WHERE id = ?",
                           [(v.rule_on, v.matched, v.id) for v in staying])
-            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = 1 WHERE id = ?",
-                          [(v.rule_on, v.matched, v.id) for v in joining])
-            # Those leaving first, together (thousands, when a require group is added); then
-            # those joining, one by one as a poll's arrivals: each is compared with the
-            # clusters as they stand without the leavers.
             ids = [v.id for v in leaving]
-            copies, devs = self._copies_leaving(c, ids), self._developments_leaving(c, ids)
-            c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = 0, title_key = NULL, "
-                          "cluster = id, development = NULL, development_why = NULL WHERE id = ?",
-                          [(v.rule_on, v.matched, v.id) for v in leaving])
+            with self._story_words_in_bulk(c, ids, [v.id for v in joining]):
+                c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = 1 WHERE id = ?",
+                              [(v.rule_on, v.matched, v.id) for v in joining])
+                # Those leaving first, together (thousands, when a require group is added);
+                # then those joining, one by one as a poll's arrivals: each is compared with
+                # the clusters as they stand without the leavers.
+                copies, devs = self._copies_leaving(c, ids), self._developments_leaving(c, ids)
+                c.executemany("UPDATE items SET rule_on_story = ?, matched = ?, on_story = 0, title_key = NULL, "
+                              "cluster = id, development = NULL, development_why = NULL WHERE id = ?",
+                              [(v.rule_on, v.matched, v.id) for v in leaving])
             self._detach_copies(c, copies)
             self._developments_left(c, devs)
             flips, done = len(leaving) + len(joining), len(leaving)

@@ -281,15 +281,20 @@ STORY_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "items_story ON" i
 # which id they are, so the triggers leave alone a new item whose verdict changes before its
 # batch is indexed (Store._offer): the batch indexes it as it is then.
 STORY_THROUGH = "(SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'story_fts_through')"
+# While the settings row story_fts_bulk exists (inside one write transaction: Store.apply_verdicts,
+# ItemsPart._story_words_in_bulk) the triggers leave story_fts alone: thousands of items leaving
+# or joining the story at once are taken out or put in one statement a chunk, not a row at a time.
+STORY_BULK = "NOT EXISTS (SELECT 1 FROM settings WHERE key = 'story_fts_bulk')"
 STORY_FTS = [
     "CREATE VIRTUAL TABLE story_fts USING fts5(title, summary, content='', "
     "tokenize='porter unicode61', detail=none)",
     "CREATE TRIGGER story_fts_ad AFTER DELETE ON items "
-    f"WHEN old.on_story = 1 AND old.id <= {STORY_THROUGH} BEGIN "
+    f"WHEN old.on_story = 1 AND old.id <= {STORY_THROUGH} AND {STORY_BULK} BEGIN "
     "INSERT INTO story_fts (story_fts, rowid, title, summary) VALUES ('delete', old.id, old.title, old.summary); END",
     "CREATE TRIGGER story_fts_au AFTER UPDATE OF on_story, title, summary ON items "
     "WHEN (old.on_story = 1 OR new.on_story = 1) AND (old.on_story IS NOT new.on_story "
-    f"OR old.title IS NOT new.title OR old.summary IS NOT new.summary) AND new.id <= {STORY_THROUGH} BEGIN "
+    f"OR old.title IS NOT new.title OR old.summary IS NOT new.summary) AND new.id <= {STORY_THROUGH} "
+    f"AND {STORY_BULK} BEGIN "
     "INSERT INTO story_fts (story_fts, rowid, title, summary) "
     "SELECT 'delete', old.id, old.title, old.summary WHERE old.on_story = 1; "
     "INSERT INTO story_fts (rowid, title, summary) SELECT new.id, new.title, new.summary WHERE new.on_story = 1; END",
