@@ -116,7 +116,10 @@ def child_screen(config_path: str, presses: int, word: str) -> dict:
 
     args = argparse.Namespace(config=config_path)
     config = load_config(args)
-    store = open_store(args, config, polls=True)  # as `tracker` opens the dashboard (run_app)
+    # As `tracker` opens the dashboard (run_app: refresh=False, the app catches up behind its
+    # first screen). The database was caught up before the measured runs, so there is nothing
+    # to catch up: build_app is called without catch_up, which older checkouts (--baseline) lack.
+    store = open_store(args, config, polls=True, refresh=False)
     out: dict = {}
 
     async def run() -> None:
