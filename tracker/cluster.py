@@ -34,7 +34,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from typing import Callable, Collection, Iterable
+from typing import Callable, Collection, Iterable, Sequence
 
 
 WINDOW = timedelta(days=3)
@@ -342,7 +342,8 @@ def ranked_candidates(shared: Counter, item_id: int) -> list[int]:
     """Candidates (item id -> bands shared with the arrival), most shared bands first: the
     likeliest match is checked first, and the first that holds wins."""
     shared.pop(item_id, None)
-    return [i for i, _ in shared.most_common(3 * MAX_CANDIDATES)]
+    # most_common(n) is heapq.nlargest, which promises sorted()[:n], ties included: at C speed
+    return sorted(shared, key=shared.__getitem__, reverse=True)[:3 * MAX_CANDIDATES]
 
 
 class FeatureCache:
@@ -380,13 +381,62 @@ class FeatureCache:
                     summary: Callable[[], str]) -> bool:
         """Whether the arrival f is a copy of the candidate (similarity(), the names rule first
         on the cached entry)."""
-        if self.vetoed(f, item_id, updated, title):
-            return False
-        cand = self.get(item_id, updated, title, summary)
-        if similarity(f, cand):
-            return True
-        self.keep_words(item_id, updated, title, cand)
-        return False
+        return self.first_copy(f, [(item_id, updated, title, item_id)], lambda _: summary())[0] is not None
+
+    def first_copy(self, f: Features, candidates: Sequence[tuple[int, str | None, str, int]],
+                   summary: Callable[[int], str], limit: int | None = None) -> tuple[int | None, int]:
+        """The first of candidates ((id, updated, title, cluster), best first) that the arrival
+        f is a copy of, checking at most `limit`: -> (its cluster, or None; how many were
+        checked). What same_report() decides for each, in one loop: look-alike arrivals check
+        ~20 candidates each and nearly every one is turned down by the names rule on the cached
+        entry (vetoed()), so what that costs per candidate is the arrival's work, made once
+        here (its names, their padded forms, its words), not per call."""
+        titled = len(f.tokens) >= MIN_TITLE_WORDS
+        f_names, f_tokens, f_key, f_cut = f.names, f.tokens, f.key, f.cut
+        padded = {n: f" {n} " for n in f_names}
+        f_words = None
+        data, lock, checked = self._data, self._lock, 0
+        for item_id, updated, title, cid in candidates:
+            if limit is not None and checked >= limit:
+                break
+            checked += 1
+            key = (item_id, updated, title)
+            with lock:
+                packed = data.get(key)
+                if packed is not None:
+                    data.move_to_end(key)
+            if packed is not None and packed[6] is not None and packed[3] and f_names:
+                # vetoed(), inline
+                c_key, c_tokens, _, c_names, _, c_cut, words = packed
+                titled_both = titled and len(c_tokens) >= MIN_TITLE_WORDS
+                if not (titled_both and f_key == c_key):
+                    starts = False
+                    if titled_both and (f_cut or c_cut):
+                        cand = Features(key=c_key, tokens=c_tokens, shingles=frozenset(), names=c_names, cut=c_cut,
+                                        known_words=words)
+                        starts = _starts(f, cand) or _starts(cand, f)
+                    if not starts:
+                        for n in f_names - c_tokens:
+                            if padded[n] not in words:
+                                break
+                        else:
+                            n = None
+                        if n is not None:
+                            if f_words is None:
+                                f_words = f.words if f.known_words is None else \
+                                    frozenset(f.known_words.split())
+                            if not c_names - f_tokens <= f_words:
+                                continue  # vetoed: the names rule turns it down
+            cand = _unpack(packed) if packed is not None else self._made(key, summary(item_id))
+            if similarity(f, cand):
+                return cid, checked
+            self.keep_words(item_id, updated, title, cand)
+        return None, checked
+
+    def _made(self, key: tuple, summary: str) -> Features:
+        f = Features.of(key[2], summary)
+        self._file(key, f)
+        return f
 
     def vetoed(self, f: Features, item_id: int, updated: str | None, title: str) -> bool:
         """Whether the names rule alone turns the cached candidate down, decided from its

@@ -175,13 +175,13 @@ class CopiesPart:
             rows = {r[0]: r for r in cur.execute(
                 f"SELECT id, updated, title, cluster FROM items WHERE id IN ({','.join('?' * len(chunk))}) "
                 f"AND published BETWEEN ? AND ?", (*chunk, lo, hi))}
-            for cand_id in [i for i in chunk if i in rows]:
-                _, updated, title, cid = rows[cand_id]
-                if cache.same_report(f, cand_id, updated, title, lambda i=cand_id: self._summary(c, i)):
-                    return cid
-                checked += 1
-                if checked == MAX_CANDIDATES:
-                    return None
+            cid, n = cache.first_copy(f, [rows[i] for i in chunk if i in rows], lambda i: self._summary(c, i),
+                                      MAX_CANDIDATES - checked)
+            if cid is not None:
+                return cid
+            checked += n
+            if checked == MAX_CANDIDATES:
+                return None
         return None
 
     @staticmethod
