@@ -188,16 +188,23 @@ class Features:
     # `words` as " w1 w2 ... ", once the cache has them: a candidate is unpacked anew for each
     # arrival it is compared with, and look-alike reports reach the names rule every time
     known_words: str | None = field(default=None, compare=False, repr=False)
+    # (the title's length in text, the summary's words as `words` reads them) when of() has
+    # made those already (no byline cut from the summary)
+    summary_words: tuple[int, list[str]] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, title: str, summary: str = "") -> "Features":
         cased = _cased_words(_clean_title(title))
         head = [w.casefold() for w in cased]
         summary = summary[:SUMMARY_CHARS]
-        body = _words(_BYLINE.sub("", summary)) if summary else []
+        body: list[str] = []
+        if summary:
+            cut = _BYLINE.sub("", summary)
+            body = _words(cut)
         return cls(key=" ".join(head), tokens=frozenset(w for w in head if w not in STOPWORDS),
                    shingles=_shingles(head, body), names=_names(cased), text=f"{title}\n{summary}",
-                   cut=title.rstrip().endswith(("...", "\u2026")))
+                   cut=title.rstrip().endswith(("...", "\u2026")),
+                   summary_words=(len(title), body) if not summary or cut == summary else None)
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -205,6 +212,11 @@ class Features:
         only for pairs that would otherwise merge, so they are made on demand (and kept small)."""
         if self.known_words is not None:
             return frozenset(self.known_words.split())
+        if self.summary_words is not None:
+            # The words of "title\nsummary" are the title's and the summary's: no word spans the
+            # line break, and casefolding, NFKC and the rest treat each side alike.
+            end, body = self.summary_words
+            return frozenset(_words(self.text[:end])).union(body)
         return frozenset(_cased_words(self.text.casefold()))
 
     def has_word(self, word: str) -> bool:
@@ -285,11 +297,25 @@ _TITLE_MASKS = [_word_hash(f"\x00title mask {i}") for i in range(TITLE_ROWS * TI
 _BAND_SEEDS = [_word_hash(f"\x00band {i}") for i in range(TITLE_BANDS + TEXT_BANDS)]
 
 
+_TITLE_ROWS: dict[str, tuple[int, ...]] = {}  # title token -> its value under each mask (~0.8 KB each)
+
+
 def _signature(tokens: Iterable[str], masks: list[int]) -> list[int]:
-    hs = [_word_hash(t) for t in tokens]
     # XOR alone would order the few tokens by their top bits alike for most masks (rows that
-    # agree together); the multiplication mixes every bit into the top ones.
-    return [min([((h ^ m) * _K1) & _M64 for h in hs]) for m in masks]
+    # agree together); the multiplication mixes every bit into the top ones. A token's values
+    # under the masks are kept (titles reuse their words): the signature is then a minimum per
+    # mask, in C, instead of a multiplication per token and mask.
+    rows = []
+    known = _TITLE_ROWS if masks is _TITLE_MASKS else {}
+    for t in tokens:
+        row = known.get(t)
+        if row is None:
+            if len(known) > 4096:
+                known.clear()
+            h = _word_hash(t)
+            row = known[t] = tuple([((h ^ m) * _K1) & _M64 for m in masks])
+        rows.append(row)
+    return list(map(min, zip(*rows)))
 
 
 _EMPTY = 1 << 64
@@ -393,18 +419,20 @@ class FeatureCache:
         here (its names, their padded forms, its words), not per call."""
         titled = len(f.tokens) >= MIN_TITLE_WORDS
         f_names, f_tokens, f_key, f_cut = f.names, f.tokens, f.key, f.cut
-        padded = {n: f" {n} " for n in f_names}
+        padded = [(n, f" {n} ") for n in f_names]
         f_words = None
-        data, lock, checked = self._data, self._lock, 0
-        for item_id, updated, title, cid in candidates:
-            if limit is not None and checked >= limit:
-                break
-            checked += 1
-            key = (item_id, updated, title)
-            with lock:
-                packed = data.get(key)
+        if limit is not None:
+            candidates = candidates[:limit]
+        keys = [(item_id, updated, title) for item_id, updated, title, _ in candidates]
+        data = self._data
+        with self._lock:  # once for the lot: the entries, and their places as most recently used
+            found = [data.get(key) for key in keys]
+            for key, packed in zip(keys, found):
                 if packed is not None:
                     data.move_to_end(key)
+        checked = 0
+        for (item_id, updated, title, cid), key, packed in zip(candidates, keys, found):
+            checked += 1
             if packed is not None and packed[6] is not None and packed[3] and f_names:
                 # vetoed(), inline
                 c_key, c_tokens, _, c_names, _, c_cut, words = packed
@@ -416,17 +444,19 @@ class FeatureCache:
                                         known_words=words)
                         starts = _starts(f, cand) or _starts(cand, f)
                     if not starts:
-                        for n in f_names - c_tokens:
-                            if padded[n] not in words:
+                        vetoed = False
+                        for n, pad in padded:
+                            if n not in c_tokens and pad not in words:  # a name of its own the candidate lacks
+                                if f_words is None:
+                                    f_words = f.words if f.known_words is None else \
+                                        frozenset(f.known_words.split())
+                                for m in c_names:  # and the candidate has one the arrival lacks
+                                    if m not in f_tokens and m not in f_words:
+                                        vetoed = True
+                                        break
                                 break
-                        else:
-                            n = None
-                        if n is not None:
-                            if f_words is None:
-                                f_words = f.words if f.known_words is None else \
-                                    frozenset(f.known_words.split())
-                            if not c_names - f_tokens <= f_words:
-                                continue  # vetoed: the names rule turns it down
+                        if vetoed:
+                            continue  # the names rule turns it down
             cand = _unpack(packed) if packed is not None else self._made(key, summary(item_id))
             if similarity(f, cand):
                 return cid, checked
