@@ -297,7 +297,7 @@ _TITLE_MASKS = [_word_hash(f"\x00title mask {i}") for i in range(TITLE_ROWS * TI
 _BAND_SEEDS = [_word_hash(f"\x00band {i}") for i in range(TITLE_BANDS + TEXT_BANDS)]
 
 
-_TITLE_ROWS: dict[str, tuple[int, ...]] = {}  # title token -> its value under each mask (~0.8 KB each)
+_TITLE_ROWS: dict[str, tuple[int, ...]] = {}  # title token -> its value under each mask (~0.8 KB each, 2,048 at most)
 
 
 def _signature(tokens: Iterable[str], masks: list[int]) -> list[int]:
@@ -310,7 +310,7 @@ def _signature(tokens: Iterable[str], masks: list[int]) -> list[int]:
     for t in tokens:
         row = known.get(t)
         if row is None:
-            if len(known) > 4096:
+            if len(known) > 2048:
                 known.clear()
             h = _word_hash(t)
             row = known[t] = tuple([((h ^ m) * _K1) & _M64 for m in masks])
