@@ -110,6 +110,10 @@ class BandCache:
             if ids is None:
                 if self.whole:
                     rows[k] = [item_id]
+            elif not ids or item_id > ids[-1]:  # a new item: the newest id (what insort would do, without the scan)
+                ids.append(item_id)
+                if len(ids) > BAND_ROWS:
+                    del ids[0]
             elif item_id not in ids:
                 insort(ids, item_id)
                 if len(ids) > BAND_ROWS:
