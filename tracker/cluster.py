@@ -123,7 +123,7 @@ def _normal(text: str) -> str:
 
 
 # Every match of _INITIALS holds ".X." (X a letter): a text without one has no initials, and
-# this search (a literal first) costs a thirtieth of _INITIALS.sub over a 600-character lede.
+# this search (a literal first) is far cheaper than the substitution over a lede.
 _DOTTED = re.compile(r"\.[A-Za-z]\.")
 
 
@@ -305,7 +305,7 @@ _TITLE_MASKS = [_word_hash(f"\x00title mask {i}") for i in range(TITLE_ROWS * TI
 _BAND_SEEDS = [_word_hash(f"\x00band {i}") for i in range(TITLE_BANDS + TEXT_BANDS)]
 
 
-_TITLE_ROWS: dict[str, tuple[int, ...]] = {}  # title token -> its value under each mask (~0.8 KB each, 2,048 at most)
+_TITLE_ROWS: dict[str, tuple[int, ...]] = {}  # title token -> its value under each mask (2,048 tokens at most)
 
 
 def _signature(tokens: Iterable[str], masks: list[int]) -> list[int]:
@@ -421,10 +421,10 @@ class FeatureCache:
                    summary: Callable[[int], str], limit: int | None = None) -> tuple[int | None, int]:
         """The first of candidates ((id, updated, title, cluster), best first) that the arrival
         f is a copy of, checking at most `limit`: -> (its cluster, or None; how many were
-        checked). What same_report() decides for each, in one loop: look-alike arrivals check
-        ~20 candidates each and nearly every one is turned down by the names rule on the cached
-        entry (vetoed()), so what that costs per candidate is the arrival's work, made once
-        here (its names, their padded forms, its words), not per call."""
+        checked). What same_report() decides for each, in one loop: a look-alike arrival checks
+        every candidate it may and nearly every one is turned down by the names rule on the
+        cached entry (vetoed()), so the arrival's part of that work (its names, their padded
+        forms, its words) is made once here, and the cache's lock taken once."""
         titled = len(f.tokens) >= MIN_TITLE_WORDS
         f_names, f_tokens, f_key, f_cut = f.names, f.tokens, f.key, f.cut
         padded = [(n, f" {n} ") for n in f_names]

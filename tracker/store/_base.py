@@ -268,7 +268,7 @@ class Connection:
         """PRAGMA data_version of c (changes when ANOTHER connection has committed), read once
         per write transaction: while this one holds the write lock nobody else can commit, so
         the in-memory states (band cache, grouping) check it at the transaction's first use
-        instead of at every item's (three statements an item in a poll)."""
+        instead of at every item's."""
         local = self._local
         if getattr(local, "writing", False) and getattr(local, "conn", None) is c:
             if local.version is None:
