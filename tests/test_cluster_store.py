@@ -196,8 +196,8 @@ def test_clustering_is_part_of_the_fetch_transaction(store, monkeypatch):
         if len(calls) == 2:
             raise KeyboardInterrupt  # a kill in the middle of a feed
         return real(*args)
-    real = store._attach
-    monkeypatch.setattr(store, "_attach", attach_then_die)
+    real = store._attach_copy  # what store_fetch calls for a new on-story item (_attach for others)
+    monkeypatch.setattr(store, "_attach_copy", attach_then_die)
     with pytest.raises(KeyboardInterrupt):
         fetch(store, (entry(2, at=T0 + timedelta(minutes=1)), ON), (entry(3, at=T0 + timedelta(minutes=2)), ON))
     assert store.execute("SELECT COUNT(*) FROM items")[0][0] == 1

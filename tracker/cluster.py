@@ -34,7 +34,7 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
-from typing import Callable, Collection, Iterable
+from typing import Callable, Collection, Iterable, Sequence
 
 
 WINDOW = timedelta(days=3)
@@ -122,8 +122,16 @@ def _normal(text: str) -> str:
     return text
 
 
+# Every match of _INITIALS holds ".X." (X a letter): a text without one has no initials, and
+# this search (a literal first) is far cheaper than the substitution over a lede.
+_DOTTED = re.compile(r"\.[A-Za-z]\.")
+
+
 def _cased_words(text: str) -> list[str]:
-    return _WORD.findall(_INITIALS.sub(_undot, _normal(text)).replace("'", ""))
+    text = _normal(text)
+    if _DOTTED.search(text):
+        text = _INITIALS.sub(_undot, text)
+    return _WORD.findall(text.replace("'", ""))
 
 
 def _undot(m: re.Match) -> str:
@@ -188,16 +196,23 @@ class Features:
     # `words` as " w1 w2 ... ", once the cache has them: a candidate is unpacked anew for each
     # arrival it is compared with, and look-alike reports reach the names rule every time
     known_words: str | None = field(default=None, compare=False, repr=False)
+    # (the title's length in text, the summary's words as `words` reads them) when of() has
+    # made those already (no byline cut from the summary)
+    summary_words: tuple[int, list[str]] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, title: str, summary: str = "") -> "Features":
         cased = _cased_words(_clean_title(title))
         head = [w.casefold() for w in cased]
         summary = summary[:SUMMARY_CHARS]
-        body = _words(_BYLINE.sub("", summary)) if summary else []
+        body: list[str] = []
+        if summary:
+            cut = _BYLINE.sub("", summary)
+            body = _words(cut)
         return cls(key=" ".join(head), tokens=frozenset(w for w in head if w not in STOPWORDS),
                    shingles=_shingles(head, body), names=_names(cased), text=f"{title}\n{summary}",
-                   cut=title.rstrip().endswith(("...", "\u2026")))
+                   cut=title.rstrip().endswith(("...", "\u2026")),
+                   summary_words=(len(title), body) if not summary or cut == summary else None)
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -205,6 +220,11 @@ class Features:
         only for pairs that would otherwise merge, so they are made on demand (and kept small)."""
         if self.known_words is not None:
             return frozenset(self.known_words.split())
+        if self.summary_words is not None:
+            # The words of "title\nsummary" are the title's and the summary's: no word spans the
+            # line break, and casefolding, NFKC and the rest treat each side alike.
+            end, body = self.summary_words
+            return frozenset(_words(self.text[:end])).union(body)
         return frozenset(_cased_words(self.text.casefold()))
 
     def has_word(self, word: str) -> bool:
@@ -285,11 +305,25 @@ _TITLE_MASKS = [_word_hash(f"\x00title mask {i}") for i in range(TITLE_ROWS * TI
 _BAND_SEEDS = [_word_hash(f"\x00band {i}") for i in range(TITLE_BANDS + TEXT_BANDS)]
 
 
+_TITLE_ROWS: dict[str, tuple[int, ...]] = {}  # title token -> its value under each mask (2,048 tokens at most)
+
+
 def _signature(tokens: Iterable[str], masks: list[int]) -> list[int]:
-    hs = [_word_hash(t) for t in tokens]
     # XOR alone would order the few tokens by their top bits alike for most masks (rows that
-    # agree together); the multiplication mixes every bit into the top ones.
-    return [min([((h ^ m) * _K1) & _M64 for h in hs]) for m in masks]
+    # agree together); the multiplication mixes every bit into the top ones. A token's values
+    # under the masks are kept (titles reuse their words): the signature is then a minimum per
+    # mask, in C, instead of a multiplication per token and mask.
+    rows = []
+    known = _TITLE_ROWS if masks is _TITLE_MASKS else {}
+    for t in tokens:
+        row = known.get(t)
+        if row is None:
+            if len(known) > 2048:
+                known.clear()
+            h = _word_hash(t)
+            row = known[t] = tuple([((h ^ m) * _K1) & _M64 for m in masks])
+        rows.append(row)
+    return list(map(min, zip(*rows)))
 
 
 _EMPTY = 1 << 64
@@ -342,7 +376,8 @@ def ranked_candidates(shared: Counter, item_id: int) -> list[int]:
     """Candidates (item id -> bands shared with the arrival), most shared bands first: the
     likeliest match is checked first, and the first that holds wins."""
     shared.pop(item_id, None)
-    return [i for i, _ in shared.most_common(3 * MAX_CANDIDATES)]
+    # most_common(n) is heapq.nlargest, which promises sorted()[:n], ties included: at C speed
+    return sorted(shared, key=shared.__getitem__, reverse=True)[:3 * MAX_CANDIDATES]
 
 
 class FeatureCache:
@@ -380,13 +415,66 @@ class FeatureCache:
                     summary: Callable[[], str]) -> bool:
         """Whether the arrival f is a copy of the candidate (similarity(), the names rule first
         on the cached entry)."""
-        if self.vetoed(f, item_id, updated, title):
-            return False
-        cand = self.get(item_id, updated, title, summary)
-        if similarity(f, cand):
-            return True
-        self.keep_words(item_id, updated, title, cand)
-        return False
+        return self.first_copy(f, [(item_id, updated, title, item_id)], lambda _: summary())[0] is not None
+
+    def first_copy(self, f: Features, candidates: Sequence[tuple[int, str | None, str, int]],
+                   summary: Callable[[int], str], limit: int | None = None) -> tuple[int | None, int]:
+        """The first of candidates ((id, updated, title, cluster), best first) that the arrival
+        f is a copy of, checking at most `limit`: -> (its cluster, or None; how many were
+        checked). What same_report() decides for each, in one loop: a look-alike arrival checks
+        every candidate it may and nearly every one is turned down by the names rule on the
+        cached entry (vetoed()), so the arrival's part of that work (its names, their padded
+        forms, its words) is made once here, and the cache's lock taken once."""
+        titled = len(f.tokens) >= MIN_TITLE_WORDS
+        f_names, f_tokens, f_key, f_cut = f.names, f.tokens, f.key, f.cut
+        padded = [(n, f" {n} ") for n in f_names]
+        f_words = None
+        if limit is not None:
+            candidates = candidates[:limit]
+        keys = [(item_id, updated, title) for item_id, updated, title, _ in candidates]
+        data = self._data
+        with self._lock:  # once for the lot: the entries, and their places as most recently used
+            found = [data.get(key) for key in keys]
+            for key, packed in zip(keys, found):
+                if packed is not None:
+                    data.move_to_end(key)
+        checked = 0
+        for (item_id, updated, title, cid), key, packed in zip(candidates, keys, found):
+            checked += 1
+            if packed is not None and packed[6] is not None and packed[3] and f_names:
+                # vetoed(), inline
+                c_key, c_tokens, _, c_names, _, c_cut, words = packed
+                titled_both = titled and len(c_tokens) >= MIN_TITLE_WORDS
+                if not (titled_both and f_key == c_key):
+                    starts = False
+                    if titled_both and (f_cut or c_cut):
+                        cand = Features(key=c_key, tokens=c_tokens, shingles=frozenset(), names=c_names, cut=c_cut,
+                                        known_words=words)
+                        starts = _starts(f, cand) or _starts(cand, f)
+                    if not starts:
+                        vetoed = False
+                        for n, pad in padded:
+                            if n not in c_tokens and pad not in words:  # a name of its own the candidate lacks
+                                if f_words is None:
+                                    f_words = f.words if f.known_words is None else \
+                                        frozenset(f.known_words.split())
+                                for m in c_names:  # and the candidate has one the arrival lacks
+                                    if m not in f_tokens and m not in f_words:
+                                        vetoed = True
+                                        break
+                                break
+                        if vetoed:
+                            continue  # the names rule turns it down
+            cand = _unpack(packed) if packed is not None else self._made(key, summary(item_id))
+            if similarity(f, cand):
+                return cid, checked
+            self.keep_words(item_id, updated, title, cand)
+        return None, checked
+
+    def _made(self, key: tuple, summary: str) -> Features:
+        f = Features.of(key[2], summary)
+        self._file(key, f)
+        return f
 
     def vetoed(self, f: Features, item_id: int, updated: str | None, title: str) -> bool:
         """Whether the names rule alone turns the cached candidate down, decided from its

@@ -36,7 +36,7 @@ from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .cluster import STOPWORDS, _clean_title, _normal
+from .cluster import _DOTTED, STOPWORDS, _clean_title, _normal
 from .timeutil import from_iso
 
 WINDOW = timedelta(hours=24)  # after a development's latest report
@@ -132,7 +132,7 @@ class Terms:
             if not text:
                 continue
             normal = _normal(text)
-            if "." in normal:
+            if _DOTTED.search(normal):  # as cluster._cased_words: no ".X.", no initials
                 normal = _INITIALS.sub(lambda m: m[0].replace(".", ""), normal)
             words = _WORD.findall(normal)[:limit]
             cased = marks and _mostly_lower(words)

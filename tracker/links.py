@@ -4,6 +4,7 @@ aggregator's click-through is one item."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Parameters that identify the click, not the article.
@@ -87,8 +88,14 @@ def same_site(feed_url: str | None, link: str | None) -> bool:
     """Whether a feed is on its link's site, so its entry is the publisher's own copy: one
     host within the other once a leading "www." is dropped (rss.nytimes.com, www.nytimes.com)."""
     try:
-        a, b = (urlsplit(u.strip()).hostname or "" if u else "" for u in (feed_url, link))
+        a, b = _host(feed_url) if feed_url else "", urlsplit(link.strip()).hostname or "" if link else ""
     except ValueError:
         return False
-    a, b = (h.removeprefix("www.") for h in (a, b))
+    b = b.removeprefix("www.")
     return bool(a and b) and (a == b or ("." in b and a.endswith("." + b)) or ("." in a and b.endswith("." + a)))
+
+
+@lru_cache(maxsize=1024)
+def _host(feed_url: str) -> str:
+    """A feed's host without "www.": asked again for each of its entries (a ValueError is not kept)."""
+    return (urlsplit(feed_url.strip()).hostname or "").removeprefix("www.")

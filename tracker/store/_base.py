@@ -232,11 +232,15 @@ class Connection:
         with wrap_exceptions(self.path):
             conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
+            local = self._local
+            local.writing, local.version = True, None
             try:
                 self._check_file()  # a stat, with the lock held: nothing goes into a file no longer the database
                 yield conn
+                local.writing = False
                 conn.execute("COMMIT")
             except BaseException:
+                local.writing = False
                 # The in-memory states may hold what is rolled back (and ids are given again):
                 # forgotten while the lock is still held, before another thread's write can use them.
                 self._grouping = self._band_cache = None
@@ -260,6 +264,18 @@ class Connection:
                 yield
         finally:
             conn.set_progress_handler(None, 0)
+
+    def _data_version(self, c: sqlite3.Connection) -> int:
+        """PRAGMA data_version of c (changes when ANOTHER connection has committed), read once
+        per write transaction: while this one holds the write lock nobody else can commit, so
+        the in-memory states (band cache, grouping) check it at the transaction's first use
+        instead of at every item's."""
+        local = self._local
+        if getattr(local, "writing", False) and getattr(local, "conn", None) is c:
+            if local.version is None:
+                local.version = c.execute("PRAGMA data_version").fetchone()[0]
+            return local.version
+        return c.execute("PRAGMA data_version").fetchone()[0]
 
     def execute(self, sql: str, params: Sequence = ()) -> list[sqlite3.Row]:
         return self._conn().execute(sql, params).fetchall()

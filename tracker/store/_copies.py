@@ -67,8 +67,8 @@ class BandCache:
             bands.whole = len(rows) <= cls.KEYS
         return bands
 
-    def current(self, c: sqlite3.Connection) -> "BandCache":
-        version = c.execute("PRAGMA data_version").fetchone()[0]
+    def current(self, c: sqlite3.Connection, version: int) -> "BandCache":
+        """c's data_version now: the rows are forgotten when another connection has committed."""
         if self.seen.get(id(c), version) != version:
             self.rows.clear()
             self.whole = False
@@ -110,6 +110,10 @@ class BandCache:
             if ids is None:
                 if self.whole:
                     rows[k] = [item_id]
+            elif not ids or item_id > ids[-1]:  # a new item: the newest id (what insort would do, without the scan)
+                ids.append(item_id)
+                if len(ids) > BAND_ROWS:
+                    del ids[0]
             elif item_id not in ids:
                 insort(ids, item_id)
                 if len(ids) > BAND_ROWS:
@@ -125,23 +129,31 @@ class CopiesPart:
     def _bands(self, c: sqlite3.Connection) -> BandCache:
         if self._band_cache is None:
             self._band_cache = BandCache.load(c)
-        return self._band_cache.current(c)
+        return self._band_cache.current(c, self._data_version(c))
 
     def _attach(self, c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str,
                 features: Features | None = None) -> int:
         """Index an on-story item and put it in the cluster of its best match; -> its cluster id.
         features: Features.of(title, summary), when the caller made them already."""
+        return self._attach_copy(c, item_id, title, summary, published, features)[0]
+
+    def _attach_copy(self, c: sqlite3.Connection, item_id: int, title: str, summary: str, published: str,
+                     features: Features | None = None) -> tuple[int, bool]:
+        """_attach(), -> (its cluster id, whether it is the cluster's only item: it matched none)."""
         f = features or Features.of(title, summary)
         keys = self._index_copy(c, item_id, f)
         cache = self.cluster_cache
         cache.put(item_id, title, f)  # the next arrivals will compare with this one
         target = self._best_copy_match(c, item_id, f, keys, published)
         cache.keep_words(item_id, None, title, f)
-        return self._join_copies(c, item_id, published, target) if target is not None else item_id
+        if target is None:
+            return item_id, True
+        return self._join_copies(c, item_id, published, target), False
 
     def _index_copy(self, c: sqlite3.Connection, item_id: int, f: Features) -> list[int]:
         keys = cluster.band_keys(f)
-        c.execute("UPDATE items SET title_key = ? WHERE id = ?", (f.key, item_id))
+        # COALESCE: a new item's cluster is set here, in the same statement (no cluster yet: its own)
+        c.execute("UPDATE items SET title_key = ?, cluster = COALESCE(cluster, id) WHERE id = ?", (f.key, item_id))
         c.executemany("INSERT OR IGNORE INTO item_bands (key, item_id) VALUES (?, ?)", [(k, item_id) for k in keys])
         self._bands(c).filed(item_id, keys)
         return keys
@@ -175,13 +187,13 @@ class CopiesPart:
             rows = {r[0]: r for r in cur.execute(
                 f"SELECT id, updated, title, cluster FROM items WHERE id IN ({','.join('?' * len(chunk))}) "
                 f"AND published BETWEEN ? AND ?", (*chunk, lo, hi))}
-            for cand_id in [i for i in chunk if i in rows]:
-                _, updated, title, cid = rows[cand_id]
-                if cache.same_report(f, cand_id, updated, title, lambda i=cand_id: self._summary(c, i)):
-                    return cid
-                checked += 1
-                if checked == MAX_CANDIDATES:
-                    return None
+            cid, n = cache.first_copy(f, [rows[i] for i in chunk if i in rows], lambda i: self._summary(c, i),
+                                      MAX_CANDIDATES - checked)
+            if cid is not None:
+                return cid
+            checked += n
+            if checked == MAX_CANDIDATES:
+                return None
         return None
 
     @staticmethod

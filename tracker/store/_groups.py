@@ -197,7 +197,7 @@ class GroupsPart:
         g = self._grouping
         # data_version changes when another connection (process, or thread) has committed:
         # only then can there be reports grouped elsewhere to catch up with.
-        version = c.execute("PRAGMA data_version").fetchone()[0]
+        version = self._data_version(c)
         if g is None:
             g = self._grouping = _Grouping.rebuild(c)
         elif g.seen.get(id(c)) != version:

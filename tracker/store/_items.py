@@ -272,11 +272,14 @@ class ItemsPart:
                 "first_seen, rule_on_story, on_story, matched, backlog) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (e.link, canonical, e.title, e.summary, e.author, e.outlet or feed.name, published, dated,
                  now_s, rule_on, rule_on, r.terms, int(first_poll))).lastrowid
-            c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
-            if rule_on:
-                cid = self._attach(c, item_id, e.title, e.summary, published, features)
-                self._group(c, item_id, e.title, e.summary, published, cid)
+            if rule_on:  # its cluster (its own, or its copies') is set by _attach
+                cid, alone = self._attach_copy(c, item_id, e.title, e.summary, published, features)
+                # A new id has no move (development_moves cascades from items), and a report
+                # that matched no copy has none whose development it would join.
+                self._group(c, item_id, e.title, e.summary, published, cid, move=None,
+                            alone=frozenset((cid,)) if alone else frozenset())
             else:
+                c.execute("UPDATE items SET cluster = id WHERE id = ?", (item_id,))
                 self._offer(c, item_id, e.title, e.summary, published)
         c.execute("INSERT OR IGNORE INTO item_feeds (feed_id, entry_id, item_id, first_seen, title, published, own) "
                   "VALUES (?,?,?,?,?,?,?)", (fid, e.entry_id, item_id, now_s) + copy)
