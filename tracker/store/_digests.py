@@ -35,7 +35,7 @@ class DigestsPart:
         out: list[int] = []
         for chunk, marks in chunks(list(clusters)):
             out += [r[0] for r in self.execute(
-                f"SELECT id FROM items WHERE cluster IN ({marks}) AND id <= ? AND on_story = 1", [*chunk, through])]
+                f"SELECT id FROM items WHERE cluster IN ({marks}) AND id <= ? AND +on_story = 1", [*chunk, through])]
         return out
 
     def first_published(self, through: int) -> str | None:
