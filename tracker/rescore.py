@@ -39,6 +39,11 @@ Progress = Callable[[int, int], None]  # (items done, items to do)
 Steps = Callable[[str, int, int], None]  # (what is being done, items done, items to do)
 
 
+def one_step(progress: Steps | None, what: str) -> Progress | None:
+    """A Steps callback as the Progress of one step."""
+    return (lambda done, total: progress(what, done, total)) if progress else None
+
+
 @dataclass(frozen=True)
 class Moved:
     id: int
@@ -112,7 +117,7 @@ class Changes:
     removed: list[str]  # terms only the old rules had: their items are judged from stored terms
     groups: bool
     feeds: list[str]  # feeds that began or stopped keeping everything
-    same: frozenset = frozenset()  # keys (match._key) of the terms whose stored presence still holds
+    same: frozenset  # keys (match._key) of the terms whose stored presence still holds
 
     @classmethod
     def between(cls, old: Matcher, old_keep: list[str], new: Matcher, new_keep: list[str]) -> "Changes":
@@ -328,15 +333,13 @@ def on_open(store: Store, config: Config, progress: Steps | None = None) -> Star
     existed, and group them into developments (a batch per transaction).
     progress(what, done, total) as each step goes: "re-scoring", "grouping copies" and
     "grouping into developments"."""
-    def step(what: str) -> Progress | None:
-        return (lambda done, total: progress(what, done, total)) if progress else None
     rescored = None
     if store.setting(RULES_KEY) != rules_hash(config):
         # A database from before the rules were stored has items scored under unknown rules:
         # rescore checks them all.
-        rescored = rescore(store, config, apply=True, progress=step("re-scoring"))
+        rescored = rescore(store, config, apply=True, progress=one_step(progress, "re-scoring"))
     clustered = 0
     if store.copies_outdated() or store.copies_pending():
-        clustered = store.catch_up_copies(progress=step("grouping copies"))
-    grouped = store.group_developments(step("grouping into developments")) if store.developments_pending() else 0
+        clustered = store.catch_up_copies(progress=one_step(progress, "grouping copies"))
+    grouped = store.group_developments(one_step(progress, "grouping into developments")) if store.developments_pending() else 0
     return Startup(rescored, clustered, grouped)

@@ -82,12 +82,6 @@ def steps_line(stream, every: float = 0.2):
     return show
 
 
-def progress_line(stream, what: str, every: float = 0.2):
-    """steps_line for one step: a (done, total) callback, or None."""
-    show = steps_line(stream, every)
-    return (lambda done, total: show(what, done, total)) if show else None
-
-
 def local_time(iso: str | None) -> str:
     return local(from_iso(iso)).strftime("%Y-%m-%d %H:%M") if iso else "-"
 

@@ -20,6 +20,7 @@ from ..rows import Copy, Item, Version
 from ..timeutil import to_iso, utcnow
 from ._base import chunks, put_setting
 from ._feeds import CHURN_POLLS, FeedUpdate
+from ._schema import STORY_THROUGH
 
 PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
 PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
@@ -177,17 +178,16 @@ class ItemsPart:
         and put `joining` on it: their words leave and enter story_fts one statement a chunk,
         with its triggers paused (schema's STORY_BULK). Row by row, the triggers took 4.2 of
         the 11.6 s CPU of a re-score that took 75,038 items off the story at 1,000,000."""
-        through = "(SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'story_fts_through')"
         put_setting(c, "story_fts_bulk", "1")
-        for chunk, _ in chunks(sorted(leaving), 50_000):
+        if leaving:
             c.execute("INSERT INTO story_fts (story_fts, rowid, title, summary) SELECT 'delete', id, title, summary "
-                      f"FROM items WHERE id IN (SELECT value FROM json_each(?)) AND +on_story = 1 AND id <= {through}",
-                      (json.dumps(chunk),))
+                      f"FROM items WHERE id IN (SELECT value FROM json_each(?)) AND +on_story = 1 AND id <= {STORY_THROUGH}",
+                      (json.dumps(sorted(leaving)),))
         yield
-        for chunk, _ in chunks(sorted(joining), 50_000):
+        if joining:
             c.execute("INSERT INTO story_fts (rowid, title, summary) SELECT id, title, summary "
-                      f"FROM items WHERE id IN (SELECT value FROM json_each(?)) AND +on_story = 1 AND id <= {through}",
-                      (json.dumps(chunk),))
+                      f"FROM items WHERE id IN (SELECT value FROM json_each(?)) AND +on_story = 1 AND id <= {STORY_THROUGH}",
+                      (json.dumps(sorted(joining)),))
         c.execute("DELETE FROM settings WHERE key = 'story_fts_bulk'")
 
     def prune_off_story(self, before: datetime, limit: int = PRUNE_BATCH) -> int:

@@ -68,13 +68,9 @@ class RescorePart:
     def carried_by_many(self, ids: Iterable[int]) -> set[int]:
         """Of these items, those more than one feed carries (merged by their link): the title
         they show may be another copy's, and their place on the story another copy's text."""
-        out: set[int] = set()
-        conn = self._conn()
-        for chunk, _ in chunks(sorted(ids), 50_000):
-            out.update(r[0] for r in conn.execute(
-                "SELECT item_id FROM item_feeds WHERE item_id IN (SELECT value FROM json_each(?)) "
-                "GROUP BY item_id HAVING COUNT(*) > 1", (json.dumps(chunk),)))
-        return out
+        return {r[0] for r in self._conn().execute(
+            "SELECT item_id FROM item_feeds WHERE item_id IN (SELECT value FROM json_each(?)) "
+            "GROUP BY item_id HAVING COUNT(*) > 1", (json.dumps(sorted(ids)),))}
 
     def scored_with_terms(self) -> list[Scored]:
         """Every item (without its text) holding stored terms or on the story by the rules."""
@@ -91,12 +87,10 @@ class RescorePart:
         progress(done, total): items flipped so far, of how many."""
         verdicts = list(verdicts)
         with self.write() as c:
-            now: dict[int, tuple] = {}  # id -> (manual, joined, on_story)
-            for chunk, _ in chunks([v.id for v in verdicts], 50_000):
-                # Only "id IN" in the WHERE: a test of an indexed column there may lead the planner to scan its index.
-                now.update((r[0], r[1:]) for r in c.execute(
-                    "SELECT id, manual, joined IS NOT NULL, on_story FROM items "
-                    "WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(chunk),)))
+            # Only "id IN" in the WHERE: a test of an indexed column there may lead the planner to scan its index.
+            now = {r[0]: r[1:] for r in c.execute(  # id -> (manual, joined, on_story)
+                "SELECT id, manual, joined IS NOT NULL, on_story FROM items WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([v.id for v in verdicts]),))}
             leaving, joining, staying = [], [], []
             for v in verdicts:
                 if v.id not in now:

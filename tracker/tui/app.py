@@ -277,20 +277,17 @@ class TrackerApp(App[None]):
                 shown["listed"] = now
                 loop.call_soon_threadsafe(self.reload)
 
-        def work():
-            if not needs_work(self.store, self.config):
-                return None
-            worked.append(True)
-            return on_open(self.store, self.config, progress)
-        worked: list[bool] = []
-        done = None
+        thread, done = self._catch_up_thread, None
         try:
-            done = await loop.run_in_executor(self._catch_up_thread, work)
+            if await loop.run_in_executor(thread, needs_work, self.store, self.config):
+                try:
+                    done = await loop.run_in_executor(thread, on_open, self.store, self.config, progress)
+                finally:  # the verdicts and groups the list shows (watch_store sees only new ids), failed or not
+                    if not self._quitting.is_set():
+                        self.reload()
         finally:
             self.status.set_state(work="")
             self._caught_up.set()
-            if worked and not self._quitting.is_set():
-                self.reload()  # the verdicts and groups the list shows (watch_store sees only new ids), failed or not
         if done is not None and (told := done.told()):
             self.toast(told, title="rules")
 
