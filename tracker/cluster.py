@@ -423,8 +423,10 @@ class FeatureCache:
         f is a copy of, checking at most `limit`: -> (its cluster, or None; how many were
         checked). What same_report() decides for each, in one loop: a look-alike arrival checks
         every candidate it may and nearly every one is turned down by the names rule on the
-        cached entry (vetoed()), so the arrival's part of that work (its names, their padded
-        forms, its words) is made once here, and the cache's lock taken once."""
+        cached entry, decided from its cached words without unpacking its shingles (the rule
+        vetoes every reason but an equal or cut title, so similarity() would say None too),
+        so the arrival's part of that work (its names, their padded forms, its words) is made
+        once here, and the cache's lock taken once."""
         titled = len(f.tokens) >= MIN_TITLE_WORDS
         f_names, f_tokens, f_key, f_cut = f.names, f.tokens, f.key, f.cut
         padded = [(n, f" {n} ") for n in f_names]
@@ -442,7 +444,7 @@ class FeatureCache:
         for (item_id, updated, title, cid), key, packed in zip(candidates, keys, found):
             checked += 1
             if packed is not None and packed[6] is not None and packed[3] and f_names:
-                # vetoed(), inline
+                # the names rule (_other_subject and similarity()'s title checks) on the packed entry
                 c_key, c_tokens, _, c_names, _, c_cut, words = packed
                 titled_both = titled and len(c_tokens) >= MIN_TITLE_WORDS
                 if not (titled_both and f_key == c_key):
@@ -475,29 +477,6 @@ class FeatureCache:
         f = Features.of(key[2], summary)
         self._file(key, f)
         return f
-
-    def vetoed(self, f: Features, item_id: int, updated: str | None, title: str) -> bool:
-        """Whether the names rule alone turns the cached candidate down, decided from its
-        cached words without unpacking its shingles. The rule vetoes every reason but an equal
-        or cut title, so similarity() would say None too; look-alike reports are turned down
-        this way again and again. False: not known (no cached words), or not vetoed."""
-        with self._lock:
-            packed = self._data.get((item_id, updated, title))
-            if packed is not None:
-                self._data.move_to_end((item_id, updated, title))
-        if packed is None or packed[-1] is None or not packed[3] or not f.names:
-            return False
-        key, tokens, _, names, _, cut, words = packed
-        # _other_subject(f, candidate) and similarity()'s title checks, on the packed entry as
-        # it is: making a Features of it for every look-alike comparison cost more than the rule.
-        if f.key == key and len(f.tokens) >= MIN_TITLE_WORDS and len(tokens) >= MIN_TITLE_WORDS:
-            return False
-        if (f.cut or cut) and len(f.tokens) >= MIN_TITLE_WORDS and len(tokens) >= MIN_TITLE_WORDS:
-            cand = Features(key=key, tokens=tokens, shingles=frozenset(), names=names, cut=cut, known_words=words)
-            if _starts(f, cand) or _starts(cand, f):
-                return False
-        return any(f" {n} " not in words for n in f.names - tokens) and \
-            any(not f.has_word(n) for n in names - f.tokens)
 
     def keep_words(self, item_id: int, updated: str | None, title: str, f: Features) -> None:
         """File f's `words` with its entry once the names rule has made them."""
