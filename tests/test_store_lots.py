@@ -1,0 +1,132 @@
+"""Feeds stored together: what a poll parses while its writer is busy goes to it as one lot,
+in one transaction (update.Lots, Store.store_fetches), and a feed that fails in a lot loses
+no other feed's items."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from tracker import update
+from tracker.match import Match
+from tracker.model import Entry, FeedConfig
+from tracker.store import FeedUpdate, Store
+from tracker.timeutil import utcnow
+
+
+def fetch(name: str, n: int, **kw) -> tuple[FeedConfig, list, dict]:
+    feed = FeedConfig(name=name, url=f"http://{name}.test/feed", interval=900, match=False)
+    entries = [(Entry(entry_id=f"{name}-{k}", title=f"{name} report {k}", link=f"http://{name}.test/{k}",
+                      summary="", published="2026-02-26T12:00:00+00:00"), Match(True, ()))
+               for k in range(n)]
+    now = utcnow()
+    return feed, entries, dict(status=200, etag=None, last_modified=None, next_poll=now + timedelta(minutes=15),
+                               now=now) | kw
+
+
+def test_a_lot_stores_every_feed_and_a_failing_one_loses_no_other(tmp_path):
+    store = Store.open(tmp_path / "tracker.db")
+    lot = [fetch("first", 3), fetch("broken", 2, next_poll="not a time"), fetch("last", 4)]
+    store.sync_feeds([f for f, _, _ in lot])
+    first, broken, last = store.store_fetches(lot)
+    assert isinstance(first, FeedUpdate) and len(first.new) == 3
+    assert isinstance(broken, Exception)
+    assert isinstance(last, FeedUpdate) and len(last.new) == 4
+    titles = {i.title for i in store.items(limit=None)}
+    assert titles == {f"first report {k}" for k in range(3)} | {f"last report {k}" for k in range(4)}
+    states = {s.name: s for s in store.feed_states(active_only=False)}
+    assert states["first"].last_ok and states["last"].last_ok and not states["broken"].last_ok
+    assert store.execute("PRAGMA integrity_check")[0][0] == "ok"
+    store.close()
+
+
+class Writer:
+    """A writer that stores nothing and answers when told: which lots it was sent."""
+
+    def __init__(self) -> None:
+        self.lots: list[list[str]] = []
+        self.go: list[asyncio.Event] = []
+
+    async def store_lot(self, lot: list) -> list:
+        self.lots.append([feed.name for feed, _, _ in lot])
+        self.go.append(done := asyncio.Event())
+        await done.wait()
+        return [ValueError(feed.name) if feed.name.startswith("bad") else FeedUpdate(entries=len(e))
+                for feed, e, _ in lot]
+
+    async def sent(self, n: int) -> None:
+        while len(self.lots) < n:
+            await asyncio.sleep(0)
+
+
+def test_feeds_arriving_while_the_writer_is_busy_go_together():
+    async def main():
+        writer = Writer()
+        lots = update.Lots(writer.store_lot)
+        calls = [asyncio.ensure_future(lots.store(*fetch(f"f{k}", 2))) for k in range(2)]
+        await writer.sent(2)  # one being stored, one queued behind it: sent at once, alone
+        calls += [asyncio.ensure_future(lots.store(*fetch(f"g{k}", 2))) for k in range(5)]
+        await asyncio.sleep(0)
+        assert writer.lots == [["f0"], ["f1"]]
+        writer.go[0].set()
+        await writer.sent(3)
+        assert writer.lots[2] == [f"g{k}" for k in range(5)]
+        for event in writer.go[1:]:
+            event.set()
+        results = await asyncio.gather(*calls)
+        assert [r.entries for r in results] == [2] * 7
+
+    asyncio.run(main())
+
+
+def test_a_lot_is_cut_at_its_entries_and_errors_reach_their_own_feed_only():
+    async def main():
+        writer = Writer()
+        lots = update.Lots(writer.store_lot)
+        busy = [asyncio.ensure_future(lots.store(*fetch(f"busy{k}", 1))) for k in range(2)]
+        await writer.sent(2)
+        big = update.LOT_ENTRIES // 2
+        calls = [asyncio.ensure_future(lots.store(*fetch(name, big))) for name in ("a", "bad", "c")]
+        await asyncio.sleep(0)
+        for event in writer.go[:2]:
+            event.set()
+        await writer.sent(4)
+        assert writer.lots[2:] == [["a", "bad"], ["c"]]
+        for event in writer.go[2:]:
+            event.set()
+        a, bad, c = await asyncio.gather(*calls, return_exceptions=True)
+        assert a.entries == big and c.entries == big
+        assert isinstance(bad, ValueError)
+        await asyncio.gather(*busy)
+
+    asyncio.run(main())
+
+
+def test_a_cancelled_feed_is_not_sent_and_a_broken_writer_fails_its_lot():
+    async def main():
+        writer = Writer()
+        lots = update.Lots(writer.store_lot)
+        busy = [asyncio.ensure_future(lots.store(*fetch(f"busy{k}", 1))) for k in range(2)]
+        await writer.sent(2)
+        gone = asyncio.ensure_future(lots.store(*fetch("gone", 1)))
+        kept = asyncio.ensure_future(lots.store(*fetch("kept", 1)))
+        await asyncio.sleep(0)
+        gone.cancel()
+        writer.go[0].set()
+        await writer.sent(3)
+        assert writer.lots[2] == ["kept"]
+        for event in writer.go[1:]:
+            event.set()
+        assert (await kept).entries == 1
+
+        async def broken(lot):
+            raise RuntimeError("the writer died")
+
+        failing = update.Lots(broken)
+        with pytest.raises(RuntimeError, match="died"):
+            await failing.store(*fetch("x", 1))
+        await asyncio.gather(*busy)
+
+    asyncio.run(main())
