@@ -18,9 +18,11 @@ from ..match import Match
 from ..model import Entry, FeedConfig
 from ..rows import Copy, Item, Version
 from ..timeutil import to_iso, utcnow
-from ._base import chunks, put_setting
+from ._base import chunks
 from ._feeds import CHURN_POLLS, FeedUpdate
-from ._schema import STORY_THROUGH
+from ._schema import STORY_THROUGH, STORY_TRIGGERS
+
+STORY_TRIGGER_NAMES = tuple(s.split()[2] for s in STORY_TRIGGERS)  # CREATE TRIGGER <name> ...
 
 PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
 PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
@@ -208,9 +210,12 @@ class ItemsPart:
     def _story_words_in_bulk(c: sqlite3.Connection, leaving: Sequence[int], joining: Sequence[int]) -> Iterator[None]:
         """Inside the caller's transaction, around the UPDATEs that take `leaving` off the story
         and put `joining` on it: their words leave and enter story_fts in one statement each,
-        with its triggers paused (schema's STORY_BULK). Row by row, the triggers took 4.2 of
-        the 11.6 s CPU of a re-score that took 75,038 items off the story at 1,000,000."""
-        put_setting(c, "story_fts_bulk", "1")
+        with its triggers dropped meanwhile (the transaction's rollback, on any error, brings
+        them back). Row by row, the triggers took 4.2 of the 11.6 s CPU of a re-score that
+        took 75,038 items off the story at 1,000,000; paused by a settings row, evaluating
+        their WHEN still took a third of the UPDATE's."""
+        for name in STORY_TRIGGER_NAMES:
+            c.execute(f"DROP TRIGGER {name}")
         if leaving:
             c.execute("INSERT INTO story_fts (story_fts, rowid, title, summary) SELECT 'delete', id, title, summary "
                       f"FROM items WHERE id IN (SELECT value FROM json_each(?)) AND +on_story = 1 AND id <= {STORY_THROUGH}",
@@ -220,7 +225,8 @@ class ItemsPart:
             c.execute("INSERT INTO story_fts (rowid, title, summary) SELECT id, title, summary "
                       f"FROM items WHERE id IN (SELECT value FROM json_each(?)) AND +on_story = 1 AND id <= {STORY_THROUGH}",
                       (json.dumps(sorted(joining)),))
-        c.execute("DELETE FROM settings WHERE key = 'story_fts_bulk'")
+        for statement in STORY_TRIGGERS:
+            c.execute(statement)
 
     def prune_off_story(self, before: datetime, limit: int = PRUNE_BATCH) -> int:
         """Delete up to `limit` items off the story first seen before `before`: never one on

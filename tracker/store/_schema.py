@@ -246,7 +246,19 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX items_story ON items(id, cluster, development) WHERE on_story = 1;
     """,
+    # 14: story_fts's triggers (STORY_TRIGGERS) without the settings row that paused them: a
+    # bulk move (ItemsPart._story_words_in_bulk) drops them for its transaction instead, since
+    # a trigger's WHEN, false or not, was evaluated for every row the move updated (a third of
+    # its UPDATE's CPU). Made again by the migration: trigger bodies hold semicolons.
+    """
+    DROP TRIGGER IF EXISTS story_fts_ad;
+    DROP TRIGGER IF EXISTS story_fts_au;
+    """,
 ]
+
+
+# The migration that makes story_fts's triggers again (STORY_TRIGGERS).
+STORY_TRIGGERS_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "DROP TRIGGER IF EXISTS story_fts_au" in m)
 
 
 # The migration whose full-text index (TEXTS_FTS) is made with it.
@@ -281,23 +293,24 @@ STORY_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "items_story ON" i
 # which id they are, so the triggers leave alone a new item whose verdict changes before its
 # batch is indexed (Store._offer): the batch indexes it as it is then.
 STORY_THROUGH = "(SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'story_fts_through')"
-# While the settings row story_fts_bulk exists (inside one write transaction: Store.apply_verdicts,
-# ItemsPart._story_words_in_bulk) the triggers leave story_fts alone: thousands of items leaving
-# or joining the story at once are taken out or put in one statement a chunk, not a row at a time.
-STORY_BULK = "NOT EXISTS (SELECT 1 FROM settings WHERE key = 'story_fts_bulk')"
-STORY_FTS = [
-    "CREATE VIRTUAL TABLE story_fts USING fts5(title, summary, content='', "
-    "tokenize='porter unicode61', detail=none)",
+# ItemsPart._story_words_in_bulk drops them inside one write transaction (its rollback brings
+# them back) while thousands of items leave or join the story at once, and takes their words
+# out or puts them in with one statement.
+STORY_TRIGGERS = [
     "CREATE TRIGGER story_fts_ad AFTER DELETE ON items "
-    f"WHEN old.on_story = 1 AND old.id <= {STORY_THROUGH} AND {STORY_BULK} BEGIN "
+    f"WHEN old.on_story = 1 AND old.id <= {STORY_THROUGH} BEGIN "
     "INSERT INTO story_fts (story_fts, rowid, title, summary) VALUES ('delete', old.id, old.title, old.summary); END",
     "CREATE TRIGGER story_fts_au AFTER UPDATE OF on_story, title, summary ON items "
     "WHEN (old.on_story = 1 OR new.on_story = 1) AND (old.on_story IS NOT new.on_story "
-    f"OR old.title IS NOT new.title OR old.summary IS NOT new.summary) AND new.id <= {STORY_THROUGH} "
-    f"AND {STORY_BULK} BEGIN "
+    f"OR old.title IS NOT new.title OR old.summary IS NOT new.summary) AND new.id <= {STORY_THROUGH} BEGIN "
     "INSERT INTO story_fts (story_fts, rowid, title, summary) "
     "SELECT 'delete', old.id, old.title, old.summary WHERE old.on_story = 1; "
     "INSERT INTO story_fts (rowid, title, summary) SELECT new.id, new.title, new.summary WHERE new.on_story = 1; END",
+]
+STORY_FTS = [
+    "CREATE VIRTUAL TABLE story_fts USING fts5(title, summary, content='', "
+    "tokenize='porter unicode61', detail=none)",
+    *STORY_TRIGGERS,
     "INSERT INTO story_fts (rowid, title, summary) SELECT id, title, summary FROM items WHERE on_story = 1",
     "INSERT INTO settings (key, value) SELECT 'story_fts_through', COALESCE(MAX(id), 0) FROM items",
 ]
@@ -365,5 +378,8 @@ class SchemaPart:
                         c.execute(statement)
                 if number == STORY_MIGRATION:
                     for statement in STORY_FTS:
+                        c.execute(statement)
+                if number == STORY_TRIGGERS_MIGRATION:
+                    for statement in STORY_TRIGGERS:
                         c.execute(statement)
                 c.execute(f"PRAGMA user_version={number + 1}")
