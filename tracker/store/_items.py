@@ -231,11 +231,13 @@ class ItemsPart:
     def prune_off_story(self, before: datetime, limit: int = PRUNE_BATCH) -> int:
         """Delete up to `limit` items off the story first seen before `before`: never one on
         the story, starred, or given a verdict by hand (+/-), nor one in a cluster. -> how many.
-        Oldest first (ids order arrival). An entry its feed still sends comes back as new."""
+        Oldest first. An entry its feed still sends comes back as new."""
         with self.write() as c:
+            # The WHERE holds items_prunable's, which INDEXED BY needs: without it the planner
+            # went through items_story_time, reading every off-story item.
             ids = [r[0] for r in c.execute(
-                "SELECT id FROM items WHERE on_story = 0 AND starred = 0 AND manual IS NULL AND title_key IS NULL "
-                "AND first_seen < ? ORDER BY id LIMIT ?", (to_iso(before), limit))]
+                "SELECT id FROM items INDEXED BY items_prunable WHERE on_story = 0 AND starred = 0 AND manual IS NULL AND title_key IS NULL "
+                "AND first_seen < ? ORDER BY first_seen, id LIMIT ?", (to_iso(before), limit))]
             for chunk, marks in chunks(ids):
                 c.execute(f"DELETE FROM item_bands WHERE item_id IN ({marks})", chunk)
                 c.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)  # item_feeds, versions: cascade

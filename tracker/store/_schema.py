@@ -254,6 +254,14 @@ MIGRATIONS: list[str] = [
     DROP TRIGGER IF EXISTS story_fts_ad;
     DROP TRIGGER IF EXISTS story_fts_au;
     """,
+    # 15: the items a prune may delete (Store.prune_off_story), by when they were first seen.
+    # Without it each prune (at a process's first poll, then every PRUNE_EVERY) read every
+    # off-story item's row to find none old enough: 0.5-0.6 s at 1,000,000 items, with the
+    # write lock held.
+    """
+    CREATE INDEX items_prunable ON items(first_seen) WHERE on_story = 0 AND starred = 0 AND manual IS NULL
+        AND title_key IS NULL;
+    """,
 ]
 
 
