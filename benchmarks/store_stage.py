@@ -5,8 +5,9 @@
     python benchmarks/store_stage.py --root /tmp/look-before  # another checkout's tracker
 
 Builds poll_bench's 200 feeds x 25 (--variant: lookalike or default), parses them untimed, then
-stores every feed's entries (Store.store_fetch, one transaction per feed, as the poll's writer
-does) into a fresh database, --reps times, and prints the min and median CPU and wall seconds.
+stores every feed's entries (Store.store_fetch, one transaction per feed; a poll's writer stores
+lots of several feeds when it falls behind, Store.store_fetches) into a fresh database, --reps
+times, and prints the min and median CPU and wall seconds.
 Run two checkouts alternately (--root) to compare them under the same load.
 """
 
