@@ -73,11 +73,11 @@ LOT_ENTRIES = 500  # entries a lot stops taking more fetches at: the write lock 
 class Lots:
     """Fetches to store wait while the writer is busy, then go together, in one transaction
     (Store.store_fetches): in a cold poll the parse thread keeps ahead of the writer, and a
-    transaction per feed cost it 5% more CPU (a COMMIT's WAL writes, the round trip). Two lots are out at a time, one being
-    stored and the next queued behind it, so the writer never waits for this process to
-    send it work. When the writer keeps up a lot is one fetch, stored at once; under load
-    lots grow, up to LOT_ENTRIES entries, so the write lock (which the dashboard's own
-    writes wait for) is never held long."""
+    transaction per feed cost it 5% more CPU (a COMMIT's WAL writes, the round trip). Two
+    lots are out at a time, one being stored and the next queued behind it, so the writer
+    never waits for this process to send it work. When the writer keeps up a lot is one
+    fetch, stored at once; under load lots grow, up to LOT_ENTRIES entries, so the write
+    lock (which the dashboard's own writes wait for) is never held long."""
 
     OUT = 2
 

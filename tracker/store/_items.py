@@ -101,8 +101,8 @@ class ItemsPart:
                       ) -> list[FeedUpdate | Exception]:
         """Several feeds' fetches (feed, entries, store_fetch's keywords) in one transaction: a
         poll's writer stores together what was parsed while it stored the last lot (a
-        transaction per feed cost a cold poll 5% more CPU). If the lot fails, each fetch is stored
-        again alone, so one feed's failure (returned in its place) loses no other's."""
+        transaction per feed cost a cold poll 5% more CPU). If the lot fails, each fetch is
+        stored again alone, so one feed's failure (returned in its place) loses no other's."""
         readies = [self._ready(feed, entries) for feed, entries, _ in fetches]
         try:
             with self.write() as c:
@@ -236,8 +236,9 @@ class ItemsPart:
             # The WHERE holds items_prunable's, which INDEXED BY needs: without it the planner
             # went through items_story_time, reading every off-story item.
             ids = [r[0] for r in c.execute(
-                "SELECT id FROM items INDEXED BY items_prunable WHERE on_story = 0 AND starred = 0 AND manual IS NULL AND title_key IS NULL "
-                "AND first_seen < ? ORDER BY first_seen, id LIMIT ?", (to_iso(before), limit))]
+                "SELECT id FROM items INDEXED BY items_prunable WHERE on_story = 0 AND starred = 0 "
+                "AND manual IS NULL AND title_key IS NULL AND first_seen < ? ORDER BY first_seen, id LIMIT ?",
+                (to_iso(before), limit))]
             for chunk, marks in chunks(ids):
                 c.execute(f"DELETE FROM item_bands WHERE item_id IN ({marks})", chunk)
                 c.execute(f"DELETE FROM items WHERE id IN ({marks})", chunk)  # item_feeds, versions: cascade
