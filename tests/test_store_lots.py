@@ -60,6 +60,12 @@ class Writer:
         while len(self.lots) < n:
             await asyncio.sleep(0)
 
+    async def kept_busy(self, lots: update.Lots) -> list[asyncio.Future]:
+        """Two one-feed lots out (one being stored, one queued): what comes next waits."""
+        busy = [asyncio.ensure_future(lots.store(*fetch(f"busy{k}", 1))) for k in range(2)]
+        await self.sent(2)
+        return busy
+
 
 def test_feeds_arriving_while_the_writer_is_busy_go_together():
     async def main():
@@ -85,8 +91,7 @@ def test_a_lot_is_cut_at_its_entries_and_errors_reach_their_own_feed_only():
     async def main():
         writer = Writer()
         lots = update.Lots(writer.store_lot)
-        busy = [asyncio.ensure_future(lots.store(*fetch(f"busy{k}", 1))) for k in range(2)]
-        await writer.sent(2)
+        busy = await writer.kept_busy(lots)
         big = update.LOT_ENTRIES // 2
         calls = [asyncio.ensure_future(lots.store(*fetch(name, big))) for name in ("a", "bad", "c")]
         await asyncio.sleep(0)
@@ -108,8 +113,7 @@ def test_a_cancelled_feed_is_not_sent_and_a_broken_writer_fails_its_lot():
     async def main():
         writer = Writer()
         lots = update.Lots(writer.store_lot)
-        busy = [asyncio.ensure_future(lots.store(*fetch(f"busy{k}", 1))) for k in range(2)]
-        await writer.sent(2)
+        busy = await writer.kept_busy(lots)
         gone = asyncio.ensure_future(lots.store(*fetch("gone", 1)))
         kept = asyncio.ensure_future(lots.store(*fetch("kept", 1)))
         await asyncio.sleep(0)
