@@ -42,6 +42,24 @@ def test_a_lot_stores_every_feed_and_a_failing_one_loses_no_other(tmp_path):
     store.close()
 
 
+def test_a_feed_that_answers_304_reads_no_item(tmp_path):
+    """A warm poll is all 304s: storing one must cost the same at 1,000 items as at 1,000,000,
+    so no statement of it reads the items (the outlet names alone scanned the on-story items)."""
+    store = Store.open(tmp_path / "tracker.db")
+    feed, entries, kw = fetch("wire", 5)
+    store.sync_feeds([feed])
+    store.store_fetches([(feed, entries, kw)])
+    store.close()
+    store = Store.open(tmp_path / "tracker.db")  # a new process: nothing cached yet
+    statements: list[str] = []
+    store._conn().set_trace_callback(statements.append)
+    done = store.store_fetch(feed, [], **(kw | {"status": 304}))
+    store._conn().set_trace_callback(None)
+    assert done.entries == 0 and statements
+    assert not [s for s in statements if " items " in f" {s} " or "FROM items" in s], statements
+    store.close()
+
+
 class Writer:
     """A writer that stores nothing and answers when told: which lots it was sent."""
 
