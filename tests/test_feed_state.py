@@ -11,6 +11,8 @@ import threading
 from tracker.cli import main
 from tracker.config import load
 from tracker.feedgen import FeedItem, rss
+from tracker.match import Match
+from tracker.model import Entry, FeedConfig
 from tracker.store import Store
 from tracker.update import Updater
 
@@ -209,3 +211,30 @@ def test_poll_goes_past_a_backoff_that_scheduled_polls_respect(tmp_path, server)
     assert result.skipped == "backing off after failures" and server.requests == []
     assert poll(path) == 0  # `tracker poll`: the user asked, now
     assert len(server.requests) == 1 and store.feed("Wire").failures == 0
+
+
+# ------------------------------------------------------------------ counts
+def test_each_feed_counts_the_items_it_carried_and_those_on_the_story(tmp_path):
+    """`tracker feeds` and the feeds screen: per feed, the items it carried (an article two
+    feeds carried counts for both) and how many of them are on the story now."""
+    from datetime import datetime, timedelta, timezone
+
+    store = Store.open(tmp_path / "tracker.db")
+    wire, post, quiet = (FeedConfig(n, f"http://{n}.test/feed", 900) for n in ("wire", "post", "quiet"))
+    store.sync_feeds([wire, post, quiet])
+    now = datetime(2026, 2, 26, 12, 0, tzinfo=timezone.utc)
+
+    def stored(feed, titles):
+        entries = [(Entry(entry_id=f"{feed.name}-{k}", title=title, link=f"http://shared.test/{title[:12]}",
+                          published="2026-02-26T11:00:00+00:00"), Match(on, ()))
+                   for k, (title, on) in enumerate(titles)]
+        store.store_fetch(feed, entries, status=200, etag=None, last_modified=None,
+                          next_poll=now + timedelta(minutes=15), now=now)
+
+    shared = ("Anthropic sues the Pentagon over its designation", True)
+    stored(wire, [shared, ("Rhubarb prices climb", False), ("Hegseth answers Anthropic on Friday", True)])
+    stored(post, [shared, ("A storm nears the coast", False)])
+    store.set_manual(next(r.id for r in store.items(limit=None) if r.title.startswith("Hegseth")), False)
+    counts = {f.name: (f.items, f.on_story_items) for f in store.feeds(active_only=False)}
+    assert counts == {"wire": (3, 1), "post": (2, 1), "quiet": (0, 0)}
+    store.close()

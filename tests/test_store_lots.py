@@ -152,3 +152,4 @@ def test_a_cancelled_feed_is_not_sent_and_a_broken_writer_fails_its_lot():
         await asyncio.gather(*busy)
 
     asyncio.run(main())
+

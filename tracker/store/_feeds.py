@@ -85,12 +85,16 @@ class FeedsPart:
 
     def feeds(self, active_only: bool = True) -> list[FeedState]:
         """Every feed with its health and how many items (and on-story items) it carried."""
+        # Counted apart: every item_feeds row from its own index, and the on-story ones from the
+        # on-story items (items_story, a tenth of them), not an items row read for each item a
+        # feed carried (0.46-0.60 s at 1,000,000 items, against 0.15 s).
         sql = """
-            SELECT f.*, COALESCE(c.items, 0) AS items, COALESCE(c.on_story, 0) AS on_story_items
-            FROM feeds f LEFT JOIN (
-                SELECT x.feed_id, COUNT(*) AS items, SUM(i.on_story) AS on_story
-                FROM item_feeds x JOIN items i ON i.id = x.item_id GROUP BY x.feed_id
-            ) c ON c.feed_id = f.id
+            SELECT f.*, COALESCE(n.items, 0) AS items, COALESCE(s.on_story, 0) AS on_story_items
+            FROM feeds f
+            LEFT JOIN (SELECT feed_id, COUNT(*) AS items FROM item_feeds GROUP BY feed_id) n ON n.feed_id = f.id
+            LEFT JOIN (SELECT x.feed_id, COUNT(*) AS on_story FROM items i INDEXED BY items_story
+                       CROSS JOIN item_feeds x ON x.item_id = i.id WHERE i.on_story = 1 GROUP BY x.feed_id
+            ) s ON s.feed_id = f.id
         """ + (" WHERE f.active = 1" if active_only else "") + " ORDER BY f.id"
         return [FeedState(**dict(r)) for r in self.execute(sql)]
 
