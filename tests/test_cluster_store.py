@@ -224,6 +224,17 @@ def test_outlets_and_feeds_without_coverage(store):
     assert store.silent_feeds() == ["Quiet"]
 
 
+def test_the_first_reporter_is_found_when_a_developments_first_time_is_off(store):
+    """outlets() looks for a development's first report at its stored first time; where no
+    report is there, it reads the members instead and still names the same outlet."""
+    fetch(store, (entry(1, at=T0), ON), (entry(2, at=T0 + timedelta(minutes=5), outlet="Outlet"), ON))
+    before = [(o["outlet"], o["first_reports"]) for o in store.outlets()]
+    assert sum(n for _, n in before) == store.execute("SELECT COUNT(*) FROM developments")[0][0] > 0
+    with store.write() as c:
+        c.execute("UPDATE developments SET first = '1999-01-01T00:00:00Z'")
+    assert [(o["outlet"], o["first_reports"]) for o in store.outlets()] == before
+
+
 def test_an_upgraded_database_is_clustered_on_open(tmp_path):
     """A database from before clusters (schema 1) gets the new tables and, on open, its
     on-story items grouped."""
