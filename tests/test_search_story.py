@@ -126,6 +126,8 @@ def test_story_fts_follows_a_rules_edit_that_moves_items_both_ways(tmp_path):
     story_in_every_state(store)
     fetch(store, WIRE, [(entry(300, "Hegseth hosts a chess evening", "Anthropic staff attend.", 40), OFF)], days=5)
     before = {r[0] for r in store.execute("SELECT id FROM items WHERE on_story = 1")}
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'story_fts_%' ORDER BY name"
+    made = store.execute(triggers)
     config = load(write_config(tmp_path, story='''
         [story]
         title = "Pentagon vs Anthropic"
@@ -136,8 +138,7 @@ def test_story_fts_follows_a_rules_edit_that_moves_items_both_ways(tmp_path):
     result = rescore(store, config, apply=True)
     after = {r[0] for r in store.execute("SELECT id FROM items WHERE on_story = 1")}
     assert result.moved_out and result.moved_in and before != after
-    triggers = {r[0] for r in store.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    assert {"story_fts_ad", "story_fts_au"} <= triggers
+    assert [tuple(r) for r in store.execute(triggers)] == [tuple(r) for r in made] and len(made) == 2  # made again
     assert_story_fts_exact(store)
     chess = next(m.id for m in result.moved_in if m.title.startswith("Hegseth hosts"))
     store.set_manual(chess, False)  # the triggers again: its words leave (put in once, not twice)
@@ -208,43 +209,3 @@ def test_a_database_from_schema_12_gets_the_story_index(tmp_path):
     assert store.item_ids(Filter(story=False, query="pentagon")) == [4]
 
 
-# story_fts's triggers as schema 13 made them: paused by a settings row, which migration 14 drops.
-SCHEMA_13_TRIGGERS = [
-    "CREATE TRIGGER story_fts_ad AFTER DELETE ON items WHEN old.on_story = 1 AND old.id <= (SELECT CAST(value AS "
-    "INTEGER) FROM settings WHERE key = 'story_fts_through') AND NOT EXISTS (SELECT 1 FROM settings WHERE key = "
-    "'story_fts_bulk') BEGIN INSERT INTO story_fts (story_fts, rowid, title, summary) VALUES ('delete', old.id, "
-    "old.title, old.summary); END",
-    "CREATE TRIGGER story_fts_au AFTER UPDATE OF on_story, title, summary ON items WHEN (old.on_story = 1 OR "
-    "new.on_story = 1) AND (old.on_story IS NOT new.on_story OR old.title IS NOT new.title OR old.summary IS NOT "
-    "new.summary) AND new.id <= (SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'story_fts_through') AND "
-    "NOT EXISTS (SELECT 1 FROM settings WHERE key = 'story_fts_bulk') BEGIN INSERT INTO story_fts (story_fts, rowid, "
-    "title, summary) SELECT 'delete', old.id, old.title, old.summary WHERE old.on_story = 1; INSERT INTO story_fts "
-    "(rowid, title, summary) SELECT new.id, new.title, new.summary WHERE new.on_story = 1; END",
-]
-
-
-def test_a_database_from_schema_13_gets_triggers_that_a_bulk_move_drops(tmp_path):
-    """Schema 14: story_fts's triggers lose the settings row that paused them (a bulk move
-    drops them for its transaction instead), and keep the index exact after the migration."""
-    path = tmp_path / "t.db"
-    store = Store.open(path)
-    story_in_every_state(store)
-    store.close()
-    conn = sqlite3.connect(path)
-    conn.executescript("DROP TRIGGER story_fts_ad; DROP TRIGGER story_fts_au; DROP INDEX items_prunable;")
-    for statement in SCHEMA_13_TRIGGERS:
-        conn.execute(statement)
-    conn.execute("PRAGMA user_version=13")
-    conn.commit()
-    conn.close()
-    store = Store.open(path)
-    assert store.execute("PRAGMA user_version")[0][0] == len(MIGRATIONS)
-    sql = " ".join(r[0] for r in store.execute("SELECT sql FROM sqlite_master WHERE name LIKE 'story_fts_a%'"))
-    assert "story_fts_au" in sql and "story_fts_ad" in sql and "story_fts_bulk" not in sql
-    # the migrated triggers at work: an edit, a verdict by hand, a deletion
-    fetch(store, WIRE, [(entry(0, "Pentagon extends the Anthropic deadline", "Hegseth relents on Friday.", 0), ON)],
-          days=6)
-    edited = next(r.id for r in store.items(Filter(story=None)) if r.title.startswith("Pentagon extends"))
-    store.set_manual(edited, False)
-    store.set_manual(edited, True)
-    assert_story_fts_exact(store)

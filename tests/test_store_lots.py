@@ -5,11 +5,14 @@ no other feed's items."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import sqlite3
 from datetime import timedelta
 
 import pytest
 
 from tracker import update
+from tracker.errors import StoreError
 from tracker.match import Match
 from tracker.model import Entry, FeedConfig
 from tracker.store import FeedUpdate, Store
@@ -39,6 +42,36 @@ def test_a_lot_stores_every_feed_and_a_failing_one_loses_no_other(tmp_path):
     states = {s.name: s for s in store.feed_states(active_only=False)}
     assert states["first"].last_ok and states["last"].last_ok and not states["broken"].last_ok
     assert store.execute("PRAGMA integrity_check")[0][0] == "ok"
+    store.close()
+
+
+def test_a_fetch_the_store_cannot_prepare_fails_alone(tmp_path):
+    store = Store.open(tmp_path / "tracker.db")
+    good, bad = fetch("good", 2), fetch("bad", 1)
+    broken = [(dataclasses.replace(e, title=None), m) for e, m in bad[1]]  # no title at all: a bug upstream
+    store.sync_feeds([good[0], bad[0]])
+    first, second = store.store_fetches([(bad[0], broken, bad[2]), good])
+    assert isinstance(first, Exception) and isinstance(second, FeedUpdate) and len(second.new) == 2
+    assert {i.title for i in store.items(limit=None)} == {"good report 0", "good report 1"}
+    store.close()
+
+
+def test_a_locked_database_fails_the_lot_at_once(tmp_path):
+    """Every fetch of the lot would wait out the busy timeout again: the lot fails as a whole,
+    with the one-line error the poll reports."""
+    store = Store.open(tmp_path / "tracker.db")
+    lot = [fetch(f"feed{k}", 2) for k in range(3)]
+    store.sync_feeds([f for f, _, _ in lot])
+    store._conn().execute("PRAGMA busy_timeout=50")
+    other = sqlite3.connect(tmp_path / "tracker.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with pytest.raises(StoreError, match="locked"):
+            store.store_fetches(lot)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert all(isinstance(r, FeedUpdate) for r in store.store_fetches(lot))  # and once it is free
     store.close()
 
 
@@ -75,8 +108,10 @@ class Writer:
                 for feed, e, _ in lot]
 
     async def sent(self, n: int) -> None:
-        while len(self.lots) < n:
-            await asyncio.sleep(0)
+        async def until_sent():
+            while len(self.lots) < n:
+                await asyncio.sleep(0)
+        await asyncio.wait_for(until_sent(), 10)  # a lot never sent fails the test, not hangs it
 
     async def kept_busy(self, lots: update.Lots) -> list[asyncio.Future]:
         """Two one-feed lots out (one being stored, one queued): what comes next waits."""

@@ -67,24 +67,26 @@ def store_parsed(db: str, fetches: list[tuple[FeedConfig, list, dict]]) -> list[
     return store.store_fetches(fetches)
 
 
-LOT_ENTRIES = 500  # entries a lot stops taking more fetches at: the write lock is held ~0.2-0.5 s
+LOT_ENTRIES = 500  # a lot takes no more fetches once it holds this many entries: the lock is held ~0.2-0.5 s
 
 
 class Lots:
     """Fetches to store wait while the writer is busy, then go together, in one transaction
     (Store.store_fetches): in a cold poll the parse thread keeps ahead of the writer, and a
     transaction per feed cost it 5% more CPU (a COMMIT's WAL writes, the round trip). Two
-    lots are out at a time, one being stored and the next queued behind it, so the writer
-    never waits for this process to send it work. When the writer keeps up a lot is one
-    fetch, stored at once; under load lots grow, up to LOT_ENTRIES entries, so the write
-    lock (which the dashboard's own writes wait for) is never held long."""
+    lots are in flight, one being stored and the next queued behind it, so the writer never
+    waits for this process to send it work. When the writer keeps up a lot is one fetch,
+    stored at once; under load lots grow, until one holds LOT_ENTRIES entries (its last
+    fetch may take it past them), so the write lock (which the dashboard's own writes wait
+    for) is never held long. A feed's result comes when its lot is stored: a poll's
+    progress moves a lot at a time."""
 
-    OUT = 2
+    IN_FLIGHT = 2
 
     def __init__(self, store_lot: Callable[[list], Awaitable[list]]):
         self._store_lot = store_lot
         self._waiting: list[tuple[tuple, asyncio.Future]] = []
-        self._out = 0
+        self._in_flight = 0
         self._tasks: set[asyncio.Task] = set()  # the loop holds tasks weakly: kept here till done
 
     async def store(self, feed: FeedConfig, entries: list, fetch: dict) -> FeedUpdate:
@@ -94,34 +96,37 @@ class Lots:
         return await future
 
     def _send(self) -> None:
-        while self._out < self.OUT and self._waiting:
+        while self._in_flight < self.IN_FLIGHT:
+            self._waiting = [(fetch, f) for fetch, f in self._waiting if not f.done()]  # a cancelled poll's
+            if not self._waiting:
+                return
             n = size = 0
             for (_, entries, _), _ in self._waiting:
                 n, size = n + 1, size + max(1, len(entries))
                 if size >= LOT_ENTRIES:
                     break
             lot, self._waiting = self._waiting[:n], self._waiting[n:]
-            lot = [(fetch, f) for fetch, f in lot if not f.done()]  # a cancelled poll's feeds
-            if lot:
-                self._out += 1
-                task = asyncio.ensure_future(self._stored(lot))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+            self._in_flight += 1
+            task = asyncio.ensure_future(self._stored(lot))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _stored(self, lot: list[tuple[tuple, asyncio.Future]]) -> None:
         try:
             results = await self._store_lot([fetch for fetch, _ in lot])
-        except BaseException as e:  # the writer died, or the poll was cancelled
+        except asyncio.CancelledError:  # the loop is ending: so is every poll waiting here
+            self._in_flight -= 1
+            for _, f in lot + self._waiting:
+                f.cancel()
+            raise
+        except Exception as e:  # the writer died: every fetch of the lot failed with it
             results = [e] * len(lot)
-        finally:
-            self._out -= 1
-            self._send()
+        self._in_flight -= 1
+        self._send()
         for (_, f), result in zip(lot, results):
             if f.done():
                 continue
-            if isinstance(result, asyncio.CancelledError):
-                f.cancel()
-            elif isinstance(result, BaseException):
+            if isinstance(result, BaseException):
                 f.set_exception(result)
             else:
                 f.set_result(result)

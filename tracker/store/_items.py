@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
 from .. import cluster
+from ..errors import StoreError
 from ..links import link_key, same_site
 from ..match import Match
 from ..model import Entry, FeedConfig
@@ -21,8 +22,6 @@ from ..timeutil import to_iso, utcnow
 from ._base import chunks
 from ._feeds import CHURN_POLLS, FeedUpdate
 from ._schema import STORY_THROUGH, STORY_TRIGGERS
-
-STORY_TRIGGER_NAMES = tuple(s.split()[2] for s in STORY_TRIGGERS)  # CREATE TRIGGER <name> ...
 
 PRUNE_BATCH = 500  # expired off-story items deleted at once: a bounded write after a poll
 PRUNE_EVERY = 600.0  # seconds between prunes in one process, unless the last one hit PRUNE_BATCH
@@ -68,6 +67,15 @@ def fts_query(text: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words) if words else None
 
 
+def _own_failure(e: Exception) -> Exception:
+    """e, when one fetch's failure (its data broke a rule: a bug, a constraint); raised when the
+    database failed, which no other fetch of the lot would escape."""
+    if isinstance(e, StoreError) and not isinstance(e.__cause__, (sqlite3.IntegrityError, sqlite3.DataError,
+                                                                   sqlite3.InterfaceError, sqlite3.ProgrammingError)):
+        raise e
+    return e
+
+
 class ItemsPart:
     def _ready(self, feed: FeedConfig, entries: Sequence[tuple[Entry, Match]]) -> list[Ready]:
         """What store_fetch needs to work out for each entry and can without the write lock:
@@ -103,27 +111,38 @@ class ItemsPart:
                       ) -> list[FeedUpdate | Exception]:
         """Several feeds' fetches (feed, entries, store_fetch's keywords) in one transaction: a
         poll's writer stores together what was parsed while it stored the last lot (a
-        transaction per feed cost a cold poll 5% more CPU). If the lot fails, each fetch is
-        stored again alone, so one feed's failure (returned in its place) loses no other's."""
-        readies = [self._ready(feed, entries) for feed, entries, _ in fetches]
+        transaction per feed cost a cold poll 5% more CPU). A fetch that fails gets its
+        exception in its place and loses no other's: if the lot fails, each fetch is stored
+        again alone. A failure of the database itself (locked, full, read-only) is raised at
+        once: every fetch would meet it, each after the busy timeout."""
+        out: list = [None] * len(fetches)
+        readies: dict[int, list[Ready]] = {}
+        for i, (feed, entries, _) in enumerate(fetches):
+            try:
+                readies[i] = self._ready(feed, entries)
+            except Exception as e:
+                out[i] = _own_failure(e)
         try:
             with self.write() as c:
-                out: list[FeedUpdate | Exception] = [
-                    self._store_one(c, feed, ready, **kw) for (feed, _, kw), ready in zip(fetches, readies)]
+                for i, ready in readies.items():
+                    out[i] = self._store_one(c, fetches[i][0], ready, **fetches[i][2])
         except Exception as e:
-            if len(fetches) == 1:
-                out = [e]
+            failure = _own_failure(e)
+            if len(readies) == 1:
+                out[next(iter(readies))] = failure
             else:
-                out = []
-                for (feed, _, kw), ready in zip(fetches, readies):
+                for i, ready in readies.items():  # one at a time: the one that fails, fails alone
                     try:
                         with self.write() as c:
-                            out.append(self._store_one(c, feed, ready, **kw))
+                            out[i] = self._store_one(c, fetches[i][0], ready, **fetches[i][2])
                     except Exception as e:
-                        out.append(e)
+                        out[i] = _own_failure(e)
         keep = next((kw for _, _, kw in fetches if kw.get("keep_off_story") is not None), None)
-        if keep is not None and time.monotonic() >= self._prune_due:
-            pruned = self.prune_off_story((keep.get("now") or utcnow()) - timedelta(seconds=keep["keep_off_story"]))
+        if keep is not None and time.monotonic() >= self._prune_due and any(isinstance(r, FeedUpdate) for r in out):
+            try:
+                pruned = self.prune_off_story((keep.get("now") or utcnow()) - timedelta(seconds=keep["keep_off_story"]))
+            except StoreError:  # housekeeping: the feeds are stored, and the next prune is due later
+                pruned = 0
             self._prune_due = time.monotonic() + (0 if pruned >= PRUNE_BATCH else PRUNE_EVERY)
         return out
 
@@ -216,7 +235,10 @@ class ItemsPart:
         them back). Row by row, the triggers took 4.2 of the 11.6 s CPU of a re-score that
         took 75,038 items off the story at 1,000,000; paused by a settings row, evaluating
         their WHEN still took a third of the UPDATE's."""
-        for name in STORY_TRIGGER_NAMES:
+        if not leaving and not joining:  # no schema change, which every connection would re-prepare for
+            yield
+            return
+        for name in STORY_TRIGGERS:
             c.execute(f"DROP TRIGGER {name}")
         if leaving:
             c.execute("INSERT INTO story_fts (story_fts, rowid, title, summary) SELECT 'delete', id, title, summary "
@@ -227,7 +249,7 @@ class ItemsPart:
             c.execute("INSERT INTO story_fts (rowid, title, summary) SELECT id, title, summary "
                       f"FROM items WHERE id IN (SELECT value FROM json_each(?)) AND +on_story = 1 AND id <= {STORY_THROUGH}",
                       (json.dumps(sorted(joining)),))
-        for statement in STORY_TRIGGERS:
+        for statement in STORY_TRIGGERS.values():
             c.execute(statement)
 
     def prune_off_story(self, before: datetime, limit: int = PRUNE_BATCH) -> int:

@@ -246,15 +246,7 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX items_story ON items(id, cluster, development) WHERE on_story = 1;
     """,
-    # 14: story_fts's triggers (STORY_TRIGGERS) without the settings row that paused them: a
-    # bulk move (ItemsPart._story_words_in_bulk) drops them for its transaction instead, since
-    # a trigger's WHEN, false or not, was evaluated for every row the move updated (a third of
-    # its UPDATE's CPU). Made again by the migration: trigger bodies hold semicolons.
-    """
-    DROP TRIGGER IF EXISTS story_fts_ad;
-    DROP TRIGGER IF EXISTS story_fts_au;
-    """,
-    # 15: the items a prune may delete (Store.prune_off_story), by when they were first seen.
+    # 14: the items a prune may delete (Store.prune_off_story), by when they were first seen.
     # Without it each prune (at a process's first poll, then every PRUNE_EVERY) read every
     # off-story item's row to find none old enough: 0.5-0.6 s at 1,000,000 items, with the
     # write lock held.
@@ -263,10 +255,6 @@ MIGRATIONS: list[str] = [
         AND title_key IS NULL;
     """,
 ]
-
-
-# The migration that makes story_fts's triggers again (STORY_TRIGGERS).
-STORY_TRIGGERS_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "DROP TRIGGER IF EXISTS story_fts_au" in m)
 
 
 # The migration whose full-text index (TEXTS_FTS) is made with it.
@@ -303,22 +291,28 @@ STORY_MIGRATION = next(i for i, m in enumerate(MIGRATIONS) if "items_story ON" i
 STORY_THROUGH = "(SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'story_fts_through')"
 # ItemsPart._story_words_in_bulk drops them inside one write transaction (its rollback brings
 # them back) while thousands of items leave or join the story at once, and takes their words
-# out or puts them in with one statement.
-STORY_TRIGGERS = [
-    "CREATE TRIGGER story_fts_ad AFTER DELETE ON items "
-    f"WHEN old.on_story = 1 AND old.id <= {STORY_THROUGH} BEGIN "
+# out or puts them in with one statement: paused instead, their WHEN was still evaluated for
+# every row (a third of the UPDATE's CPU). This version never writes the settings row
+# story_fts_bulk that used to pause them; their WHEN still honours it for a tracker of the
+# previous version running beside this one (a daemon left up across an upgrade), whose bulk
+# moves pause them with it and move the words themselves.
+STORY_BULK = "NOT EXISTS (SELECT 1 FROM settings WHERE key = 'story_fts_bulk')"
+STORY_TRIGGERS = {
+    "story_fts_ad": "CREATE TRIGGER story_fts_ad AFTER DELETE ON items "
+    f"WHEN old.on_story = 1 AND old.id <= {STORY_THROUGH} AND {STORY_BULK} BEGIN "
     "INSERT INTO story_fts (story_fts, rowid, title, summary) VALUES ('delete', old.id, old.title, old.summary); END",
-    "CREATE TRIGGER story_fts_au AFTER UPDATE OF on_story, title, summary ON items "
+    "story_fts_au": "CREATE TRIGGER story_fts_au AFTER UPDATE OF on_story, title, summary ON items "
     "WHEN (old.on_story = 1 OR new.on_story = 1) AND (old.on_story IS NOT new.on_story "
-    f"OR old.title IS NOT new.title OR old.summary IS NOT new.summary) AND new.id <= {STORY_THROUGH} BEGIN "
+    f"OR old.title IS NOT new.title OR old.summary IS NOT new.summary) AND new.id <= {STORY_THROUGH} "
+    f"AND {STORY_BULK} BEGIN "
     "INSERT INTO story_fts (story_fts, rowid, title, summary) "
     "SELECT 'delete', old.id, old.title, old.summary WHERE old.on_story = 1; "
     "INSERT INTO story_fts (rowid, title, summary) SELECT new.id, new.title, new.summary WHERE new.on_story = 1; END",
-]
+}
 STORY_FTS = [
     "CREATE VIRTUAL TABLE story_fts USING fts5(title, summary, content='', "
     "tokenize='porter unicode61', detail=none)",
-    *STORY_TRIGGERS,
+    *STORY_TRIGGERS.values(),
     "INSERT INTO story_fts (rowid, title, summary) SELECT id, title, summary FROM items WHERE on_story = 1",
     "INSERT INTO settings (key, value) SELECT 'story_fts_through', COALESCE(MAX(id), 0) FROM items",
 ]
@@ -386,8 +380,5 @@ class SchemaPart:
                         c.execute(statement)
                 if number == STORY_MIGRATION:
                     for statement in STORY_FTS:
-                        c.execute(statement)
-                if number == STORY_TRIGGERS_MIGRATION:
-                    for statement in STORY_TRIGGERS:
                         c.execute(statement)
                 c.execute(f"PRAGMA user_version={number + 1}")
