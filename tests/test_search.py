@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tracker.match import Match
 from tracker.model import Entry, FeedConfig
-from tracker.store import FTS, MIGRATIONS, TEXTS_FTS, TEXTS_MIGRATION, Filter, Store
+from tracker.store import MIGRATIONS, Filter, Store, migration_statements
 
 T0 = datetime(2026, 2, 27, 22, 10, tzinfo=timezone.utc)
 FEED = FeedConfig("Wire", "http://127.0.0.1/w", 600)
@@ -77,8 +77,8 @@ def test_a_database_indexed_with_word_positions_is_reindexed_on_open(tmp_path):
     from the items already stored, so they are found as before."""
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
-    for script in MIGRATIONS[:2]:
-        for statement in [s for s in script.split(";") if s.strip()]:
+    for number in range(2):
+        for statement in migration_statements(number):
             conn.execute(statement)
     conn.execute("CREATE VIRTUAL TABLE items_fts USING fts5(title, summary, content='items', content_rowid='id', "
                  "tokenize='porter unicode61')")
@@ -137,15 +137,9 @@ def test_items_stored_edited_and_sent_twice_in_one_fetch_are_found_by_their_late
 def _upgraded_from_schema_11(path):
     """A database of schema 11, whose items a trigger indexed one by one, opened (migrated) now."""
     conn = sqlite3.connect(path)
-    for script in MIGRATIONS[:11]:  # schema 11: a trigger indexed each new item
-        for statement in [s for s in script.split(";") if s.strip()]:
+    for number in range(11):  # schema 11: a trigger indexed each new item
+        for statement in migration_statements(number):
             conn.execute(statement)
-        if script is MIGRATIONS[2]:
-            for statement in FTS:
-                conn.execute(statement)
-        if script is MIGRATIONS[TEXTS_MIGRATION]:
-            for statement in TEXTS_FTS:
-                conn.execute(statement)
     for n, (title, summary) in enumerate(ITEMS):  # indexed by schema 11's trigger
         conn.execute("INSERT INTO items (title, summary, published, first_seen, rule_on_story, on_story) "
                      "VALUES (?, ?, ?, ?, 1, 1)", (title, summary, f"2026-02-27T22:1{n}:00Z", "2026-02-28T00:00:00Z"))

@@ -12,7 +12,7 @@ import pytest
 
 from tracker.match import Match
 from tracker.model import Entry, FeedConfig
-from tracker.store import FTS, MIGRATIONS, TEXTS_FTS, TEXTS_MIGRATION, Filter, Store, fts_query
+from tracker.store import MIGRATIONS, Filter, Store, fts_query, migration_statements
 
 T0 = datetime(2026, 2, 27, 22, 0, tzinfo=timezone.utc)
 WIRE = FeedConfig("Wire", "http://127.0.0.1/wire.xml", 600)
@@ -186,15 +186,9 @@ def test_a_database_from_schema_12_gets_the_story_index(tmp_path):
     """Opening a database of schema 12 fills story_fts from the on-story items already stored."""
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
-    for number, script in enumerate(MIGRATIONS[:12]):
-        for statement in [s for s in script.split(";") if s.strip()]:
+    for number in range(12):
+        for statement in migration_statements(number):
             conn.execute(statement)
-        if number == 2:
-            for statement in FTS:
-                conn.execute(statement)
-        if number == TEXTS_MIGRATION:
-            for statement in TEXTS_FTS:
-                conn.execute(statement)
     for n, (title, summary) in enumerate(STORY[:3] + OTHER[:1]):
         conn.execute("INSERT INTO items (title, summary, published, first_seen, rule_on_story, on_story, cluster) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", (title, summary, at(n), at(n), int(n < 3), int(n < 3), n + 1))

@@ -13,7 +13,7 @@ from tracker.feedgen import FeedItem, rss
 from tracker.match import Match
 from tracker.model import Entry, FeedConfig
 from tracker.rows import Copy
-from tracker.store import FTS, ITEM_COLUMNS, MIGRATIONS, Filter, Store
+from tracker.store import ITEM_COLUMNS, Filter, Store, migration_statements
 
 from .conftest import write_config
 
@@ -153,12 +153,9 @@ def as_schema_4(db):
     one item per page, every entry of the page pointing at it."""
     old = db.with_name("old.db")
     conn = sqlite3.connect(old, isolation_level=None)
-    for number, script in enumerate(MIGRATIONS[:4]):
-        for statement in [s for s in script.split(";") if s.strip()]:
+    for number in range(4):
+        for statement in migration_statements(number):
             conn.execute(statement)
-        if number == 2:
-            for statement in FTS:
-                conn.execute(statement)
     conn.execute("ATTACH ? AS new", (str(db),))
     conn.execute("INSERT INTO feeds (id, name, url, etag, last_modified, last_poll, last_ok, polls) "
                  "SELECT id, name, url, etag, last_modified, last_poll, last_ok, polls FROM new.feeds")

@@ -32,7 +32,7 @@ from ._feeds import CHURN_POLLS, FETCH_HISTORY, URL_STATE, FeedsPart, FeedUpdate
 from ._groups import GroupsPart
 from ._items import ITEM_COLUMNS, MERGE_CANDIDATES, PRUNE_BATCH, PRUNE_EVERY, Filter, ItemsPart, Ready, fts_query
 from ._rescore import RescorePart, Scored, Verdict
-from ._schema import FTS, MIGRATIONS, STORY_FTS, STORY_MIGRATION, TEXTS_FTS, TEXTS_MIGRATION, SchemaPart
+from ._schema import FTS, MIGRATIONS, STORY_FTS, STORY_MIGRATION, TEXTS_FTS, TEXTS_MIGRATION, SchemaPart, migration_statements
 from ._settings import SettingsPart
 from ._texts import TEXT_ATTEMPTS, TEXT_RETRY, TextsPart
 
@@ -48,5 +48,5 @@ __all__ = [
     "MIGRATIONS", "PREFETCH_MAX", "PRUNE_BATCH", "PRUNE_EVERY", "STORY_FTS", "STORY_MIGRATION", "TEXTS_FTS",
     "TEXTS_MIGRATION", "TEXT_ATTEMPTS", "TEXT_RETRY", "URL_STATE", "Abandoned", "FeedUpdate", "Filter", "Ready",
     "Scored", "Store", "Verdict",
-    "advise_readahead", "chunks", "explain", "fts_query", "merge_feeds", "put_setting", "wrap_exceptions",
+    "advise_readahead", "chunks", "explain", "fts_query", "merge_feeds", "migration_statements", "put_setting", "wrap_exceptions",
 ]

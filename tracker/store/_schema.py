@@ -341,6 +341,20 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
 
 
+def migration_statements(number: int) -> list[str]:
+    """What migration `number` runs (to schema number + 1), in order: its script, then the
+    full-text tables and triggers made with it (their bodies hold semicolons). Tests make an
+    old schema's database with it."""
+    out = _statements(MIGRATIONS[number])
+    if number == 2:
+        out += [*FTS, "INSERT INTO items_fts (items_fts) VALUES ('rebuild')"]
+    if number == TEXTS_MIGRATION:
+        out += TEXTS_FTS
+    if number == STORY_MIGRATION:
+        out += STORY_FTS
+    return out
+
+
 def _sql_literal(value) -> str:
     return "NULL" if value is None else str(int(value))
 
@@ -369,16 +383,6 @@ class SchemaPart:
             version = c.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
             for number in range(version, len(MIGRATIONS)):
                 # executescript() would COMMIT half-way; run the statements inside our transaction
-                for statement in _statements(MIGRATIONS[number]):
+                for statement in migration_statements(number):
                     c.execute(statement)
-                if number == 2:
-                    for statement in FTS:
-                        c.execute(statement)
-                    c.execute("INSERT INTO items_fts (items_fts) VALUES ('rebuild')")
-                if number == TEXTS_MIGRATION:
-                    for statement in TEXTS_FTS:
-                        c.execute(statement)
-                if number == STORY_MIGRATION:
-                    for statement in STORY_FTS:
-                        c.execute(statement)
                 c.execute(f"PRAGMA user_version={number + 1}")
