@@ -37,6 +37,7 @@ RULES_TEXT_KEY = "rules"  # the text RULES_KEY is the hash of: what the stored v
 CHUNK = 2000  # items judged from their stored terms between two progress reports
 Progress = Callable[[int, int], None]  # (items done, items to do)
 Steps = Callable[[str, int, int], None]  # (what is being done, items done, items to do)
+RESCORING, GROUPING_COPIES, GROUPING = "re-scoring", "grouping copies", "grouping into developments"  # on_open's steps
 
 
 def one_step(progress: Steps | None, what: str) -> Progress | None:
@@ -331,15 +332,14 @@ def on_open(store: Store, config: Config, progress: Steps | None = None) -> Star
     """Run at start (the CLI before a command, the dashboard in a thread behind its first
     screen): apply the rules if feeds.toml changed them, cluster items stored before clusters
     existed, and group them into developments (a batch per transaction).
-    progress(what, done, total) as each step goes: "re-scoring", "grouping copies" and
-    "grouping into developments"."""
+    progress(what, done, total) as each step goes: RESCORING, GROUPING_COPIES, GROUPING."""
     rescored = None
     if store.setting(RULES_KEY) != rules_hash(config):
         # A database from before the rules were stored has items scored under unknown rules:
         # rescore checks them all.
-        rescored = rescore(store, config, apply=True, progress=one_step(progress, "re-scoring"))
+        rescored = rescore(store, config, apply=True, progress=one_step(progress, RESCORING))
     clustered = 0
     if store.copies_outdated() or store.copies_pending():
-        clustered = store.catch_up_copies(progress=one_step(progress, "grouping copies"))
-    grouped = store.group_developments(one_step(progress, "grouping into developments")) if store.developments_pending() else 0
+        clustered = store.catch_up_copies(progress=one_step(progress, GROUPING_COPIES))
+    grouped = store.group_developments(one_step(progress, GROUPING)) if store.developments_pending() else 0
     return Startup(rescored, clustered, grouped)

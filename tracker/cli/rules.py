@@ -11,7 +11,7 @@ from . import EXIT_OK, db_path, load_config, steps_line
 
 
 def cmd_rules(args) -> int:
-    from ..rescore import one_step, rescore
+    from ..rescore import RESCORING, one_step, rescore
     from ..store import Store
 
     config = load_config(args)
@@ -19,7 +19,7 @@ def cmd_rules(args) -> int:
     store = Store.open(db_path(args, config), create=False)
     if args.action == "suggest":
         return _suggest(store, config, args)
-    result = rescore(store, config, apply=args.action == "apply", progress=one_step(steps_line(sys.stderr), "re-scoring"))
+    result = rescore(store, config, apply=args.action == "apply", progress=one_step(steps_line(sys.stderr), RESCORING))
     if args.json:
         def moved(ms):
             return [{"id": m.id, "title": m.title, "matched": list(m.terms)} for m in ms]

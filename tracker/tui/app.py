@@ -115,6 +115,7 @@ class TrackerApp(App[None]):
         self.catch_up = catch_up
         self._caught_up = asyncio.Event()
         self._quitting = threading.Event()  # tells the catch-up's thread to stop at its next batch
+        self._regrouping = False  # the catch-up is making the developments again: the list fills in
         self._catch_up_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-catch-up")
         self.filter = Filter(story=True, clusters=True)  # one row per cluster: its earliest report
         self.filter_mode = "all"
@@ -259,7 +260,7 @@ class TrackerApp(App[None]):
         transactions; a verdict given meanwhile wins, Store.apply_verdicts). The list is read
         again as the grouping's batches land. Polling (R too) waits for it. q stops it at its
         next batch; what it had committed stays, and the next start goes on from there."""
-        from ..rescore import needs_work, on_open
+        from ..rescore import GROUPING, needs_work, on_open
         loop = asyncio.get_running_loop()
         shown = {"at": 0.0, "what": "", "listed": 0.0}
 
@@ -271,10 +272,11 @@ class TrackerApp(App[None]):
             if step or now - shown["at"] >= 0.2 or done >= total:
                 shown.update(at=now, what=what)
                 loop.call_soon_threadsafe(partial(self.status.set_state, work=f"{what}: {done:,} of {total:,} items"))
-            if what == "grouping into developments" and (step or now - shown["listed"] >= 1.0):
+            if what == GROUPING and (step or now - shown["listed"] >= 1.0):
                 # A re-grouping forgets the developments first and makes them again, oldest
                 # first: the list shows what is made so far, not rows that are gone.
                 shown["listed"] = now
+                self._regrouping = True
                 loop.call_soon_threadsafe(self.reload)
 
         thread, done = self._catch_up_thread, None
@@ -286,6 +288,7 @@ class TrackerApp(App[None]):
                     if not self._quitting.is_set():
                         self.reload()
         finally:
+            self._regrouping = False
             self.status.set_state(work="")
             self._caught_up.set()
         if done is not None and (told := done.told()):
@@ -447,7 +450,7 @@ class TrackerApp(App[None]):
         if title.plain != self._list_title:  # setting it repaints the whole list; j/k must not
             self._list_title = title.plain
             panel.border_title = title
-        if self.by_development and self.status.work.startswith("grouping into developments"):
+        if self.by_development and self._regrouping:
             empty = "Grouping into developments: the list fills in as it goes (v lists every report)."
         elif self.filter.query or self.filter_mode != "all":
             empty = "Nothing matches."
